@@ -1,0 +1,54 @@
+package dev.torpor.image.io;
+
+import io.airlift.compress.MalformedInputException;
+import io.airlift.compress.lz4.Lz4Decompressor;
+import io.airlift.compress.lzo.LzoDecompressor;
+
+import java.util.Locale;
+
+/**
+ * How the stream after the header page is stored. The kernel's LZO is raw LZO1X-1 (decoded by
+ * {@code lzo1x_decompress_safe}); its LZ4 is a raw LZ4 block ({@code LZ4_decompress_safe}). Both are decoded
+ * here by aircompressor's bounds-checked decompressors.
+ */
+public enum Compressor {
+    /** Pages stored one per map entry ({@code SF_NOCOMPRESS_MODE}, and every kernel before 2.6.37). */
+    NONE,
+    /** LZO1X units (2.6.37+, the default). */
+    LZO,
+    /** LZ4 block units (6.9+, {@code SF_COMPRESSION_ALG_LZ4}). */
+    LZ4;
+
+    /** {@code none}, {@code lzo} or {@code lz4}. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses a label as printed by {@link #label()}. */
+    public static Compressor parse(String text) {
+        return valueOf(text.trim().toUpperCase(Locale.ROOT));
+    }
+
+    /** A decoder for one unit; not thread-safe. */
+    UnitDecoder decoder() {
+        switch (this) {
+            case LZO: {
+                LzoDecompressor lzo = new LzoDecompressor();
+                return lzo::decompress;
+            }
+            case LZ4: {
+                Lz4Decompressor lz4 = new Lz4Decompressor();
+                return lz4::decompress;
+            }
+            default:
+                throw new IllegalStateException("uncompressed images have no unit decoder");
+        }
+    }
+
+    /** Decompresses one unit; returns the uncompressed length. */
+    @FunctionalInterface
+    interface UnitDecoder {
+        int decompress(byte[] in, int inOff, int inLen, byte[] out, int outOff, int outCap)
+                throws MalformedInputException;
+    }
+}

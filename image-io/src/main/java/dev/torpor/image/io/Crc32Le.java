@@ -1,0 +1,93 @@
+package dev.torpor.image.io;
+
+import java.util.zip.CRC32;
+
+/**
+ * The kernel's {@code crc32_le(seed, buf, len)} as hibernation uses it: the reflected CRC-32
+ * (polynomial 0xEDB88320) with seed 0 and no initial or final inversion, chained over the
+ * uncompressed stream.
+ *
+ * <p>It is computed with the JDK's intrinsic {@link CRC32} (standard CRC-32, which inverts before and
+ * after) and converted at the end: the CRC register is linear, so {@code raw(0, D) = raw(~0, D) xor
+ * raw(~0, zeros(len D))}, and the second term is {@code ~0} shifted through {@code 8·len} zero bits, which
+ * is computed in logarithmic time by multiplication with {@code x^(8·len)} modulo the polynomial.
+ */
+public final class Crc32Le {
+    private static final int POLY = 0xEDB88320;
+    /** {@code X2N[k] = x^(2^k) mod P}, reflected. */
+    private static final int[] X2N = new int[64];
+
+    static {
+        int p = 1 << 30; // x^1
+        X2N[0] = p;
+        for (int k = 1; k < 64; k++) {
+            p = multModP(p, p);
+            X2N[k] = p;
+        }
+    }
+
+    private final CRC32 standard = new CRC32();
+    private long length;
+
+    /** Adds bytes to the checksum. */
+    public void update(byte[] b, int off, int len) {
+        standard.update(b, off, len);
+        length += len;
+    }
+
+    /** Adds the remaining bytes of a buffer (position advances). */
+    public void update(java.nio.ByteBuffer buffer) {
+        length += buffer.remaining();
+        standard.update(buffer);
+    }
+
+    /** Bytes added so far. */
+    public long length() {
+        return length;
+    }
+
+    /** {@code crc32_le(0, all bytes added)}. */
+    public long value() {
+        int rawFromOnes = ~(int) standard.getValue();
+        int onesShifted = multModP(xPow8n(length), 0xFFFFFFFF);
+        return Integer.toUnsignedLong(rawFromOnes ^ onesShifted);
+    }
+
+    /** One-shot {@code crc32_le(0, b[off, off+len))}. */
+    public static long of(byte[] b, int off, int len) {
+        Crc32Le c = new Crc32Le();
+        c.update(b, off, len);
+        return c.value();
+    }
+
+    /** Product of two polynomials modulo P (reflected bit order, as in zlib's crc32_combine). */
+    private static int multModP(int a, int b) {
+        int m = 1 << 31;
+        int p = 0;
+        for (;;) {
+            if ((a & m) != 0) {
+                p ^= b;
+                if ((a & (m - 1)) == 0) {
+                    break;
+                }
+            }
+            m >>>= 1;
+            b = (b & 1) != 0 ? (b >>> 1) ^ POLY : b >>> 1;
+        }
+        return p;
+    }
+
+    /** {@code x^(8·n) mod P}. */
+    private static int xPow8n(long n) {
+        int p = 1 << 31; // x^0
+        int k = 3;
+        while (n != 0) {
+            if ((n & 1) != 0) {
+                p = multModP(X2N[k & 63], p);
+            }
+            n >>>= 1;
+            k++;
+        }
+        return p;
+    }
+}

@@ -1,0 +1,224 @@
+package dev.torpor.image.io;
+
+import dev.torpor.snapshot.api.SnapshotInfo;
+import dev.torpor.swap.format.SwapHeader;
+import dev.torpor.swap.format.SwsuspHeader;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * A hibernation image in a swap area, a swap partition, or a disk image: the library's entry point for
+ * reading.
+ *
+ * <pre>{@code
+ * try (HibernationImage image = HibernationImage.open(Path.of("/dev/vdb"), ReadOptions.defaults())) {
+ *     System.out.println(image.kind() + " " + image.detection().map(Detection::target));
+ *     try (PhysicalPages pages = image.pages()) {
+ *         for (PhysicalPage p = pages.next(); p != null; p = pages.next()) {
+ *             // p.pfn(), p.data()
+ *         }
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Opening reads only headers and walks the swap-map chain once. A damaged image opens all the same;
+ * what is wrong is in {@link #problems()}. Not thread-safe; open one instance per thread.
+ */
+public final class HibernationImage implements Closeable {
+    private final String source;
+    private final FileChannel channel;
+    private final PageReader reader;
+    private final ImageProbe probe;
+    private final List<Problem> problems;
+    private final Optional<MapSummary> map;
+    private final MapChain chain;
+
+    private HibernationImage(String source, FileChannel channel, PageReader reader, ImageProbe probe,
+                             List<Problem> problems, Optional<MapSummary> map, MapChain chain) {
+        this.source = source;
+        this.channel = channel;
+        this.reader = reader;
+        this.probe = probe;
+        this.problems = problems;
+        this.map = map;
+        this.chain = chain;
+    }
+
+    /** Opens a file or block device. The size of a block device is taken from the channel when it reports one. */
+    public static HibernationImage open(Path path, ReadOptions options) throws IOException {
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+        try {
+            long size = Files.isRegularFile(path) ? ch.size() : -1;
+            return open(ch, size, path.toString(), options);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens an already open channel (closed with this image).
+     *
+     * @param size   size of the source in bytes, or -1 if unknown (for example a block device whose size the
+     *               caller could not find out)
+     * @param source the name used in reports
+     */
+    public static HibernationImage open(FileChannel channel, long size, String source, ReadOptions options)
+            throws IOException {
+        PageReader reader = new PageReader(channel, size);
+        ImageProbe probe = new ImageProbe(reader, options).run();
+        List<Problem> problems = new ArrayList<>(probe.problems());
+        Optional<MapSummary> map = Optional.empty();
+        MapChain chain = null;
+        if (probe.detection.isPresent()) {
+            Detection d = probe.detection.get();
+            chain = new MapChain(reader, d.target().pageSize(), d.sectorSize(), d.target().byteOrder(), probe.bounds,
+                    probe.swsusp.orElseThrow().image());
+            try {
+                map = Optional.of(chain.walk(problems));
+            } catch (ImageFormatException e) {
+                problems.add(e.toProblem());
+            }
+        }
+        return new HibernationImage(source, channel, reader, probe, problems, map, chain);
+    }
+
+    /** The name of the source as given. */
+    public String source() {
+        return source;
+    }
+
+    /** Whether the source holds a kernel image, a foreign one, or none. */
+    public ImageKind kind() {
+        return probe.kind;
+    }
+
+    /** The mkswap header (its magic is the original one when an image replaced it). */
+    public Optional<SwapHeader> swapHeader() {
+        return probe.swapHeader;
+    }
+
+    /** The hibernation fields of the swap header page, for kernel images. */
+    public Optional<SwsuspHeader> signatureFields() {
+        return probe.swsusp;
+    }
+
+    /** Target, layout and compressor, with how each was decided. */
+    public Optional<Detection> detection() {
+        return probe.detection;
+    }
+
+    /** The image header page. */
+    public Optional<SnapshotInfo> info() {
+        return probe.info;
+    }
+
+    /** The swap-map walk. */
+    public Optional<MapSummary> map() {
+        return map;
+    }
+
+    /** Problems found so far (opening, and every iteration or inspection since). */
+    public List<Problem> problems() {
+        return List.copyOf(problems);
+    }
+
+    /**
+     * Streams the saved pages in metadata order: each PFN with its data (or flagged zero). Only one unit of
+     * the image is in memory at a time. Fails with {@link ImageFormatException} if the image is not a readable
+     * kernel image.
+     */
+    public PhysicalPages pages() throws IOException {
+        requireReadable();
+        Detection d = probe.detection.get();
+        SnapshotInfo info = probe.info.get();
+        long streamPages = info.pages() - 1;
+        List<Problem> sink = problems;
+        StreamCursor meta = new StreamCursor(afterHeaderPage(), reader, d.compressor(), d.target(),
+                Math.min(streamPages, Math.max(info.metaPages(), 0)));
+        StreamCursor data = new StreamCursor(afterHeaderPage(), reader, d.compressor(), d.target(), streamPages);
+        PfnCursor pfns = new PfnCursor(meta, d.target(), d.encoding(), info.metaPages(), sink);
+        return new PhysicalPages(pfns, meta, data, info, d.target(), sink);
+    }
+
+    /**
+     * Checks everything: headers and map always, the whole stream (decompression, CRC32, metadata, pairing)
+     * unless {@code quick}. Never throws for a damaged image: the problems are in the result.
+     */
+    public Inspection inspect(boolean quick) throws IOException {
+        Optional<StreamScan> scan = Optional.empty();
+        if (!quick && readable()) {
+            scan = Optional.of(scan());
+        }
+        Optional<String> orig = probe.kind == ImageKind.KERNEL ? probe.rawOrigSig : Optional.empty();
+        return new Inspection(source, probe.swapHeader, probe.kind, probe.rawSignature, orig, probe.swsusp,
+                probe.detection, map, probe.info, scan, problems);
+    }
+
+    private StreamScan scan() throws IOException {
+        long data = 0;
+        long zero = 0;
+        long min = Long.MAX_VALUE;
+        long max = -1;
+        boolean complete = false;
+        PhysicalPages pages = pages();
+        try {
+            for (PhysicalPage p = pages.next(); p != null; p = pages.next()) {
+                if (p.zero()) {
+                    zero++;
+                } else {
+                    data++;
+                }
+                min = Math.min(min, p.pfn());
+                max = Math.max(max, p.pfn());
+            }
+            complete = true;
+        } catch (ImageFormatException e) {
+            problems.add(e.toProblem());
+        }
+        SwsuspHeader h = probe.swsusp.orElseThrow();
+        if (complete && h.flags().crc32() && h.crc32() != pages.crc32()) {
+            long at = probe.bounds.headerPage() * probe.pageSize
+                    + h.layout().crc32Offset(probe.pageSize, h.sectorSize()).orElse(0);
+            problems.add(Problem.error(at, String.format("CRC32 mismatch: the header stores 0x%08x, the stream gives 0x%08x",
+                    h.crc32(), pages.crc32())));
+        }
+        return new StreamScan(pages.crc32(), pages.units(), pages.streamPages(), pages.metaPagesRead(), data, zero,
+                max < 0 ? OptionalLong.empty() : OptionalLong.of(min), max < 0 ? OptionalLong.empty()
+                : OptionalLong.of(max), complete);
+    }
+
+    private boolean readable() {
+        return probe.kind == ImageKind.KERNEL && probe.detection.isPresent() && probe.info.isPresent()
+                && map.isPresent() && probe.info.get().pages() >= 1;
+    }
+
+    private void requireReadable() throws ImageFormatException {
+        if (!readable()) {
+            String why = probe.kind != ImageKind.KERNEL ? "the source holds no kernel hibernation image"
+                    : "the image's headers could not be read";
+            throw new ImageFormatException(0, why + " (" + problems.size() + " problem(s) found)");
+        }
+    }
+
+    /** A map cursor positioned after entry 0 (the image header page, which is never compressed). */
+    private MapChain.Cursor afterHeaderPage() throws IOException {
+        MapChain.Cursor c = chain.cursor(map.orElseThrow().mapPages());
+        c.next();
+        return c;
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

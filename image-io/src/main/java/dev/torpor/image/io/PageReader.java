@@ -1,0 +1,58 @@
+package dev.torpor.image.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+
+/**
+ * Positional reads of device pages from the source. Stateless apart from the channel, so several
+ * cursors can share one reader. Consecutive page indexes are read with one system call.
+ */
+final class PageReader {
+    private final FileChannel channel;
+    private final long size;
+
+    /**
+     * @param channel the source
+     * @param size    its size in bytes, or -1 when unknown (then reads past the end fail as truncation)
+     */
+    PageReader(FileChannel channel, long size) {
+        this.channel = channel;
+        this.size = size;
+    }
+
+    /** Size of the source in bytes, or -1 if unknown. */
+    long size() {
+        return size;
+    }
+
+    /** Reads {@code dst.remaining()} bytes at {@code offset}; fails if the source ends first. */
+    void readFully(long offset, ByteBuffer dst) throws IOException {
+        long pos = offset;
+        while (dst.hasRemaining()) {
+            int n = channel.read(dst, pos);
+            if (n < 0) {
+                throw new ImageFormatException(pos, "the source ends at byte " + pos + " (truncated image?)");
+            }
+            pos += n;
+        }
+    }
+
+    /** Reads device page {@code index} into {@code dst[off, off + pageSize)}. */
+    void readPage(long index, int pageSize, byte[] dst, int off) throws IOException {
+        readFully(index * pageSize, ByteBuffer.wrap(dst, off, pageSize));
+    }
+
+    /** Reads device pages {@code indexes[0..count)} into consecutive page slots of {@code dst}. */
+    void readPages(long[] indexes, int count, int pageSize, byte[] dst) throws IOException {
+        int i = 0;
+        while (i < count) {
+            int run = 1;
+            while (i + run < count && indexes[i + run] == indexes[i] + run) {
+                run++;
+            }
+            readFully(indexes[i] * pageSize, ByteBuffer.wrap(dst, i * pageSize, run * pageSize));
+            i += run;
+        }
+    }
+}

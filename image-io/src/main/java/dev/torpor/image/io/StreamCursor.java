@@ -1,0 +1,200 @@
+package dev.torpor.image.io;
+
+import dev.torpor.snapshot.api.TargetProfile;
+import dev.torpor.swap.format.CompressedUnits;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * Reads the snapshot stream after the header page (stream pages 1 … pages−1) from the map entries:
+ * page by page for uncompressed images, unit by unit for compressed ones, with the kernel's CRC32 over
+ * the uncompressed bytes. Memory: one compressed unit and one uncompressed unit.
+ */
+final class StreamCursor {
+    private static final int PLAIN_BATCH = CompressedUnits.UNC_PAGES;
+
+    private final MapChain.Cursor entries;
+    private final PageReader reader;
+    private final Compressor compressor;
+    private final Compressor.UnitDecoder decoder;
+    private final TargetProfile target;
+    private final int pageSize;
+    private final long streamPages;
+    private final Crc32Le crc = new Crc32Le();
+    private final long[] slots;
+    private final byte[] in;
+    private final byte[] out;
+    private final long maxCompressed;
+    private int outPages;
+    private int outNext;
+    private long produced;
+    private long units;
+    private long unitOffset;
+    private long pageOffset;
+
+    /**
+     * @param streamPages pages after the header page that the stream should hold ({@code pages − 1})
+     */
+    StreamCursor(MapChain.Cursor entries, PageReader reader, Compressor compressor, TargetProfile target,
+                 long streamPages) {
+        this.entries = entries;
+        this.reader = reader;
+        this.compressor = compressor;
+        this.target = target;
+        this.pageSize = target.pageSize();
+        this.streamPages = streamPages;
+        this.out = new byte[CompressedUnits.uncompressedSize(pageSize)];
+        if (compressor == Compressor.NONE) {
+            this.decoder = null;
+            this.slots = new long[PLAIN_BATCH];
+            this.in = null;
+        } else {
+            this.decoder = compressor.decoder();
+            int maxPages = CompressedUnits.maxUnitPages(pageSize, target.wordSize());
+            this.slots = new long[maxPages];
+            this.in = new byte[maxPages * pageSize];
+        }
+        this.maxCompressed = CompressedUnits.worstCompressed(out.length);
+    }
+
+    /**
+     * The next stream page (a view valid until the next call), or {@code null} once {@code streamPages}
+     * pages were produced.
+     */
+    ByteBuffer next() throws IOException {
+        if (produced >= streamPages) {
+            return null;
+        }
+        if (outNext == outPages) {
+            if (compressor == Compressor.NONE) {
+                readPlainBatch();
+            } else {
+                readUnit();
+            }
+        }
+        ByteBuffer page = ByteBuffer.wrap(out, outNext * pageSize, pageSize).slice();
+        pageOffset = compressor == Compressor.NONE ? slots[outNext] * pageSize : unitOffset;
+        outNext++;
+        produced++;
+        return page;
+    }
+
+    /** Skips {@code n} pages (they are still read and checksummed). */
+    void skip(long n) throws IOException {
+        for (long i = 0; i < n; i++) {
+            if (next() == null) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Device byte offset of the page last returned by {@link #next()}: the page itself for uncompressed
+     * images, the first page of its compressed unit otherwise.
+     */
+    long pageOffset() {
+        return pageOffset;
+    }
+
+    /** Whether stream pages are stored one per device page (so offsets inside a page are exact). */
+    boolean plain() {
+        return compressor == Compressor.NONE;
+    }
+
+    long produced() {
+        return produced;
+    }
+
+    long units() {
+        return units;
+    }
+
+    /** {@code crc32_le(0, …)} of everything decoded so far. */
+    long crc32() {
+        return crc.value();
+    }
+
+    /** Reports pages or map entries that are stored beyond the end of the stream. */
+    void finish(List<Problem> problems) throws IOException {
+        int extra = outPages - outNext;
+        if (produced >= streamPages && extra > 0) {
+            problems.add(Problem.warning(entries.lastEntryOffset(), "the last compressed unit holds " + extra
+                    + " page(s) beyond the end of the stream"));
+        }
+        long left = entries.remaining();
+        if (left > 0) {
+            problems.add(Problem.warning(entries.lastEntryOffset(), left
+                    + " stored page(s) follow the end of the stream and are not part of the image"));
+        }
+    }
+
+    private void readPlainBatch() throws IOException {
+        long want = Math.min(PLAIN_BATCH, streamPages - produced);
+        int n = 0;
+        while (n < want) {
+            long slot = entries.next();
+            if (slot == 0) {
+                break;
+            }
+            slots[n++] = slot;
+        }
+        if (n == 0) {
+            throw endOfMap();
+        }
+        reader.readPages(slots, n, pageSize, out);
+        crc.update(out, 0, n * pageSize);
+        outPages = n;
+        outNext = 0;
+    }
+
+    private void readUnit() throws IOException {
+        long first = entries.next();
+        if (first == 0) {
+            throw endOfMap();
+        }
+        unitOffset = first * pageSize;
+        reader.readPage(first, pageSize, in, 0);
+        int lengthField = target.wordSize();
+        long cmpLen = target.readWord(ByteBuffer.wrap(in), 0);
+        if (cmpLen == 0 || Long.compareUnsigned(cmpLen, maxCompressed) > 0) {
+            throw new ImageFormatException(unitOffset, "compressed unit " + units + " (stream page " + (produced + 1)
+                    + ") has length " + Long.toUnsignedString(cmpLen) + ", outside 1.." + maxCompressed);
+        }
+        int pages = CompressedUnits.unitPages(cmpLen, pageSize, lengthField);
+        slots[0] = first;
+        for (int i = 1; i < pages; i++) {
+            long slot = entries.next();
+            if (slot == 0) {
+                throw new ImageFormatException(entries.lastEntryOffset(), "compressed unit " + units + " at byte "
+                        + unitOffset + " needs " + pages + " pages but the swap map ends after " + i);
+            }
+            slots[i] = slot;
+        }
+        if (pages > 1) {
+            reader.readPages(slots, pages, pageSize, in);
+        }
+        int uncLen;
+        try {
+            uncLen = decoder.decompress(in, lengthField, (int) cmpLen, out, 0, out.length);
+        } catch (RuntimeException e) { // MalformedInputException, or any bounds failure of the decoder
+            throw new ImageFormatException(unitOffset, "compressed unit " + units + " is not valid "
+                    + compressor.label().toUpperCase(java.util.Locale.ROOT) + " data ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
+        }
+        if (uncLen <= 0 || uncLen % pageSize != 0) {
+            throw new ImageFormatException(unitOffset, "compressed unit " + units + " decompresses to " + uncLen
+                    + " bytes, not a positive multiple of the page size");
+        }
+        crc.update(out, 0, uncLen);
+        units++;
+        outPages = uncLen / pageSize;
+        outNext = 0;
+    }
+
+    private ImageFormatException endOfMap() {
+        return new ImageFormatException(entries.lastEntryOffset(), "the swap map ends after " + produced + " of "
+                + streamPages + " stream pages");
+    }
+}

@@ -1,0 +1,23 @@
+package dev.torpor.image.io;
+
+/** The outcome of an inspection. */
+public enum Verdict {
+    /** A complete, consistent kernel image (CRC matching where the image has one). */
+    VALID("valid"),
+    /** No hibernation image in the source. */
+    NO_IMAGE("no-image"),
+    /** An image of another tool. */
+    FOREIGN_IMAGE("foreign-image"),
+    /** A kernel image with at least one error. */
+    CORRUPT("corrupt");
+
+    private final String label;
+
+    Verdict(String label) {
+        this.label = label;
+    }
+
+    public String label() {
+        return label;
+    }
+}
