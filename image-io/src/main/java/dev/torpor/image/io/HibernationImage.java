@@ -177,9 +177,9 @@ public final class HibernationImage implements Closeable {
                     zero++;
                 } else {
                     data++;
+                    min = Math.min(min, p.pfn());
+                    max = Math.max(max, p.pfn());
                 }
-                min = Math.min(min, p.pfn());
-                max = Math.max(max, p.pfn());
             }
             complete = true;
         } catch (ImageFormatException e) {

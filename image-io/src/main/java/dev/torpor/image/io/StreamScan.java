@@ -11,8 +11,8 @@ import java.util.OptionalLong;
  * @param metaPages       metadata pages read
  * @param dataPfns        PFNs whose data is stored
  * @param zeroPfns        PFNs flagged as zero pages (6.6+), data not stored
- * @param pfnMin          smallest PFN listed
- * @param pfnMax          largest PFN listed
+ * @param pfnMin          smallest PFN whose data is stored
+ * @param pfnMax          largest PFN whose data is stored
  * @param complete        whether the stream was read to its end without a fatal error
  */
 public record StreamScan(long crc32Computed, long compressedUnits, long streamPages, long metaPages, long dataPfns,
