@@ -1,0 +1,74 @@
+package dev.torpor.image.io.export;
+
+import dev.torpor.image.io.HibernationImage;
+import dev.torpor.image.io.ImageFormatException;
+import dev.torpor.image.io.PhysicalPage;
+import dev.torpor.image.io.PhysicalPages;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Writes the physical memory of an image to a file, streaming: one page in flight, whatever the image size.
+ */
+public final class MemoryExport {
+
+    private MemoryExport() {
+    }
+
+    /**
+     * Exports {@code image} to {@code out}.
+     *
+     * @param overwrite replace an existing file; without it an existing file is an error and is left untouched
+     * @throws FileAlreadyExistsException if {@code out} exists and {@code overwrite} is false
+     * @throws ImageFormatException       if the image is damaged; what was written before stays in {@code out}
+     */
+    public static ExportResult export(HibernationImage image, ExportFormat format, Path out, boolean overwrite)
+            throws IOException {
+        Set<StandardOpenOption> opts = EnumSet.of(StandardOpenOption.WRITE, StandardOpenOption.READ);
+        if (overwrite) {
+            opts.add(StandardOpenOption.CREATE);
+            opts.add(StandardOpenOption.TRUNCATE_EXISTING);
+        } else {
+            opts.add(StandardOpenOption.CREATE_NEW);
+        }
+        try (FileChannel ch = FileChannel.open(out, opts); PhysicalPages pages = image.pages()) {
+            MemoryWriter w = format.writer(ch, image.detection().orElseThrow().target());
+            long count = 0;
+            long zero = 0;
+            long runs = 0;
+            long runStart = -1;
+            long prev = -2;
+            long min = -1;
+            long max = -1;
+            for (PhysicalPage p = pages.next(); p != null; p = pages.next()) {
+                if (p.pfn() != prev + 1 || runStart < 0) {
+                    if (runStart >= 0) {
+                        w.endRun(prev - runStart + 1);
+                    }
+                    w.startRun(p.pfn());
+                    runStart = p.pfn();
+                    runs++;
+                }
+                w.page(p);
+                prev = p.pfn();
+                count++;
+                if (p.zero()) {
+                    zero++;
+                }
+                min = min < 0 ? p.pfn() : Math.min(min, p.pfn());
+                max = Math.max(max, p.pfn());
+            }
+            if (runStart >= 0) {
+                w.endRun(prev - runStart + 1);
+            }
+            w.finish();
+            return new ExportResult(format, count, zero, runs, ch.size(), min, max);
+        }
+    }
+}
