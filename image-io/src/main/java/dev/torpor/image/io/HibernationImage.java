@@ -75,7 +75,12 @@ public final class HibernationImage implements Closeable {
     public static HibernationImage open(FileChannel channel, long size, String source, ReadOptions options)
             throws IOException {
         PageReader reader = new PageReader(channel, size);
-        ImageProbe probe = new ImageProbe(reader, options).run();
+        ImageProbe probe = new ImageProbe(reader, options);
+        try {
+            probe.run();
+        } catch (ImageFormatException e) {
+            probe.problems().add(e.toProblem());
+        }
         List<Problem> problems = new ArrayList<>(probe.problems());
         Optional<MapSummary> map = Optional.empty();
         MapChain chain = null;
@@ -147,7 +152,12 @@ public final class HibernationImage implements Closeable {
                 Math.min(streamPages, Math.max(info.metaPages(), 0)));
         StreamCursor data = new StreamCursor(afterHeaderPage(), reader, d.compressor(), d.target(), streamPages);
         PfnCursor pfns = new PfnCursor(meta, d.target(), d.encoding(), info.metaPages(), sink);
-        return new PhysicalPages(pfns, meta, data, info, d.target(), sink);
+        SwsuspHeader h = probe.swsusp.orElseThrow();
+        PhysicalPages.CrcCheck crc = h.flags().crc32()
+                ? new PhysicalPages.CrcCheck(h.crc32(), probe.bounds.headerPage() * probe.pageSize
+                        + h.layout().crc32Offset(probe.pageSize, h.sectorSize()).orElse(0))
+                : null;
+        return new PhysicalPages(pfns, meta, data, info, d.target(), crc, sink);
     }
 
     /**
@@ -185,13 +195,6 @@ public final class HibernationImage implements Closeable {
         } catch (ImageFormatException e) {
             problems.add(e.toProblem());
         }
-        SwsuspHeader h = probe.swsusp.orElseThrow();
-        if (complete && h.flags().crc32() && h.crc32() != pages.crc32()) {
-            long at = probe.bounds.headerPage() * probe.pageSize
-                    + h.layout().crc32Offset(probe.pageSize, h.sectorSize()).orElse(0);
-            problems.add(Problem.error(at, String.format("CRC32 mismatch: the header stores 0x%08x, the stream gives 0x%08x",
-                    h.crc32(), pages.crc32())));
-        }
         return new StreamScan(pages.crc32(), pages.units(), pages.streamPages(), pages.metaPagesRead(), data, zero,
                 max < 0 ? OptionalLong.empty() : OptionalLong.of(min), max < 0 ? OptionalLong.empty()
                 : OptionalLong.of(max), complete);
@@ -208,6 +211,13 @@ public final class HibernationImage implements Closeable {
                     : "the image's headers could not be read";
             throw new ImageFormatException(0, why + " (" + problems.size() + " problem(s) found)");
         }
+    }
+
+    /** A stream cursor over the whole stream after the header page (for benchmarks of the decoder). */
+    StreamCursor rawStreamCursor() throws IOException {
+        requireReadable();
+        Detection d = probe.detection.get();
+        return new StreamCursor(afterHeaderPage(), reader, d.compressor(), d.target(), probe.info.get().pages() - 1);
     }
 
     /** A map cursor positioned after entry 0 (the image header page, which is never compressed). */

@@ -26,12 +26,18 @@ public final class PhysicalPages implements Closeable {
     private final TargetProfile target;
     private final List<Problem> problems;
     private final ByteBuffer zeroPage;
+    private final CrcCheck crc;
     private boolean dataPositioned;
     private boolean finished;
     private long dataPages;
 
+    /** The CRC32 the header stores, and where. */
+    record CrcCheck(long stored, long offset) {
+    }
+
     PhysicalPages(PfnCursor pfns, StreamCursor meta, StreamCursor data, SnapshotInfo info, TargetProfile target,
-                  List<Problem> problems) {
+                  CrcCheck crc, List<Problem> problems) {
+        this.crc = crc;
         this.pfns = pfns;
         this.meta = meta;
         this.data = data;
@@ -84,6 +90,10 @@ public final class PhysicalPages implements Closeable {
                     + " metadata pages, the header implies " + info.metaPages()));
         }
         data.finish(problems);
+        if (crc != null && crc.stored() != data.crc32()) {
+            problems.add(Problem.error(crc.offset(), String.format(
+                    "CRC32 mismatch: the header stores 0x%08x, the stream gives 0x%08x", crc.stored(), data.crc32())));
+        }
     }
 
     /** {@code crc32_le(0, …)} over the stream pages decoded so far. */

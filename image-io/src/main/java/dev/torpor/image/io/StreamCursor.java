@@ -150,9 +150,36 @@ final class StreamCursor {
     }
 
     private void readUnit() throws IOException {
+        long cmpLen = loadUnit();
+        if (cmpLen < 0) {
+            throw endOfMap();
+        }
+        int uncLen;
+        try {
+            uncLen = decoder.decompress(in, target.wordSize(), (int) cmpLen, out, 0, out.length);
+        } catch (RuntimeException e) { // MalformedInputException, or any bounds failure of the decoder
+            throw new ImageFormatException(unitOffset, "compressed unit " + units + " is not valid "
+                    + compressor.label().toUpperCase(java.util.Locale.ROOT) + " data ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
+        }
+        if (uncLen <= 0 || uncLen % pageSize != 0) {
+            throw new ImageFormatException(unitOffset, "compressed unit " + units + " decompresses to " + uncLen
+                    + " bytes, not a positive multiple of the page size");
+        }
+        crc.update(out, 0, uncLen);
+        units++;
+        outPages = uncLen / pageSize;
+        outNext = 0;
+    }
+
+    /**
+     * Reads the next compressed unit's pages into {@code in} (length field first) and checks its length;
+     * returns the compressed length, or -1 at the end of the map.
+     */
+    private long loadUnit() throws IOException {
         long first = entries.next();
         if (first == 0) {
-            throw endOfMap();
+            return -1;
         }
         unitOffset = first * pageSize;
         reader.readPage(first, pageSize, in, 0);
@@ -175,22 +202,20 @@ final class StreamCursor {
         if (pages > 1) {
             reader.readPages(slots, pages, pageSize, in);
         }
-        int uncLen;
-        try {
-            uncLen = decoder.decompress(in, lengthField, (int) cmpLen, out, 0, out.length);
-        } catch (RuntimeException e) { // MalformedInputException, or any bounds failure of the decoder
-            throw new ImageFormatException(unitOffset, "compressed unit " + units + " is not valid "
-                    + compressor.label().toUpperCase(java.util.Locale.ROOT) + " data ("
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
+        return cmpLen;
+    }
+
+    /**
+     * The compressed bytes of the next unit (without the length field), for benchmarks that time decoding
+     * apart from disk reads; {@code null} at the end of the map.
+     */
+    byte[] nextRawUnit() throws IOException {
+        long cmpLen = loadUnit();
+        if (cmpLen < 0) {
+            return null;
         }
-        if (uncLen <= 0 || uncLen % pageSize != 0) {
-            throw new ImageFormatException(unitOffset, "compressed unit " + units + " decompresses to " + uncLen
-                    + " bytes, not a positive multiple of the page size");
-        }
-        crc.update(out, 0, uncLen);
         units++;
-        outPages = uncLen / pageSize;
-        outNext = 0;
+        return java.util.Arrays.copyOfRange(in, target.wordSize(), target.wordSize() + (int) cmpLen);
     }
 
     private ImageFormatException endOfMap() {

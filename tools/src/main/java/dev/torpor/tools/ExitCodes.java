@@ -1,0 +1,24 @@
+package dev.torpor.tools;
+
+/** Process exit codes of {@code torpor}. Values from 64 on are those of sysexits.h. */
+public final class ExitCodes {
+    /** Success; for {@code inspect}: a valid kernel image. */
+    public static final int OK = 0;
+    /** {@code inspect}: no hibernation image in the source. */
+    public static final int NO_IMAGE = 1;
+    /** {@code inspect}, {@code extract}: the image is damaged. */
+    public static final int CORRUPT = 2;
+    /** {@code inspect}, {@code extract}: an image of another tool. */
+    public static final int FOREIGN = 3;
+    /** EX_USAGE: the command line is wrong. */
+    public static final int USAGE = 64;
+    /** EX_SOFTWARE: an internal error (a bug in Torpor). */
+    public static final int SOFTWARE = 70;
+    /** EX_CANTCREAT: the output file exists (and --force was not given) or cannot be created. */
+    public static final int CANT_CREATE = 73;
+    /** EX_IOERR: reading or writing failed. */
+    public static final int IO_ERROR = 74;
+
+    private ExitCodes() {
+    }
+}

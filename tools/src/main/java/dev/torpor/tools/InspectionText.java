@@ -1,0 +1,97 @@
+package dev.torpor.tools;
+
+import dev.torpor.image.io.Detection;
+import dev.torpor.image.io.Inspection;
+import dev.torpor.image.io.Problem;
+import dev.torpor.image.io.StreamScan;
+import dev.torpor.snapshot.api.SnapshotInfo;
+import dev.torpor.swap.format.SwapHeader;
+import dev.torpor.swap.format.SwsuspHeader;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.Optional;
+
+/** The human-readable report of {@code torpor inspect}. */
+final class InspectionText {
+    private InspectionText() {
+    }
+
+    static void print(Inspection r, PrintWriter out) {
+        out.printf("source:        %s%n", r.source());
+        Optional<SwapHeader> swap = r.swap();
+        if (swap.isPresent()) {
+            SwapHeader s = swap.get();
+            out.printf("swap area:     %s v%d, last page %d, %d bad pages, UUID %s%s%n", s.magic().label(), s.version(),
+                    s.lastPage(), s.badPages(), s.uuid(), s.label().isEmpty() ? "" : ", label '" + s.label() + "'");
+        } else {
+            out.println("swap area:     no swap signature found");
+        }
+        switch (r.kind()) {
+            case NONE:
+                out.println("image:         none (a plain swap area or not swap at all)");
+                break;
+            case FOREIGN:
+                out.printf("image:         foreign: %s (written by another hibernation tool; not read)%n",
+                        r.signature().orElse("?"));
+                break;
+            default:
+                kernelImage(r, out);
+        }
+        for (Problem p : r.problems()) {
+            out.println(p);
+        }
+        out.printf("verdict:       %s%n", r.verdict().label());
+        out.flush();
+    }
+
+    private static void kernelImage(Inspection r, PrintWriter out) {
+        out.printf("image:         kernel hibernation image (%s, replaced %s)%n", r.signature().orElse("?"),
+                r.originalSignature().orElse("?"));
+        r.header().ifPresent(h -> header(h, out));
+        r.detection().ifPresent(d -> detection(d, out));
+        r.map().ifPresent(m -> out.printf("swap map:      %d map pages, %d stored pages%n", m.mapPages(),
+                m.storedPages()));
+        r.info().ifPresent(i -> info(i, out));
+        if (r.scan().isPresent()) {
+            StreamScan s = r.scan().get();
+            out.printf("stream:        %d pages read, %d compressed units, %d metadata pages%n", s.streamPages(),
+                    s.compressedUnits(), s.metaPages());
+            out.printf("memory:        %d PFNs with data, %d zero PFNs%s%n", s.dataPfns(), s.zeroPfns(),
+                    s.pfnMin().isPresent() ? String.format(", PFN %d..%d", s.pfnMin().getAsLong(),
+                            s.pfnMax().getAsLong()) : "");
+            String crc = r.crc32Ok().map(ok -> ok ? "ok" : "MISMATCH").orElse("not stored");
+            out.printf("CRC32:         computed 0x%08x, %s%n", s.crc32Computed(), crc);
+        } else {
+            out.println("stream:        not read (--quick)");
+        }
+    }
+
+    private static void header(SwsuspHeader h, PrintWriter out) {
+        out.printf("header layout: %s, first map page %d, flags 0x%x %s%n", h.layout().label(), h.image(),
+                h.flags().value(), h.flags().names());
+        out.printf("crc32 stored:  0x%08x, hw_sig 0x%08x%n", h.crc32(), h.hwSig());
+    }
+
+    private static void detection(Detection d, PrintWriter out) {
+        out.printf("target:        %s, %d-byte pages, %d-byte words, %s-endian, %d-byte map entries, %s%n",
+                d.target().arch(), d.target().pageSize(), d.target().wordSize(), d.target().byteOrder().label(),
+                d.sectorSize(), d.compressor().label());
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(d.how()).entrySet()) {
+            out.printf("  %-12s %s%n", e.getKey() + ":", e.getValue());
+        }
+    }
+
+    private static void info(SnapshotInfo i, PrintWriter out) {
+        out.printf("header page:   pages %s = %s data + %s metadata + 1, size %s, RAM %s pages%n",
+                Long.toUnsignedString(i.pages()), Long.toUnsignedString(i.imagePages()),
+                Long.toUnsignedString(i.metaPages()), Long.toUnsignedString(i.size()),
+                Long.toUnsignedString(i.numPhysPages()));
+        i.uts().ifPresent(u -> out.printf("kernel:        %s %s %s (%s)%n", u.sysname(), u.release(), u.version(),
+                u.machine()));
+        i.kernelVersion().ifPresent(v -> out.printf("version code:  %s%n", v));
+        if (!i.archRecord().fields().isEmpty()) {
+            out.printf("arch record:   %s %s%n", i.archRecord().type(), i.archRecord().fields());
+        }
+    }
+}

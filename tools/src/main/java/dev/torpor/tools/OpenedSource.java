@@ -1,0 +1,78 @@
+package dev.torpor.tools;
+
+import dev.torpor.image.io.GzipSources;
+import dev.torpor.image.io.HibernationImage;
+import dev.torpor.image.io.ReadOptions;
+import dev.torpor.platform.linux.BlockDevices;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Opens what the user named: a regular file, a block device (its size through {@code BLKGETSIZE64}) or a
+ * gzip-compressed file (inflated to a temporary sparse file, removed on close).
+ */
+final class OpenedSource implements AutoCloseable {
+    final HibernationImage image;
+    private final Path temporary;
+
+    private OpenedSource(HibernationImage image, Path temporary) {
+        this.image = image;
+        this.temporary = temporary;
+    }
+
+    static OpenedSource open(String name, ReadOptions options, PrintWriter err) throws IOException {
+        Path path = Path.of(name);
+        if (!Files.exists(path)) {
+            throw new NoSuchFileException(name, null, "no such file or device");
+        }
+        if (Files.isDirectory(path)) {
+            throw new IOException(name + " is a directory");
+        }
+        Path temporary = null;
+        Path readFrom = path;
+        if (GzipSources.isGzip(path)) {
+            temporary = Files.createTempFile("torpor-", ".swap");
+            err.println("torpor: " + name + " is gzip-compressed; inflating to a temporary sparse file");
+            err.flush();
+            try {
+                GzipSources.inflateSparse(path, temporary);
+            } catch (IOException e) {
+                Files.deleteIfExists(temporary);
+                throw new IOException("cannot inflate " + name + ": " + e.getMessage(), e);
+            }
+            readFrom = temporary;
+        }
+        long size;
+        if (Files.isRegularFile(readFrom)) {
+            size = Files.size(readFrom);
+        } else if (BlockDevices.isBlockDevice(readFrom)) {
+            size = BlockDevices.size(readFrom).orElse(-1);
+        } else {
+            size = -1;
+        }
+        FileChannel ch = FileChannel.open(readFrom, StandardOpenOption.READ);
+        try {
+            return new OpenedSource(HibernationImage.open(ch, size, name, options), temporary);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            if (temporary != null) {
+                Files.deleteIfExists(temporary);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        image.close();
+        if (temporary != null) {
+            Files.deleteIfExists(temporary);
+        }
+    }
+}

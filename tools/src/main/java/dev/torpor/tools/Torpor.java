@@ -1,0 +1,118 @@
+package dev.torpor.tools;
+
+import dev.torpor.image.io.ImageFormatException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+
+/** {@code torpor}: the reference command-line tool. */
+@Command(name = "torpor", mixinStandardHelpOptions = true, versionProvider = Torpor.Version.class,
+        subcommands = {InspectCommand.class, ExtractCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class},
+        description = {"Linux userspace hibernation: read, check and extract hibernation images.", "",
+                "Exit codes: 0 success (inspect: valid kernel image), 1 no image, 2 corrupt image, 3 foreign image,",
+                "64 usage error, 70 internal error, 73 output exists or cannot be created, 74 I/O error."})
+public final class Torpor implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        System.exit(run(out, err, args));
+    }
+
+    /** Runs the tool as {@code main} would, without exiting; returns the exit code. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = commandLine();
+        cl.setOut(out);
+        cl.setErr(err);
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** The command model, as used for execution and for the generated CLI reference. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Torpor());
+        cl.setExitCodeExceptionMapper(Torpor::exitCode);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("torpor: " + ex.getMessage());
+            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+            return ExitCodes.USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            PrintWriter err = cmd.getErr();
+            err.println("torpor: " + describe(ex));
+            if (System.getenv("TORPOR_DEBUG") != null) {
+                ex.printStackTrace(err);
+            }
+            return exitCode(ex);
+        });
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static int exitCode(Throwable ex) {
+        if (ex instanceof CommandLine.ParameterException || ex instanceof IllegalArgumentException) {
+            return ExitCodes.USAGE;
+        }
+        if (ex instanceof ImageFormatException) {
+            return ExitCodes.CORRUPT;
+        }
+        if (ex instanceof FileAlreadyExistsException) {
+            return ExitCodes.CANT_CREATE;
+        }
+        if (ex instanceof IOException) {
+            return ExitCodes.IO_ERROR;
+        }
+        return ExitCodes.SOFTWARE;
+    }
+
+    static String describe(Throwable ex) {
+        if (ex instanceof ImageFormatException) {
+            ImageFormatException f = (ImageFormatException) ex;
+            return String.format("corrupt image at byte %d (0x%x): %s", f.offset(), f.offset(), f.getMessage());
+        }
+        if (ex instanceof FileAlreadyExistsException) {
+            return ((FileAlreadyExistsException) ex).getFile() + " exists; give --force to overwrite it";
+        }
+        if (ex instanceof NoSuchFileException) {
+            return ((NoSuchFileException) ex).getFile() + ": no such file or device";
+        }
+        if (ex instanceof java.nio.file.AccessDeniedException) {
+            return ((java.nio.file.AccessDeniedException) ex).getFile() + ": permission denied";
+        }
+        if (ex instanceof IOException) {
+            return "I/O error: " + ex.getMessage();
+        }
+        if (ex instanceof IllegalArgumentException) {
+            return ex.getMessage();
+        }
+        return "internal error (" + ex.getClass().getSimpleName() + ": " + ex.getMessage()
+                + "); set TORPOR_DEBUG=1 for details and please report it";
+    }
+
+    /** Version from the jar manifest, or the development version. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Torpor.class.getPackage().getImplementationVersion();
+            return new String[] {"torpor " + (v == null ? "0.1.0-SNAPSHOT" : v)};
+        }
+    }
+}
