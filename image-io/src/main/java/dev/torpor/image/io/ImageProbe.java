@@ -273,8 +273,9 @@ final class ImageProbe {
         } catch (ImageFormatException e) {
             return new Candidate(family, s, order, image, 0, null, 0);
         }
-        long first = SwapMapPage.of(map, pageSize, s, order).entry(0);
-        if (!bounds.usable(first)) {
+        SwapMapPage mapPage = SwapMapPage.of(map, pageSize, s, order);
+        long first = mapPage.entry(0);
+        if (!bounds.usable(first) || !packed(mapPage)) {
             return new Candidate(family, s, order, image, 0, null, 0);
         }
         ByteBuffer infoPage = ByteBuffer.allocate(pageSize);
@@ -285,6 +286,22 @@ final class ImageProbe {
         }
         int w = detectWordSize(infoPage, order);
         return new Candidate(family, s, order, image, w, infoPage, first);
+    }
+
+    /**
+     * Whether the map page looks as the kernel writes it: non-zero entries, then only zeros. Reading 8-byte
+     * entries as 4-byte ones (or the reverse) breaks this pattern, which tells the width of {@code sector_t}.
+     */
+    private static boolean packed(SwapMapPage map) {
+        boolean ended = false;
+        for (int i = 0; i < map.entryCount(); i++) {
+            boolean zero = map.entry(i) == 0;
+            if (ended && !zero) {
+                return false;
+            }
+            ended |= zero;
+        }
+        return true;
     }
 
     private int detectWordSize(ByteBuffer infoPage, KernelByteOrder order) {
