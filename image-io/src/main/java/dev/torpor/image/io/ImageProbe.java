@@ -82,6 +82,17 @@ final class ImageProbe {
             ByteBuffer page = ByteBuffer.allocate(p);
             reader.readFully(off, page);
             Optional<SwapSignature> sig = SwapSignature.at(page, p - SwapSignature.LENGTH);
+            boolean tuxOnIce = SwapSignature.at(page, 0).filter(x -> x == SwapSignature.TUXONICE).isPresent();
+            if (tuxOnIce && (sig.isEmpty() || sig.get().kind() == SwapSignature.Kind.SWAP)) {
+                // TuxOnIce puts its binary magic at the start of the area
+                pageSize = sig.isPresent() ? p : sizes[0];
+                headerPage = page.clear();
+                signature = Optional.of(SwapSignature.TUXONICE);
+                rawSignature = Optional.of(SwapSignature.TUXONICE.label());
+                how.put("pageSize", "TuxOnIce magic at byte " + off);
+                kind = ImageKind.FOREIGN;
+                return true;
+            }
             if (sig.isPresent()) {
                 pageSize = p;
                 headerPage = page.clear();
@@ -92,15 +103,6 @@ final class ImageProbe {
                         + " (end of a " + p + "-byte page)");
                 kind = kindOf(sig.get());
                 return true;
-            }
-            if (p == sizes[0] && SwapSignature.at(page, 0).filter(s -> s == SwapSignature.TUXONICE).isPresent()) {
-                pageSize = p;
-                headerPage = page.clear();
-                signature = Optional.of(SwapSignature.TUXONICE);
-                rawSignature = Optional.of(SwapSignature.TUXONICE.label());
-                how.put("pageSize", "TuxOnIce magic at byte " + off);
-                kind = ImageKind.FOREIGN;
-                return false;
             }
         }
         long probeAt = options.resumeOffset() * sizes[0];

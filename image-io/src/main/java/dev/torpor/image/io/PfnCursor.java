@@ -13,6 +13,9 @@ import java.util.List;
  * pages with ascending PFNs); the 6.6+ zero-page flag is split off.
  */
 final class PfnCursor {
+    /** 2^52: the widest physical address space of any architecture Linux hibernates (x86_64, arm64). */
+    static final long MAX_PHYSICAL_ADDRESS = 1L << 52;
+
     private final StreamCursor stream;
     private final TargetProfile target;
     private final PfnMetadata.Encoding encoding;
@@ -34,7 +37,7 @@ final class PfnCursor {
         this.encoding = encoding;
         this.metaPages = metaPages;
         this.problems = problems;
-        this.maxPfn = Long.MAX_VALUE / target.pageSize();
+        this.maxPfn = MAX_PHYSICAL_ADDRESS / target.pageSize() - 1;
     }
 
     /** The next entry, or {@code null} after the last metadata page. */
@@ -102,7 +105,7 @@ final class PfnCursor {
     private PfnMetadata.Entry checked(PfnMetadata.Entry e, int at) throws ImageFormatException {
         if (e.pfn() > maxPfn) {
             throw new ImageFormatException(where(at), "metadata entry " + entries + " names PFN " + e.pfn()
-                    + ", beyond any physical address");
+                    + ", beyond the largest physical address (2^52)");
         }
         if (encoding == PfnMetadata.Encoding.PFN && e.pfn() <= previous) {
             throw new ImageFormatException(where(at), "metadata entry " + entries + " (PFN " + e.pfn()

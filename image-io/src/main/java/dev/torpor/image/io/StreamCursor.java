@@ -154,6 +154,11 @@ final class StreamCursor {
         if (cmpLen < 0) {
             throw endOfMap();
         }
+        if (compressor == Compressor.LZO && !endsWithLzoEndMarker(target.wordSize() + (int) cmpLen)) {
+            throw new ImageFormatException(unitOffset, "compressed unit " + units + " does not end with the LZO "
+                    + "end-of-stream marker at its stated length " + cmpLen + " (the kernel's decoder would "
+                    + "refuse it: missing or trailing bytes)");
+        }
         int uncLen;
         try {
             uncLen = decoder.decompress(in, target.wordSize(), (int) cmpLen, out, 0, out.length);
@@ -170,6 +175,11 @@ final class StreamCursor {
         units++;
         outPages = uncLen / pageSize;
         outNext = 0;
+    }
+
+    /** {@code lzo1x_1_compress} always ends a stream with {@code 0x11 0x00 0x00}; trailing bytes are an error. */
+    private boolean endsWithLzoEndMarker(int end) {
+        return end >= 3 && in[end - 3] == 0x11 && in[end - 2] == 0 && in[end - 1] == 0;
     }
 
     /**

@@ -50,6 +50,8 @@ public final class SyntheticImage {
     public boolean crc = true;
     public long extraFlags;
     public long hwSig;
+    /** Device page index of the swap header (a swap file on a device: its resume offset). */
+    public long base;
     /** Free pages of the area after the image. */
     public long slack = 64;
 
@@ -125,11 +127,11 @@ public final class SyntheticImage {
             long flags = extraFlags | (compressor == Compressor.NONE ? 2 : 0) | (compressor == Compressor.LZ4 ? 16 : 0)
                     | (compressor != Compressor.NONE && crc ? 4 : 0) | (hwSig != 0 ? 8 : 0);
             long mapPages = w.finish();
-            long areaPages = w.next + slack;
+            long areaPages = w.next - base + slack;
             writeSwapHeader(ch, areaPages, flags, compressor != Compressor.NONE && crc ? crc32.value() : 0,
                     w.firstMap);
-            if (ch.size() < areaPages * pageSize) {
-                ch.write(ByteBuffer.allocate(1), areaPages * pageSize - 1);
+            if (ch.size() < (base + areaPages) * pageSize) {
+                ch.write(ByteBuffer.allocate(1), (base + areaPages) * pageSize - 1);
             }
             long crcValue = crc32.value();
             return new Facts(pages, n, m, zero, crcValue, mapPages, w.stored, packer.units, flags, w.firstMap, areaPages);
@@ -196,7 +198,7 @@ public final class SyntheticImage {
         layout.flagsOffset(pageSize).ifPresent(o -> p.putInt(o, (int) flags));
         layout.crc32Offset(pageSize, sectorSize).ifPresent(o -> p.putInt(o, (int) crc));
         layout.hwSigOffset(pageSize, sectorSize).ifPresent(o -> p.putInt(o, (int) hwSig));
-        ch.write(p.clear(), 0);
+        ch.write(p.clear(), base * pageSize);
     }
 
     /** The kernel's swap writer: sequential slots, map page allocated first, next map slot when one fills. */
@@ -205,7 +207,7 @@ public final class SyntheticImage {
         final TargetProfile t;
         final int entriesPerMap = SwapMapPage.entriesPerPage(pageSize, sectorSize);
         final ByteBuffer map = ByteBuffer.allocate(pageSize);
-        long next = 1;
+        long next = base + 1;
         long firstMap;
         long mapSlot;
         int k;
