@@ -259,6 +259,7 @@ final class ImageProbe {
         Compressor compressor = decideCompressor(fields, target, c);
         PfnMetadata.Encoding encoding = layout == HeaderLayout.V2_6_17 ? PfnMetadata.Encoding.VIRTUAL_ADDRESS
                 : PfnMetadata.Encoding.PFN;
+        checkCrcExpected(fields, compressor);
         if (fields.flags().unknownBits() != 0) {
             problems.add(Problem.warning(options.resumeOffset() * pageSize + layout.flagsOffset(pageSize).orElse(0),
                     String.format("flags 0x%x has bits Torpor does not know: 0x%x", fields.flags().value(),
@@ -429,6 +430,34 @@ final class ImageProbe {
         long first = t.readWord(meta, 0);
         return t.wordSize() == 8 ? Long.compareUnsigned(first, 0xffff800000000000L) >= 0 && first != -1L
                 : first >= 0xC0000000L && first != 0xFFFFFFFFL;
+    }
+
+    /**
+     * Every kernel since 3.2 sets the CRC32 flag on compressed images. When the header page shows a newer
+     * kernel (its version, or an x86 restore record of 4.7 or later) a compressed image without it has lost
+     * its flag.
+     */
+    private void checkCrcExpected(SwsuspHeader h, Compressor compressor) {
+        if (h.flags().nocompress() && (h.flags().crc32() || h.flags().lz4())) {
+            problems.add(Problem.error(options.resumeOffset() * pageSize + h.layout().flagsOffset(pageSize).orElse(0),
+                    String.format("flags 0x%x combine NOCOMPRESS with %s, which no kernel writes",
+                            h.flags().value(), h.flags().crc32() ? "CRC32" : "LZ4")));
+            return;
+        }
+        if (compressor == Compressor.NONE || h.flags().crc32()) {
+            return;
+        }
+        Optional<Long> version = info.filter(i -> i.uts().isPresent() && i.versionCode() != 0)
+                .map(SnapshotInfo::versionCode);
+        X86RestoreRecord.Variant x86 = info.map(SnapshotInfo::archRecord).filter(X86RestoreRecord.class::isInstance)
+                .map(r -> ((X86RestoreRecord) r).variant()).orElse(null);
+        boolean newer = version.map(v -> v >= KernelVersion.code(3, 2, 0)).orElse(false)
+                || (x86 != null && x86 != X86RestoreRecord.Variant.X86_64_LEGACY);
+        if (newer) {
+            problems.add(Problem.error(options.resumeOffset() * pageSize + h.layout().flagsOffset(pageSize).orElse(0),
+                    String.format("flags 0x%x: a compressed image without the CRC32 flag, but the header page shows "
+                            + "a kernel that always sets it (3.2 or later)", h.flags().value())));
+        }
     }
 
     private Compressor decideCompressor(SwsuspHeader h, TargetProfile t, Candidate c) throws IOException {
