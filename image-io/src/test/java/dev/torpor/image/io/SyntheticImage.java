@@ -27,7 +27,7 @@ import java.util.function.LongPredicate;
  */
 public final class SyntheticImage {
     /** The kind of record at the start of the header page. */
-    public enum Header { X86_64, I386, UTS, ARM64, RISCV64 }
+    public enum Header { X86_64, X86_64_LEGACY, I386, UTS, ARM64, RISCV64 }
 
     public int pageSize = 4096;
     public int wordSize = 8;
@@ -145,6 +145,9 @@ public final class SyntheticImage {
             case X86_64:
                 p.putLong(0, 0xffffffff8a0e3000L).putLong(8, 0xa0e3000L).putLong(16, 0x2b0a000L)
                         .putLong(24, 0x23456789ABCDEF02L).putLong(32, 0xBA57D9D2L);
+                break;
+            case X86_64_LEGACY:
+                p.putLong(0, 0xffffffff8a0e3000L).putLong(8, 0x2b0a000L).putLong(16, 0x0123456789ABCDEFL);
                 break;
             case I386:
                 p.putInt(0, 0xc1a0e300).putInt(4, 0x01a0e300).putInt(8, 0x02b0a000).putInt(12, 0x12345679)

@@ -120,8 +120,9 @@ class SyntheticImageTest {
                     s.versionCode = KernelVersion.code(3, 0, 0);
                     s.crc = false;
                 }, "x86_64"),
-                new Case("3.0 lzo without crc or version (probed)", s -> {
+                new Case("3.0 lzo without crc or version (probed), legacy x86_64 record", s -> {
                     s.layout = HeaderLayout.V2_6_23;
+                    s.header = SyntheticImage.Header.X86_64_LEGACY;
                     s.crc = false;
                 }, "x86_64"),
                 new Case("zero PFNs at the end of the metadata", s -> {
@@ -195,6 +196,34 @@ class SyntheticImageTest {
                 assertThat(i).isEqualTo(s.pfnCount);
             }
             assertThat(image.problems()).isEmpty();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void compressedImageThatLostItsCrcFlagIsCorrupt() throws IOException {
+        SyntheticImage s = new SyntheticImage();
+        s.crc = false; // an x86_64 restore record of 5.13+ with a CRC-less compressed image: impossible
+        Path file = tmp.resolve("nocrc.swap");
+        s.write(file);
+        try (HibernationImage image = HibernationImage.open(file, ReadOptions.defaults())) {
+            Inspection r = image.inspect(false);
+            assertThat(r.verdict()).isEqualTo(Verdict.CORRUPT);
+            assertThat(r.problems()).extracting(Problem::message)
+                    .anyMatch(m -> m.contains("compressed image without the CRC32 flag"));
+            assertThat(r.problems()).extracting(Problem::offset).contains(4072L);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void flagsNoKernelWritesAreCorrupt() throws IOException {
+        SyntheticImage s = new SyntheticImage();
+        s.compressor = Compressor.NONE;
+        s.extraFlags = 16; // NOCOMPRESS | LZ4
+        Path file = tmp.resolve("flags.swap");
+        s.write(file);
+        try (HibernationImage image = HibernationImage.open(file, ReadOptions.defaults())) {
+            assertThat(image.inspect(true).problems()).extracting(Problem::message)
+                    .anyMatch(m -> m.contains("combine NOCOMPRESS with LZ4"));
         }
     }
 
