@@ -77,7 +77,8 @@ final class InspectionJson {
         if (h.isPresent()) {
             ObjectNode crc = o.putObject("crc32");
             crc.put("stored", h.get().crc32());
-            crc.set("computed", s.map(x -> (JsonNode) F.numberNode(x.crc32Computed())).orElse(F.nullNode()));
+            crc.set("computed", s.filter(StreamScan::complete).map(x -> (JsonNode) F.numberNode(x.crc32Computed()))
+                    .orElse(F.nullNode()));
             crc.set("ok", r.crc32Ok().map(x -> (JsonNode) F.booleanNode(x)).orElse(F.nullNode()));
         } else {
             o.putNull("crc32");

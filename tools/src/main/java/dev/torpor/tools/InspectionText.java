@@ -60,8 +60,12 @@ final class InspectionText {
             out.printf("memory:        %d PFNs with data, %d zero PFNs%s%n", s.dataPfns(), s.zeroPfns(),
                     s.pfnMin().isPresent() ? String.format(", PFN %d..%d", s.pfnMin().getAsLong(),
                             s.pfnMax().getAsLong()) : "");
-            String crc = r.crc32Ok().map(ok -> ok ? "ok" : "MISMATCH").orElse("not stored");
-            out.printf("CRC32:         computed 0x%08x, %s%n", s.crc32Computed(), crc);
+            if (s.complete()) {
+                String crc = r.crc32Ok().map(ok -> ok ? "ok" : "MISMATCH").orElse("not stored in this image");
+                out.printf("CRC32:         computed 0x%08x, %s%n", s.crc32Computed(), crc);
+            } else {
+                out.println("CRC32:         not checked: the stream could not be read to its end");
+            }
         } else {
             out.println("stream:        not read (--quick)");
         }

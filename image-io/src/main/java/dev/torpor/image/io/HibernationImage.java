@@ -34,6 +34,7 @@ import java.util.OptionalLong;
  * what is wrong is in {@link #problems()}. Not thread-safe; open one instance per thread.
  */
 public final class HibernationImage implements Closeable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HibernationImage.class);
     private final String source;
     private final FileChannel channel;
     private final PageReader reader;
@@ -94,6 +95,8 @@ public final class HibernationImage implements Closeable {
                 problems.add(e.toProblem());
             }
         }
+        LOG.debug("{}: {} image; target {}; map {}; {} problem(s)", source, probe.kind.label(),
+                probe.detection.map(Detection::target).orElse(null), map.orElse(null), problems.size());
         return new HibernationImage(source, channel, reader, probe, problems, map, chain);
     }
 
@@ -171,7 +174,22 @@ public final class HibernationImage implements Closeable {
         }
         Optional<String> orig = probe.kind == ImageKind.KERNEL ? probe.rawOrigSig : Optional.empty();
         return new Inspection(source, probe.swapHeader, probe.kind, probe.rawSignature, orig, probe.swsusp,
-                probe.detection, map, probe.info, scan, problems);
+                probe.detection, map, probe.info, scan, firstPerOffset(problems));
+    }
+
+    /**
+     * The same damage is often seen twice (by the map walk, then by the stream reading the same entry):
+     * each offset is reported once, with the first description.
+     */
+    private static List<Problem> firstPerOffset(List<Problem> all) {
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        List<Problem> out = new ArrayList<>();
+        for (Problem p : all) {
+            if (seen.add(p.offset())) {
+                out.add(p);
+            }
+        }
+        return out;
     }
 
     private StreamScan scan() throws IOException {

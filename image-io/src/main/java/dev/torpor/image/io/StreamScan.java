@@ -5,7 +5,8 @@ import java.util.OptionalLong;
 /**
  * What reading the whole stream found.
  *
- * @param crc32Computed   {@code crc32_le(0, …)} over stream pages 1 … pages−1, as far as they could be read
+ * @param crc32Computed   {@code crc32_le(0, …)} over stream pages 1 … pages−1 (only as far as they could be read
+ *                        when {@code complete} is false)
  * @param compressedUnits compressed units decoded (0 for uncompressed images)
  * @param streamPages     stream pages after the header page that were read
  * @param metaPages       metadata pages read
