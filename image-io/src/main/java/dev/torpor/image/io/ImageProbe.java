@@ -368,8 +368,7 @@ final class ImageProbe {
     }
 
     private HeaderLayout refineLayout(Candidate c, TargetProfile target) throws IOException {
-        Optional<Long> version = info.filter(i -> i.uts().isPresent() && i.versionCode() != 0)
-                .map(SnapshotInfo::versionCode);
+        Optional<Long> version = headerVersion();
         if (c.family == HeaderLayout.V2_6_19) {
             if (version.isPresent()) {
                 HeaderLayout l = version.get() < KernelVersion.code(2, 6, 19) ? HeaderLayout.V2_6_17
@@ -401,8 +400,7 @@ final class ImageProbe {
             how.put("headerLayout", "hw_sig field or HW_SIG flag set");
             return HeaderLayout.V5_17;
         }
-        X86RestoreRecord.Variant x86 = info.map(SnapshotInfo::archRecord).filter(X86RestoreRecord.class::isInstance)
-                .map(r -> ((X86RestoreRecord) r).variant()).orElse(null);
+        X86RestoreRecord.Variant x86 = x86Variant();
         boolean olderX86 = x86 == X86RestoreRecord.Variant.X86_64_MD5 || x86 == X86RestoreRecord.Variant.X86_64_LEGACY
                 || x86 == X86RestoreRecord.Variant.I386_MD5;
         if ((flags & (4 | 2)) != 0 || crc != 0) {
@@ -416,6 +414,17 @@ final class ImageProbe {
         }
         how.put("headerLayout", "flags field present, no crc32 or hw_sig in use");
         return HeaderLayout.V2_6_23;
+    }
+
+    /** The kernel version in the header page, where it has one (generic layout). */
+    private Optional<Long> headerVersion() {
+        return info.filter(i -> i.uts().isPresent() && i.versionCode() != 0).map(SnapshotInfo::versionCode);
+    }
+
+    /** The x86 restore record's variant, or null. */
+    private X86RestoreRecord.Variant x86Variant() {
+        return info.map(SnapshotInfo::archRecord).filter(X86RestoreRecord.class::isInstance)
+                .map(r -> ((X86RestoreRecord) r).variant()).orElse(null);
     }
 
     private boolean firstMetadataEntryIsVirtualAddress(Candidate c, TargetProfile t) throws IOException {
@@ -447,10 +456,8 @@ final class ImageProbe {
         if (compressor == Compressor.NONE || h.flags().crc32()) {
             return;
         }
-        Optional<Long> version = info.filter(i -> i.uts().isPresent() && i.versionCode() != 0)
-                .map(SnapshotInfo::versionCode);
-        X86RestoreRecord.Variant x86 = info.map(SnapshotInfo::archRecord).filter(X86RestoreRecord.class::isInstance)
-                .map(r -> ((X86RestoreRecord) r).variant()).orElse(null);
+        Optional<Long> version = headerVersion();
+        X86RestoreRecord.Variant x86 = x86Variant();
         boolean newer = version.map(v -> v >= KernelVersion.code(3, 2, 0)).orElse(false)
                 || (x86 != null && x86 != X86RestoreRecord.Variant.X86_64_LEGACY);
         if (newer) {
@@ -478,8 +485,7 @@ final class ImageProbe {
             how.put("compressor", "lzo: CRC32 flag without NOCOMPRESS or LZ4");
             return Compressor.LZO;
         }
-        Optional<Long> version = info.filter(i -> i.uts().isPresent() && i.versionCode() != 0)
-                .map(SnapshotInfo::versionCode);
+        Optional<Long> version = headerVersion();
         if (version.isPresent()) {
             boolean lzo = version.get() >= KernelVersion.code(2, 6, 37);
             how.put("compressor", (lzo ? "lzo" : "none") + ": kernel " + KernelVersion.format(version.get())

@@ -57,7 +57,7 @@ final class ElfWriter implements MemoryWriter {
 
     @Override
     public void page(PhysicalPage page) throws IOException {
-        MemoryWriter.writeFully(out, page.zero() ? zero.duplicate() : page.data().duplicate(), pos);
+        MemoryWriter.writeFully(out, MemoryWriter.contents(page, zero), pos);
         pos += target.pageSize();
     }
 

@@ -38,7 +38,7 @@ final class LimeWriter implements MemoryWriter {
 
     @Override
     public void page(PhysicalPage page) throws IOException {
-        MemoryWriter.writeFully(out, page.zero() ? zero.duplicate() : page.data().duplicate(), pos);
+        MemoryWriter.writeFully(out, MemoryWriter.contents(page, zero), pos);
         pos += pageSize;
     }
 

@@ -21,6 +21,11 @@ sealed interface MemoryWriter permits RawWriter, LimeWriter, ElfWriter {
     /** After the last run: write trailers, fix up headers. */
     void finish() throws IOException;
 
+    /** The bytes to write for a page: its data, or {@code zeroPage} for a page the kernel flagged zero. */
+    static ByteBuffer contents(PhysicalPage page, ByteBuffer zeroPage) {
+        return page.zero() ? zeroPage.duplicate() : page.data().duplicate();
+    }
+
     /** Writes all of {@code b} at {@code pos}. */
     static void writeFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
         long p = pos;
