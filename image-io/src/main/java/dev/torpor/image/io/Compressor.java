@@ -45,6 +45,28 @@ public enum Compressor {
         }
     }
 
+    /** An encoder for one unit, producing what the kernel's compressor produces (raw LZO1X-1 / raw LZ4 block). */
+    public UnitEncoder encoder() {
+        switch (this) {
+            case LZO: {
+                io.airlift.compress.lzo.LzoCompressor lzo = new io.airlift.compress.lzo.LzoCompressor();
+                return lzo::compress;
+            }
+            case LZ4: {
+                io.airlift.compress.lz4.Lz4Compressor lz4 = new io.airlift.compress.lz4.Lz4Compressor();
+                return lz4::compress;
+            }
+            default:
+                throw new IllegalStateException("uncompressed images have no unit encoder");
+        }
+    }
+
+    /** Compresses one unit; returns the compressed length. Not thread-safe. */
+    @FunctionalInterface
+    public interface UnitEncoder {
+        int compress(byte[] in, int inOff, int inLen, byte[] out, int outOff, int outCap);
+    }
+
     /** Decompresses one unit; returns the uncompressed length. */
     @FunctionalInterface
     interface UnitDecoder {

@@ -155,12 +155,30 @@ public final class HibernationImage implements Closeable {
                 Math.min(streamPages, Math.max(info.metaPages(), 0)));
         StreamCursor data = new StreamCursor(afterHeaderPage(), reader, d.compressor(), d.target(), streamPages);
         PfnCursor pfns = new PfnCursor(meta, d.target(), d.encoding(), info.metaPages(), sink);
+        return new PhysicalPages(pfns, meta, data, info, d.target(), crcCheck(), sink);
+    }
+
+    /**
+     * The uncompressed snapshot stream (header page, metadata, data): exactly what a resumer writes into
+     * {@code /dev/snapshot}. Decoded and checked as it goes; the CRC32 is compared at the end.
+     */
+    public SnapshotStream stream() throws IOException {
+        requireReadable();
+        Detection d = probe.detection.get();
+        MapChain.Cursor entries = chain.cursor(map.orElseThrow().mapPages());
+        long headerSlot = entries.next();
+        byte[] header = new byte[d.target().pageSize()];
+        reader.readPage(headerSlot, d.target().pageSize(), header, 0);
+        StreamCursor cursor = new StreamCursor(entries, reader, d.compressor(), d.target(), probe.info.get().pages() - 1);
+        return new SnapshotStream(java.nio.ByteBuffer.wrap(header), cursor, crcCheck(), problems);
+    }
+
+    private PhysicalPages.CrcCheck crcCheck() {
         SwsuspHeader h = probe.swsusp.orElseThrow();
-        PhysicalPages.CrcCheck crc = h.flags().crc32()
+        return h.flags().crc32()
                 ? new PhysicalPages.CrcCheck(h.crc32(), probe.bounds.headerPage() * probe.pageSize
                         + h.layout().crc32Offset(probe.pageSize, h.sectorSize()).orElse(0))
                 : null;
-        return new PhysicalPages(pfns, meta, data, info, d.target(), crc, sink);
     }
 
     /**

@@ -1,0 +1,62 @@
+package dev.torpor.image.io;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * The uncompressed snapshot stream of an image, page by page: the header page, then the metadata and data
+ * pages — exactly the bytes a resumer writes into {@code /dev/snapshot}. At the end the CRC32 (where the
+ * image has one) and the leftovers are checked; a mismatch fails the last {@link #next()}.
+ */
+public final class SnapshotStream implements Closeable, PageSource {
+    private final ByteBuffer headerPage;
+    private final StreamCursor cursor;
+    private final PhysicalPages.CrcCheck crc;
+    private final List<Problem> problems;
+    private boolean headerGiven;
+    private boolean finished;
+
+    SnapshotStream(ByteBuffer headerPage, StreamCursor cursor, PhysicalPages.CrcCheck crc, List<Problem> problems) {
+        this.headerPage = headerPage;
+        this.cursor = cursor;
+        this.crc = crc;
+        this.problems = problems;
+    }
+
+    /** The next page of the stream (a read-only view valid until the next call), or {@code null} at the end. */
+    @Override
+    public ByteBuffer next() throws IOException {
+        if (!headerGiven) {
+            headerGiven = true;
+            return headerPage.asReadOnlyBuffer();
+        }
+        if (finished) {
+            return null;
+        }
+        ByteBuffer page = cursor.next();
+        if (page != null) {
+            return page.asReadOnlyBuffer();
+        }
+        finished = true;
+        cursor.finish(problems);
+        if (crc != null && crc.stored() != cursor.crc32()) {
+            Problem p = Problem.error(crc.offset(), String.format(
+                    "CRC32 mismatch: the header stores 0x%08x, the stream gives 0x%08x", crc.stored(), cursor.crc32()));
+            problems.add(p);
+            throw new ImageFormatException(p.offset(), p.message());
+        }
+        return null;
+    }
+
+    /** Pages after the header page produced so far. */
+    public long streamPages() {
+        return cursor.produced();
+    }
+
+    @Override
+    public void close() {
+        finished = true;
+    }
+}

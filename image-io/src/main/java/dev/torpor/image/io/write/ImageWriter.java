@@ -1,0 +1,453 @@
+package dev.torpor.image.io.write;
+
+import dev.torpor.image.io.Compressor;
+import dev.torpor.image.io.Crc32Le;
+import dev.torpor.image.io.ImageFormatException;
+import dev.torpor.image.io.PageSource;
+import dev.torpor.snapshot.api.SnapshotInfo;
+import dev.torpor.snapshot.api.TargetProfile;
+import dev.torpor.swap.format.CompressedUnits;
+import dev.torpor.swap.format.HeaderLayout;
+import dev.torpor.swap.format.ImageFlags;
+import dev.torpor.swap.format.SwapSignature;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Stores a snapshot stream in a swap area the way the kernel's writer ({@code kernel/power/swap.c}) does,
+ * so that the kernel resumes it:
+ *
+ * <ol>
+ *   <li>a slot for the first swap-map page, then one slot per stored page, the header page first;</li>
+ *   <li>uncompressed: each stream page in its own slot; compressed: units of up to 32 pages, each a
+ *       {@code size_t} length and the LZO1X-1 / LZ4 bytes, padded to whole pages, with the kernel's CRC32 over
+ *       the uncompressed pages;</li>
+ *   <li>when a map page is full, the next map slot is allocated at once and linked;</li>
+ *   <li>everything is made durable ({@code fsync}), and only then the signature page is rewritten
+ *       ({@code orig_sig}, {@code S1SUSPEND}, first map page, flags, CRC32) and made durable.</li>
+ * </ol>
+ *
+ * A failure before the last step leaves the area a plain swap area. With several threads units are
+ * compressed in parallel but written in stream order, so the bytes on disk do not depend on the thread
+ * count. Memory: at most {@code 2 × threads + 1} units of 32 pages.
+ */
+public final class ImageWriter {
+
+    /**
+     * How to write.
+     *
+     * @param compressor   none (one slot per page), LZO (the kernel's default) or LZ4 (6.9+ kernels)
+     * @param threads      compression threads (1 compresses on the calling thread)
+     * @param layout       era of the signature fields to write (the target kernel's)
+     * @param sectorSize   width of map entries and of the {@code image} field ({@code sizeof(sector_t)})
+     * @param platformMode set {@code SF_PLATFORM_MODE} (resume through ACPI S4 platform operations)
+     * @param progress     called after every stored page (may be null)
+     * @param registry     where to record meters (null: Micrometer's global registry)
+     */
+    public record Options(Compressor compressor, int threads, HeaderLayout layout, int sectorSize, boolean platformMode,
+                          Progress progress, MeterRegistry registry) {
+        public Options {
+            Objects.requireNonNull(compressor, "compressor");
+            Objects.requireNonNull(layout, "layout");
+            if (threads < 1 || threads > 64) {
+                throw new IllegalArgumentException("threads must be 1..64, not " + threads);
+            }
+            if (sectorSize != 4 && sectorSize != 8) {
+                throw new IllegalArgumentException("sector size must be 4 or 8, not " + sectorSize);
+            }
+            if (!layout.hasFlags() && compressor != Compressor.NONE) {
+                throw new IllegalArgumentException("the " + layout.label() + " layout has no flags: "
+                        + "kernels of that era read only uncompressed images");
+            }
+        }
+
+        /** LZO, one thread, the 5.17+ layout with 8-byte map entries. */
+        public static Options defaults() {
+            return new Options(Compressor.LZO, 1, HeaderLayout.V5_17, 8, false, null, null);
+        }
+
+        public Options withCompressor(Compressor c) {
+            return new Options(c, threads, layout, sectorSize, platformMode, progress, registry);
+        }
+
+        public Options withThreads(int n) {
+            return new Options(compressor, n, layout, sectorSize, platformMode, progress, registry);
+        }
+
+        public Options withProgress(Progress p) {
+            return new Options(compressor, threads, layout, sectorSize, platformMode, p, registry);
+        }
+
+        public Options withRegistry(MeterRegistry r) {
+            return new Options(compressor, threads, layout, sectorSize, platformMode, progress, r);
+        }
+
+        public Options withLayout(HeaderLayout l, int sector) {
+            return new Options(compressor, threads, l, sector, platformMode, progress, registry);
+        }
+    }
+
+    /** Progress of a write. */
+    @FunctionalInterface
+    public interface Progress {
+        /**
+         * @param pagesDone    stream pages stored so far (header page included)
+         * @param pagesTotal   stream pages in all
+         * @param bytesWritten bytes written to the area so far
+         */
+        void update(long pagesDone, long pagesTotal, long bytesWritten);
+    }
+
+    /**
+     * What was written.
+     *
+     * @param pages        stream pages (header page included)
+     * @param storedPages  area pages holding stream data (non-zero map entries)
+     * @param mapPages     swap-map pages
+     * @param units        compressed units (0 uncompressed)
+     * @param bytesIn      uncompressed stream bytes
+     * @param bytesOut     bytes written to the area, map and signature page included
+     * @param crc32        {@code crc32_le(0, …)} over stream pages 1 … pages−1 (stored only when compressed)
+     * @param flags        the flags written
+     * @param firstMapPage device page of the first map page (the header's {@code image})
+     */
+    public record Result(long pages, long storedPages, long mapPages, long units, long bytesIn, long bytesOut, long crc32,
+                         long flags, long firstMapPage) {
+    }
+
+    private ImageWriter() {
+    }
+
+    /**
+     * Writes {@code source} (header page first) into {@code area}.
+     *
+     * @throws ImageFormatException            if the stream's header page is not consistent with its length
+     * @throws SlotAllocator.NoSpaceException  if the area is too small (it is left a plain swap area)
+     */
+    public static Result write(PageSource source, TargetProfile target, SwapArea area, SlotAllocator slots,
+                               Options options) throws IOException {
+        if (target.pageSize() != area.pageSize()) {
+            throw new IllegalArgumentException("the stream has " + target.pageSize() + "-byte pages, the swap area "
+                    + area.pageSize());
+        }
+        ByteBuffer first = source.next();
+        if (first == null || first.remaining() != target.pageSize()) {
+            throw new ImageFormatException(0, "the stream is empty or its first page is not a whole page");
+        }
+        ByteBuffer header = ByteBuffer.allocate(target.pageSize()).put(first.duplicate()).flip();
+        if (!SnapshotInfo.plausible(header, target)) {
+            throw new ImageFormatException(0, "the stream's header page is not consistent for " + target
+                    + " (size = pages x page size, image_pages < pages)");
+        }
+        SnapshotInfo info = SnapshotInfo.parse(header, target);
+        Meters meters = new Meters(options.registry() == null ? Metrics.globalRegistry : options.registry());
+        MapWriter map = new MapWriter(area, slots, options.sectorSize(), meters);
+        Run run = new Run(source, target, map, options, info.pages(), meters);
+        map.store(header);
+        run.afterPage();
+        long units = options.compressor() == Compressor.NONE ? run.plain() : run.compressed();
+        if (source.next() != null) {
+            throw new ImageFormatException(info.pages() * target.pageSize(), "the stream holds more pages than the "
+                    + info.pages() + " its header page announces");
+        }
+        map.finish();
+        area.store().force();
+        long flags = (options.compressor() == Compressor.NONE ? ImageFlags.NOCOMPRESS : ImageFlags.CRC32)
+                | (options.compressor() == Compressor.LZ4 ? ImageFlags.LZ4 : 0)
+                | (options.platformMode() ? ImageFlags.PLATFORM : 0);
+        markSwapfiles(area, options, map.firstMapPage(), flags, run.crc.value());
+        return new Result(info.pages(), map.stored, map.mapPages, units, info.pages() * target.pageSize(),
+                map.bytesOut + area.pageSize(), run.crc.value(), flags, map.firstMapPage());
+    }
+
+    /** The kernel's {@code mark_swapfiles}: keep the swap magic in {@code orig_sig}, sign, point at the map. */
+    private static void markSwapfiles(SwapArea area, Options o, long firstMap, long flags, long crc) throws IOException {
+        int p = area.pageSize();
+        long at = area.resumeOffset() * p;
+        ByteBuffer page = ByteBuffer.allocate(p).order(area.byteOrder().nio());
+        area.store().read(page, at);
+        if (SwapSignature.at(page, p - SwapSignature.LENGTH).filter(s -> s.kind() == SwapSignature.Kind.SWAP).isEmpty()) {
+            throw new ImageFormatException(at + p - SwapSignature.LENGTH, "the swap signature disappeared while "
+                    + "writing (is the area in use?); the image is not marked");
+        }
+        byte[] magic = new byte[SwapSignature.LENGTH];
+        page.get(o.layout().sigOffset(p), magic);
+        page.put(o.layout().origSigOffset(p), magic);
+        page.put(o.layout().sigOffset(p), SwapSignature.S1SUSPEND.bytes());
+        int imageAt = o.layout().imageOffset(p, o.sectorSize());
+        if (o.sectorSize() == 8) {
+            page.putLong(imageAt, firstMap);
+        } else {
+            page.putInt(imageAt, (int) firstMap);
+        }
+        o.layout().flagsOffset(p).ifPresent(off -> page.putInt(off, (int) flags));
+        if ((flags & ImageFlags.CRC32) != 0) {
+            o.layout().crc32Offset(p, o.sectorSize()).ifPresent(off -> page.putInt(off, (int) crc));
+        }
+        area.store().write(page.clear(), at);
+        area.store().force();
+    }
+
+    /** Micrometer meters of one write. */
+    private static final class Meters {
+        final Counter pages;
+        final Counter bytesIn;
+        final Counter bytesOut;
+        final Timer latency;
+
+        Meters(MeterRegistry r) {
+            pages = Counter.builder("torpor.write.pages").description("stream pages stored").register(r);
+            bytesIn = Counter.builder("torpor.write.bytes.in").baseUnit("bytes").description("uncompressed stream bytes")
+                    .register(r);
+            bytesOut = Counter.builder("torpor.write.bytes.out").baseUnit("bytes")
+                    .description("bytes written to the swap area").register(r);
+            latency = Timer.builder("torpor.write.latency").description("time to write one page to the area")
+                    .register(r);
+        }
+    }
+
+    /** The map-page bookkeeping of {@code swap_write_page} and {@code flush_swap_writer}. */
+    private static final class MapWriter {
+        final SwapArea area;
+        final SlotAllocator slots;
+        final int sectorSize;
+        final int entries;
+        final Meters meters;
+        final ByteBuffer map;
+        final long firstMap;
+        long mapSlot;
+        int k;
+        long stored;
+        long mapPages;
+        long bytesOut;
+
+        MapWriter(SwapArea area, SlotAllocator slots, int sectorSize, Meters meters) throws IOException {
+            this.area = area;
+            this.slots = slots;
+            this.sectorSize = sectorSize;
+            this.entries = area.pageSize() / sectorSize - 1;
+            this.meters = meters;
+            this.map = ByteBuffer.allocate(area.pageSize()).order(area.byteOrder().nio());
+            this.firstMap = this.mapSlot = slots.allocate();
+        }
+
+        long firstMapPage() {
+            return firstMap;
+        }
+
+        void store(ByteBuffer page) throws IOException {
+            long slot = slots.allocate();
+            writePage(page, slot);
+            put(k++, slot);
+            stored++;
+            if (k == entries) {
+                long next = slots.allocate();
+                put(entries, next);
+                writePage(map.clear(), mapSlot);
+                mapPages++;
+                java.util.Arrays.fill(map.array(), (byte) 0);
+                mapSlot = next;
+                k = 0;
+            }
+        }
+
+        void finish() throws IOException {
+            writePage(map.clear(), mapSlot);
+            mapPages++;
+        }
+
+        private void writePage(ByteBuffer page, long slot) throws IOException {
+            long start = System.nanoTime();
+            area.store().write(page.duplicate(), slot * area.pageSize());
+            meters.latency.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            bytesOut += area.pageSize();
+            meters.bytesOut.increment(area.pageSize());
+        }
+
+        private void put(int i, long v) {
+            if (sectorSize == 8) {
+                map.putLong(i * 8, v);
+            } else {
+                map.putInt(i * 4, (int) v);
+            }
+        }
+    }
+
+    /** One unit's buffers: uncompressed pages in, framed compressed bytes out. */
+    private static final class Unit {
+        final byte[] unc;
+        final byte[] out;
+        int uncLen;
+        int outLen;
+
+        Unit(int pageSize) {
+            unc = new byte[CompressedUnits.uncompressedSize(pageSize)];
+            out = new byte[CompressedUnits.maxUnitPages(pageSize, 8) * pageSize];
+        }
+    }
+
+    /** The body of one write. */
+    private static final class Run {
+        final PageSource source;
+        final TargetProfile target;
+        final MapWriter map;
+        final Options options;
+        final long total;
+        final Meters meters;
+        final Crc32Le crc = new Crc32Le();
+        final int p;
+        long done;
+        final ThreadLocal<Compressor.UnitEncoder> encoders;
+
+        Run(PageSource source, TargetProfile target, MapWriter map, Options options, long total, Meters meters) {
+            this.source = source;
+            this.target = target;
+            this.map = map;
+            this.options = options;
+            this.total = total;
+            this.meters = meters;
+            this.p = target.pageSize();
+            this.encoders = options.compressor() == Compressor.NONE ? null
+                    : ThreadLocal.withInitial(() -> options.compressor().encoder());
+        }
+
+        void afterPage() {
+            done++;
+            meters.pages.increment();
+            meters.bytesIn.increment(p);
+            if (options.progress() != null) {
+                options.progress().update(done, total, map.bytesOut);
+            }
+        }
+
+        private ByteBuffer nextPage() throws IOException {
+            ByteBuffer page = source.next();
+            if (page == null) {
+                throw new ImageFormatException(done * p, "the stream ends after " + done + " of the " + total
+                        + " pages its header page announces");
+            }
+            if (page.remaining() != p) {
+                throw new ImageFormatException(done * p, "stream page " + done + " has " + page.remaining()
+                        + " bytes, not " + p);
+            }
+            return page;
+        }
+
+        long plain() throws IOException {
+            while (done < total) {
+                ByteBuffer page = nextPage();
+                crc.update(page.duplicate());
+                map.store(page);
+                afterPage();
+            }
+            return 0;
+        }
+
+        long compressed() throws IOException {
+            int threads = options.threads();
+            BlockingQueue<Unit> free = new ArrayBlockingQueue<>(2 * threads + 1);
+            for (int i = 0; i < 2 * threads + 1; i++) {
+                free.add(new Unit(p));
+            }
+            ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "torpor-compress");
+                t.setDaemon(true);
+                return t;
+            }) : null;
+            Deque<Future<Unit>> inflight = new ArrayDeque<>();
+            long units = 0;
+            long read = done; // pages taken from the source so far, the header page included
+            try {
+                while (read < total) {
+                    Unit u = take(free);
+                    int pages = (int) Math.min(CompressedUnits.UNC_PAGES, total - read);
+                    for (int i = 0; i < pages; i++) {
+                        nextPage().get(u.unc, i * p, p);
+                        read++;
+                    }
+                    u.uncLen = pages * p;
+                    if (pool == null) {
+                        store(compress(u), free);
+                    } else {
+                        inflight.add(pool.submit(() -> compress(u)));
+                        while (inflight.size() >= 2 * threads) {
+                            store(await(inflight.poll()), free);
+                        }
+                    }
+                    units++;
+                }
+                while (!inflight.isEmpty()) {
+                    store(await(inflight.poll()), free);
+                }
+            } finally {
+                if (pool != null) {
+                    pool.shutdownNow();
+                }
+            }
+            return units;
+        }
+
+        private Unit compress(Unit u) throws ImageFormatException {
+            int lf = target.wordSize();
+            java.util.Arrays.fill(u.out, (byte) 0);
+            int n = encoders.get().compress(u.unc, 0, u.uncLen, u.out, lf, u.out.length - lf);
+            if (n <= 0 || n > CompressedUnits.worstCompressed(u.uncLen)) {
+                throw new ImageFormatException(done * p, "compressor produced " + n + " bytes for " + u.uncLen
+                        + ", beyond what the kernel accepts");
+            }
+            target.writeWord(ByteBuffer.wrap(u.out), 0, n);
+            u.outLen = n + lf;
+            return u;
+        }
+
+        private void store(Unit u, BlockingQueue<Unit> free) throws IOException {
+            int pagesIn = u.uncLen / p;
+            crc.update(u.unc, 0, u.uncLen);
+            int pagesOut = (u.outLen + p - 1) / p;
+            for (int i = 0; i < pagesOut; i++) {
+                map.store(ByteBuffer.wrap(u.out, i * p, p));
+            }
+            for (int i = 0; i < pagesIn; i++) {
+                afterPage();
+            }
+            free.add(u);
+        }
+
+        private static Unit take(BlockingQueue<Unit> free) throws IOException {
+            try {
+                return free.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while writing the image");
+            }
+        }
+
+        private static Unit await(Future<Unit> f) throws IOException {
+            try {
+                return f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while compressing");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof IOException) {
+                    throw (IOException) e.getCause();
+                }
+                throw new IOException("compression failed: " + e.getCause(), e.getCause());
+            }
+        }
+    }
+}

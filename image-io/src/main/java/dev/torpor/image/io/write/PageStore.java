@@ -1,0 +1,48 @@
+package dev.torpor.image.io.write;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+
+/** Positional I/O on the device or file that holds a swap area; a seam for fault injection in tests. */
+public interface PageStore {
+
+    /** Writes all remaining bytes of {@code src} at {@code position}. */
+    void write(ByteBuffer src, long position) throws IOException;
+
+    /** Fills {@code dst} from {@code position}; fails at the end of the store. */
+    void read(ByteBuffer dst, long position) throws IOException;
+
+    /** Makes every write so far durable ({@code fsync}). */
+    void force() throws IOException;
+
+    /** A store over a file channel. */
+    static PageStore of(FileChannel ch) {
+        return new PageStore() {
+            @Override
+            public void write(ByteBuffer src, long position) throws IOException {
+                long p = position;
+                while (src.hasRemaining()) {
+                    p += ch.write(src, p);
+                }
+            }
+
+            @Override
+            public void read(ByteBuffer dst, long position) throws IOException {
+                long p = position;
+                while (dst.hasRemaining()) {
+                    int n = ch.read(dst, p);
+                    if (n < 0) {
+                        throw new java.io.EOFException("end of the swap area at byte " + p);
+                    }
+                    p += n;
+                }
+            }
+
+            @Override
+            public void force() throws IOException {
+                ch.force(true);
+            }
+        };
+    }
+}

@@ -1,0 +1,138 @@
+package dev.torpor.image.io.write;
+
+import dev.torpor.image.io.Compressor;
+import dev.torpor.image.io.Corpus;
+import dev.torpor.image.io.HibernationImage;
+import dev.torpor.image.io.ImageKind;
+import dev.torpor.image.io.Inspection;
+import dev.torpor.image.io.ReadOptions;
+import dev.torpor.image.io.SnapshotStream;
+import dev.torpor.image.io.Verdict;
+import dev.torpor.snapshot.api.TargetProfile;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Round trips of the real kernel images: read each corpus image's stream, write it with each compressor,
+ * read it back: the identical stream, a valid image, a matching CRC32 — and the same bytes on disk whatever
+ * the thread count.
+ */
+class ImageWriterTest {
+
+    @TempDir
+    Path tmp;
+
+    static Stream<Arguments> cases() {
+        List<Arguments> a = new ArrayList<>();
+        for (String n : Corpus.NAMES) {
+            for (Compressor c : Compressor.values()) {
+                a.add(Arguments.of(n, c));
+            }
+        }
+        return a.stream();
+    }
+
+    @ParameterizedTest(name = "{0} as {1}")
+    @MethodSource("cases")
+    void roundTripGivesTheIdenticalStream(String name, Compressor compressor) throws Exception {
+        String original;
+        TargetProfile target;
+        Path one = Areas.fresh(tmp.resolve("one.swap"), 24576);
+        Path two = Areas.fresh(tmp.resolve("two.swap"), 24576);
+        ImageWriter.Result r1;
+        try (HibernationImage image = HibernationImage.open(Corpus.swap(name), ReadOptions.defaults())) {
+            target = image.detection().orElseThrow().target();
+            original = digest(image.stream());
+            r1 = write(image.stream(), target, one, ImageWriter.Options.defaults().withCompressor(compressor));
+            if (compressor != Compressor.NONE) {
+                write(image.stream(), target, two, ImageWriter.Options.defaults().withCompressor(compressor)
+                        .withThreads(3));
+            }
+        }
+        try (HibernationImage written = HibernationImage.open(one, ReadOptions.defaults())) {
+            Inspection i = written.inspect(false);
+            assertThat(i.problems()).isEmpty();
+            assertThat(i.verdict()).isEqualTo(Verdict.VALID);
+            assertThat(i.detection().orElseThrow().compressor()).isEqualTo(compressor);
+            assertThat(i.crc32Ok()).isEqualTo(compressor == Compressor.NONE ? java.util.Optional.empty()
+                    : java.util.Optional.of(true));
+            assertThat(i.header().orElseThrow().flags().value()).isEqualTo(r1.flags());
+            assertThat(i.map().orElseThrow().storedPages()).isEqualTo(r1.storedPages());
+            assertThat(i.map().orElseThrow().mapPages()).isEqualTo(r1.mapPages());
+            assertThat(digest(written.stream())).isEqualTo(original);
+        }
+        if (compressor != Compressor.NONE) {
+            assertThat(Areas.sha256(two)).as("the bytes on disk do not depend on the thread count")
+                    .isEqualTo(Areas.sha256(one));
+        }
+    }
+
+    @Test
+    void reportsProgressAndMeters() throws Exception {
+        Path area = Areas.fresh(tmp.resolve("area.swap"), 24576);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        AtomicLong last = new AtomicLong();
+        AtomicLong calls = new AtomicLong();
+        ImageWriter.Result r;
+        try (HibernationImage image = HibernationImage.open(Corpus.swap("k612-lzo"), ReadOptions.defaults())) {
+            r = write(image.stream(), image.detection().orElseThrow().target(), area, ImageWriter.Options.defaults()
+                    .withRegistry(registry).withProgress((done, total, bytes) -> {
+                        assertThat(done).isGreaterThan(last.get()).isLessThanOrEqualTo(total);
+                        last.set(done);
+                        calls.incrementAndGet();
+                    }));
+        }
+        assertThat(last.get()).isEqualTo(14594);
+        assertThat(calls.get()).isEqualTo(14594);
+        assertThat(registry.get("torpor.write.pages").counter().count()).isEqualTo(14594);
+        assertThat(registry.get("torpor.write.bytes.in").counter().count()).isEqualTo(14594.0 * 4096);
+        assertThat(registry.get("torpor.write.bytes.out").counter().count()).isEqualTo(r.bytesOut() - 4096.0);
+        assertThat(registry.get("torpor.write.latency").timer().count()).isEqualTo(r.storedPages() + r.mapPages());
+    }
+
+    static ImageWriter.Result write(SnapshotStream stream, TargetProfile t, Path file, ImageWriter.Options o)
+            throws Exception {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            PageStore store = PageStore.of(ch);
+            SwapArea area = SwapArea.open(store, 0, 4096, t.byteOrder());
+            return ImageWriter.write(stream, t, area, new SequentialSlots(area), o);
+        }
+    }
+
+    static String digest(SnapshotStream s) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        long pages = 0;
+        for (ByteBuffer p = s.next(); p != null; p = s.next()) {
+            md.update(p);
+            pages++;
+        }
+        return pages + ":" + HexFormat.of().formatHex(md.digest());
+    }
+
+    @Test
+    void refusesAnAreaThatAlreadyHoldsAnImage() throws Exception {
+        try (FileChannel ch = FileChannel.open(Corpus.swap("k61-lzo"), StandardOpenOption.READ)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> SwapArea.open(PageStore.of(ch), 0, 4096,
+                            dev.torpor.snapshot.api.KernelByteOrder.LITTLE))
+                    .hasMessageContaining("already holds a S1SUSPEND image");
+        }
+        assertThat(ImageKind.KERNEL).isNotNull();
+    }
+}
