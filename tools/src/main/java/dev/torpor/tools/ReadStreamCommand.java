@@ -1,0 +1,76 @@
+package dev.torpor.tools;
+
+import dev.torpor.image.io.ImageFormatException;
+import dev.torpor.image.io.ImageKind;
+import dev.torpor.image.io.SnapshotStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/** {@code torpor read-stream}. */
+@Command(name = "read-stream", mixinStandardHelpOptions = true,
+        description = {"Write the uncompressed snapshot stream of the image in SOURCE to STREAM: the header page, the "
+                + "metadata pages and the data pages, exactly the bytes a resumer writes into /dev/snapshot.", "",
+                "Every unit is decompressed and the CRC32 checked; if the image is damaged, what was written so far "
+                        + "stays in STREAM and the exit code is 2.", "",
+                "Exit codes: 0 done, 1 no image, 2 corrupt image, 3 foreign image, 64 usage error, 73 STREAM exists, "
+                        + "74 I/O error."},
+        footer = {"", "Example:", "  torpor read-stream /dev/sdb2 -o image.stream",
+                "  torpor write-image image.stream --to /dev/sdc2 --compress lz4   # store it elsewhere"})
+final class ReadStreamCommand implements Callable<Integer> {
+    @Mixin
+    SourceOptions source;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "STREAM", description = "Output file.")
+    Path output;
+
+    @Option(names = "--force", description = "Overwrite STREAM if it exists.")
+    boolean force;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (OpenedSource src = OpenedSource.open(source.source, source.readOptions(), err)) {
+            if (src.image.kind() != ImageKind.KERNEL) {
+                err.println("torpor: " + source.source + " holds no kernel hibernation image");
+                return src.image.kind() == ImageKind.NONE ? ExitCodes.NO_IMAGE : ExitCodes.FOREIGN;
+            }
+            Set<StandardOpenOption> opts = EnumSet.of(StandardOpenOption.WRITE,
+                    force ? StandardOpenOption.CREATE : StandardOpenOption.CREATE_NEW);
+            if (force) {
+                opts.add(StandardOpenOption.TRUNCATE_EXISTING);
+            }
+            long pages = 0;
+            try (FileChannel ch = FileChannel.open(output, opts); SnapshotStream stream = src.image.stream()) {
+                for (ByteBuffer p = stream.next(); p != null; p = stream.next()) {
+                    while (p.hasRemaining()) {
+                        ch.write(p);
+                    }
+                    pages++;
+                }
+            } catch (ImageFormatException e) {
+                err.println("torpor: " + Torpor.describe(e));
+                err.println("torpor: " + output + " holds the " + pages + " pages read before the damage");
+                return ExitCodes.CORRUPT;
+            }
+            int p = src.image.detection().orElseThrow().target().pageSize();
+            out.printf("wrote the snapshot stream: %d pages (%d bytes) to %s%n", pages, pages * p, output);
+            return ExitCodes.OK;
+        }
+    }
+}

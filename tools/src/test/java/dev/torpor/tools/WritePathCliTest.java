@@ -1,0 +1,75 @@
+package dev.torpor.tools;
+
+import dev.torpor.image.io.Corpus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** read-stream → write-image (into a real mkswap area) → inspect → read-stream, and invalidate, through the CLI. */
+class WritePathCliTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void roundTripThroughTheCli() throws Exception {
+        Path stream = tmp.resolve("k612.stream");
+        Cli.Result read = Cli.run("read-stream", Corpus.swap("k612-lzo").toString(), "-o", stream.toString());
+        assertThat(read.exit()).as(read.all()).isZero();
+        assertThat(read.out()).contains("14594 pages");
+        assertThat(Files.size(stream)).isEqualTo(14594L * 4096);
+
+        Path area = InspectCliTest.mkswap(tmp.resolve("area.swap"), 96);
+        Cli.Result write = Cli.run("write-image", stream.toString(), "--to", area.toString(), "--compress", "lz4",
+                "--threads", "2");
+        assertThat(write.exit()).as(write.all()).isZero();
+        assertThat(write.out()).contains("wrote 14594 pages (lz4").contains("flags 0x14");
+        assertThat(write.err()).contains("image saving progress: 100%");
+
+        Cli.Result inspect = Cli.run("inspect", area.toString());
+        assertThat(inspect.exit()).as(inspect.all()).isZero();
+        assertThat(inspect.out()).contains("CRC32:         computed 0x7315999d, ok").contains("2808 zero PFNs");
+
+        Path again = tmp.resolve("again.stream");
+        assertThat(Cli.run("read-stream", area.toString(), "-o", again.toString()).exit()).isZero();
+        assertThat(Files.mismatch(stream, again)).isEqualTo(-1L);
+
+        Cli.Result refused = Cli.run("write-image", stream.toString(), "--to", area.toString());
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.err()).contains("already holds a S1SUSPEND image");
+
+        Cli.Result inval = Cli.run("invalidate", area.toString());
+        assertThat(inval.exit()).isZero();
+        assertThat(inval.out()).contains("SWAPSPACE2 restored");
+        assertThat(Cli.run("inspect", area.toString()).exit()).isEqualTo(1);
+        assertThat(Cli.run("invalidate", area.toString()).exit()).isEqualTo(1);
+        assertThat(Cli.run("write-image", stream.toString(), "--to", area.toString(), "--quiet").exit()).isZero();
+    }
+
+    @Test
+    void aTooSmallAreaStaysAPlainSwapArea() throws Exception {
+        Path stream = tmp.resolve("k61.stream");
+        assertThat(Cli.run("read-stream", Corpus.swap("k61-nocompress").toString(), "-o", stream.toString()).exit())
+                .isZero();
+        Path area = InspectCliTest.mkswap(tmp.resolve("small.swap"), 16);
+        Cli.Result r = Cli.run("write-image", stream.toString(), "--to", area.toString(), "--compress", "none");
+        assertThat(r.exit()).isEqualTo(74);
+        assertThat(r.err()).contains("ENOSPC");
+        assertThat(Cli.run("inspect", area.toString()).exit()).isEqualTo(1);
+    }
+
+    @Test
+    void notAStream() throws Exception {
+        Path junk = Files.write(tmp.resolve("junk"), new byte[8192]);
+        Path area = InspectCliTest.mkswap(tmp.resolve("a.swap"), 4);
+        Cli.Result r = Cli.run("write-image", junk.toString(), "--to", area.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("not a snapshot header page");
+        assertThat(Cli.run("write-image", junk.toString(), "--to", area.toString(), "--compress", "zip").exit())
+                .isEqualTo(64);
+    }
+}
