@@ -1,0 +1,66 @@
+package dev.torpor.snapshot.api.device;
+
+import java.io.Closeable;
+import java.nio.ByteBuffer;
+
+/**
+ * The raw operations of an open {@code /dev/snapshot}: one method per ioctl plus {@code read}, {@code write}
+ * and {@code close}. No sequencing is checked here — that is what the kernel (or the emulator) does; the
+ * session API on top checks it first. Implementations: the real device (platform-linux) and the emulator.
+ */
+public interface SnapshotDevice extends Closeable {
+
+    /** How the device was opened: O_RDONLY to hibernate (read the image), O_WRONLY to restore (write it). */
+    enum Mode { HIBERNATE, RESTORE }
+
+    Mode mode();
+
+    /** {@code read(2)}: bytes copied into {@code dst}; 0 at the end of the image. */
+    int read(ByteBuffer dst) throws SnapshotException;
+
+    /** {@code write(2)}: bytes taken from {@code src}; 0 once the image is complete. */
+    int write(ByteBuffer src) throws SnapshotException;
+
+    void freeze() throws SnapshotException;
+
+    void unfreeze() throws SnapshotException;
+
+    /** CREATE_IMAGE: 1 in the kernel that just made the image, 0 when it returns in the resumed system. */
+    int createImage() throws SnapshotException;
+
+    void atomicRestore() throws SnapshotException;
+
+    void free() throws SnapshotException;
+
+    /** PREF_IMAGE_SIZE, in bytes. */
+    void prefImageSize(long bytes) throws SnapshotException;
+
+    /** GET_IMAGE_SIZE: bytes of the image stream. */
+    long imageSize() throws SnapshotException;
+
+    /** AVAIL_SWAP_SIZE: free bytes in the selected swap area. */
+    long availSwapSize() throws SnapshotException;
+
+    /** ALLOC_SWAP_PAGE: byte offset on the swap device of a newly allocated page. */
+    long allocSwapPage() throws SnapshotException;
+
+    void freeSwapPages() throws SnapshotException;
+
+    /** SET_SWAP_AREA: the swap area whose header is at page {@code offset} of device {@code dev}. */
+    void setSwapArea(long offset, int dev) throws SnapshotException;
+
+    void s2ram() throws SnapshotException;
+
+    void platformSupport(boolean enable) throws SnapshotException;
+
+    /** POWER_OFF: enters S4 when platform support is set (does not return); otherwise returns and does nothing. */
+    void powerOff() throws SnapshotException;
+
+    @Override
+    void close();
+
+    /** The device number {@code SET_SWAP_AREA} takes ({@code new_encode_dev}). */
+    static int encodeDev(int major, int minor) {
+        return (minor & 0xff) | (major << 8) | ((minor & ~0xff) << 12);
+    }
+}

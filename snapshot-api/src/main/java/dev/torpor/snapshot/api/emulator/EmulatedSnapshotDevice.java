@@ -1,0 +1,512 @@
+package dev.torpor.snapshot.api.emulator;
+
+import dev.torpor.snapshot.api.PfnMetadata;
+import dev.torpor.snapshot.api.SnapshotInfo;
+import dev.torpor.snapshot.api.TargetProfile;
+import dev.torpor.snapshot.api.device.Errno;
+import dev.torpor.snapshot.api.device.SnapshotDevice;
+import dev.torpor.snapshot.api.device.SnapshotException;
+import dev.torpor.snapshot.api.device.SnapshotIoctl;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The emulated {@code /dev/snapshot} as one opener sees it ({@code kernel/power/user.c}): the state
+ * ({@code frozen}, {@code ready}, {@code platform_support}, the selected swap area), every ioctl's
+ * preconditions and errno, and {@code read}/{@code write} driven by page boundaries exactly as the kernel does,
+ * quirks included (a read that stops inside a page gets {@code P − 2·o} more bytes; before 5.16 writes do too).
+ */
+public final class EmulatedSnapshotDevice implements SnapshotDevice {
+    private final EmulatedMachine machine;
+    private final Mode mode;
+    private final int pageSize;
+    private boolean closed;
+    private boolean frozen;
+    private boolean ready;
+    private boolean platformSupport;
+    private EmulatedSwap swap;
+    private long imageSizePref = -1;
+    private long pos;
+    // hibernate side
+    private SnapshotImage image;
+    private long readCursor = -1;
+    private byte[] readBuffer;
+    private long fingerprint;
+    private boolean resumedHere;
+    private boolean returnZeroFromCreateImage;
+    // restore side
+    private RestoreCursor restore;
+
+    EmulatedSnapshotDevice(EmulatedMachine machine, Mode mode) {
+        this.machine = machine;
+        this.mode = mode;
+        this.pageSize = machine.profile().pageSize();
+        if (mode == Mode.RESTORE) {
+            restore = new RestoreCursor();
+        }
+    }
+
+    @Override
+    public Mode mode() {
+        return mode;
+    }
+
+    void selectSwap(EmulatedSwap s) {
+        swap = s;
+    }
+
+    boolean resumedHere() {
+        return resumedHere;
+    }
+
+    /** After the restore of this process's image: frozen and ready, its CREATE_IMAGE about to return 0. */
+    void revive() {
+        closed = false;
+        frozen = true;
+        ready = true;
+        resumedHere = true;
+        returnZeroFromCreateImage = true;
+        pos = 0;
+    }
+
+    /** Whether the processes are frozen (for tests and dry runs). */
+    public boolean frozen() {
+        return frozen;
+    }
+
+    /** Whether an image is ready to be read (or was just restored). */
+    public boolean ready() {
+        return ready;
+    }
+
+    public boolean platformSupportEnabled() {
+        return platformSupport;
+    }
+
+    // ---- ioctls ---------------------------------------------------------------------------------------------------
+
+    private void prologue(SnapshotIoctl op) throws SnapshotException {
+        if (closed) {
+            throw new SnapshotException(op, Errno.EBADF, "the device is closed");
+        }
+        machine.requireOn("SNAPSHOT_" + op.name());
+        if (!machine.capSysAdmin()) {
+            throw new SnapshotException(op, Errno.EPERM, "CAP_SYS_ADMIN is required");
+        }
+    }
+
+    @Override
+    public void freeze() throws SnapshotException {
+        prologue(SnapshotIoctl.FREEZE);
+        if (frozen) {
+            return;
+        }
+        if (machine.takeFreezeFailure()) {
+            throw new SnapshotException(SnapshotIoctl.FREEZE, Errno.EBUSY, "a task refused to freeze");
+        }
+        frozen = true;
+    }
+
+    @Override
+    public void unfreeze() throws SnapshotException {
+        prologue(SnapshotIoctl.UNFREEZE);
+        if (!frozen || ready) {
+            return;
+        }
+        frozen = false;
+    }
+
+    @Override
+    public int createImage() throws SnapshotException {
+        prologue(SnapshotIoctl.CREATE_IMAGE);
+        if (returnZeroFromCreateImage) {
+            returnZeroFromCreateImage = false;
+            return 0;
+        }
+        if (mode != Mode.HIBERNATE || !frozen || ready) {
+            throw new SnapshotException(SnapshotIoctl.CREATE_IMAGE, Errno.EPERM, mode != Mode.HIBERNATE
+                    ? "the device is open for restoring" : !frozen ? "processes are not frozen"
+                    : "an image is already made");
+        }
+        image = snapshot();
+        fingerprint = image.fingerprint();
+        readCursor = -1;
+        pos = 0;
+        ready = true;
+        machine.createdImage(this);
+        return 1;
+    }
+
+    /** The atomic copy: every used page, reclaimable pages dropped while the image exceeds the preferred size. */
+    private SnapshotImage snapshot() {
+        EmulatedMemory m = machine.memory();
+        TargetProfile t = machine.profile().target();
+        if (imageSizePref >= 0) {
+            long saved = m.count(EmulatedMemory.State.USED) + m.count(EmulatedMemory.State.RECLAIMABLE);
+            for (long pfn = 0; pfn < m.presentPages() && bytesFor(saved, t) > imageSizePref; pfn++) {
+                if (m.state(pfn) == EmulatedMemory.State.RECLAIMABLE) {
+                    m.free(pfn);
+                    saved--;
+                }
+            }
+        }
+        List<Long> pfns = new ArrayList<>();
+        Map<Long, byte[]> copies = new HashMap<>();
+        for (long pfn = 0; pfn < m.presentPages(); pfn++) {
+            if (m.state(pfn) != EmulatedMemory.State.FREE) {
+                pfns.add(pfn);
+                byte[] d = m.get(pfn);
+                if (!machine.profile().zeroPages() || !EmulatedMemory.isZero(d)) {
+                    copies.put(pfn, d);
+                }
+            }
+        }
+        return new SnapshotImage(machine.profile(), m.presentPages(), e820Checksum(), pfns, copies);
+    }
+
+    private static long bytesFor(long pages, TargetProfile t) {
+        return (pages + PfnMetadata.pagesFor(pages, t) + 1) * t.pageSize();
+    }
+
+    /** What the emulated firmware's memory map checksums to: it depends only on the memory size. */
+    long e820Checksum() {
+        java.util.zip.CRC32 c = new java.util.zip.CRC32();
+        c.update(java.nio.ByteBuffer.allocate(8).putLong(0, machine.memory().presentPages()));
+        return c.getValue();
+    }
+
+    @Override
+    public void atomicRestore() throws SnapshotException {
+        prologue(SnapshotIoctl.ATOMIC_RESTORE);
+        if (machine.profile().trailingZeroDrain() && restore != null) {
+            restore.finalizeWrite();
+        }
+        if (mode != Mode.RESTORE || !frozen || !restore.loaded()) {
+            throw new SnapshotException(SnapshotIoctl.ATOMIC_RESTORE, Errno.EPERM, mode != Mode.RESTORE
+                    ? "the device is open for hibernating" : !frozen ? "processes are not frozen"
+                    : "the image is not completely loaded");
+        }
+        closed = true;
+        machine.restore(restore.pages);
+    }
+
+    @Override
+    public void free() throws SnapshotException {
+        prologue(SnapshotIoctl.FREE);
+        image = null;
+        readCursor = -1;
+        readBuffer = null;
+        pos = 0;
+        ready = false;
+        resumedHere = false;
+    }
+
+    @Override
+    public void prefImageSize(long bytes) throws SnapshotException {
+        prologue(SnapshotIoctl.PREF_IMAGE_SIZE);
+        imageSizePref = bytes;
+    }
+
+    @Override
+    public long imageSize() throws SnapshotException {
+        prologue(SnapshotIoctl.GET_IMAGE_SIZE);
+        if (!ready || image == null) {
+            throw new SnapshotException(SnapshotIoctl.GET_IMAGE_SIZE, Errno.ENODATA, "no image has been made");
+        }
+        return image.pages() * pageSize;
+    }
+
+    @Override
+    public long availSwapSize() throws SnapshotException {
+        prologue(SnapshotIoctl.AVAIL_SWAP_SIZE);
+        return swap == null ? 0 : swap.freePages() * pageSize;
+    }
+
+    @Override
+    public long allocSwapPage() throws SnapshotException {
+        prologue(SnapshotIoctl.ALLOC_SWAP_PAGE);
+        if (swap == null) {
+            throw new SnapshotException(SnapshotIoctl.ALLOC_SWAP_PAGE, Errno.ENODEV, "no swap area selected");
+        }
+        long page = swap.allocate();
+        if (page < 0) {
+            throw new SnapshotException(SnapshotIoctl.ALLOC_SWAP_PAGE, Errno.ENOSPC, "the swap area is full");
+        }
+        return page * pageSize;
+    }
+
+    @Override
+    public void freeSwapPages() throws SnapshotException {
+        prologue(SnapshotIoctl.FREE_SWAP_PAGES);
+        if (swap == null) {
+            throw new SnapshotException(SnapshotIoctl.FREE_SWAP_PAGES, Errno.ENODEV, "no swap area selected");
+        }
+        swap.freeAll();
+    }
+
+    @Override
+    public void setSwapArea(long offset, int dev) throws SnapshotException {
+        prologue(SnapshotIoctl.SET_SWAP_AREA);
+        if (swap != null && swap.anyAllocated()) {
+            throw new SnapshotException(SnapshotIoctl.SET_SWAP_AREA, Errno.EPERM, "swap pages are allocated");
+        }
+        EmulatedSwap s = machine.swapOf(dev, offset).orElse(null);
+        if (s == null) {
+            throw new SnapshotException(SnapshotIoctl.SET_SWAP_AREA, dev == 0 ? Errno.EINVAL : Errno.ENODEV,
+                    "no active swap area on that device at page " + offset);
+        }
+        swap = s;
+    }
+
+    @Override
+    public void s2ram() throws SnapshotException {
+        prologue(SnapshotIoctl.S2RAM);
+        if (!frozen) {
+            throw new SnapshotException(SnapshotIoctl.S2RAM, Errno.EPERM, "processes are not frozen");
+        }
+        ready = false;
+    }
+
+    @Override
+    public void platformSupport(boolean enable) throws SnapshotException {
+        prologue(SnapshotIoctl.PLATFORM_SUPPORT);
+        platformSupport = enable;
+    }
+
+    @Override
+    public void powerOff() throws SnapshotException {
+        prologue(SnapshotIoctl.POWER_OFF);
+        if (platformSupport) {
+            machine.powerOff();
+            closed = true;
+        }
+    }
+
+    // ---- read and write ------------------------------------------------------------------------------------------
+
+    @Override
+    public int read(ByteBuffer dst) throws SnapshotException {
+        requireOpen("read");
+        if (mode != Mode.HIBERNATE) {
+            throw new SnapshotException("read", Errno.EBADF, "the device is open for writing");
+        }
+        if (!ready || image == null) {
+            throw new SnapshotException("read", Errno.ENODATA, "no image has been made");
+        }
+        int pgOff = (int) (pos & (pageSize - 1));
+        int avail;
+        if (pgOff == 0) {
+            readCursor++;
+            if (readCursor >= image.pages()) {
+                return 0;
+            }
+            readBuffer = image.page(readCursor);
+            avail = pageSize;
+        } else {
+            avail = pageSize - pgOff;
+        }
+        int n = pgOff >= avail ? 0 : Math.min(dst.remaining(), avail - pgOff);
+        dst.put(readBuffer, pgOff, n);
+        pos += n;
+        return n;
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws SnapshotException {
+        requireOpen("write");
+        if (mode != Mode.RESTORE) {
+            throw new SnapshotException("write", Errno.EBADF, "the device is open for reading");
+        }
+        int pgOff = (int) (pos & (pageSize - 1));
+        int avail;
+        if (pgOff == 0) {
+            int res = restore.next();
+            if (res <= 0) {
+                return res;
+            }
+            avail = pageSize;
+        } else {
+            avail = machine.profile().partialWriteFix() ? pageSize : pageSize - pgOff;
+        }
+        int n = pgOff >= avail ? 0 : Math.min(src.remaining(), avail - pgOff);
+        src.get(restore.buffer, pgOff, n);
+        pos += n;
+        return n;
+    }
+
+    private void requireOpen(String op) throws SnapshotException {
+        if (closed) {
+            throw new SnapshotException(op, Errno.EBADF, "the device is closed");
+        }
+        machine.requireOn(op);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        image = null;
+        ready = false;
+        if (swap != null) {
+            swap.freeAll();
+        }
+        frozen = false;
+        machine.released(this);
+    }
+
+    /** The restore side of {@code snapshot_write_next}: header, metadata, then data buffers by ascending PFN. */
+    private final class RestoreCursor {
+        byte[] buffer = new byte[pageSize];
+        final Map<Long, byte[]> pages = new TreeMap<>();
+        int phase; // 0 header not yet handed out, 1 header, 2 metadata, 3 data, 4 done
+        long metaPages;
+        long metaSeen;
+        long copyPages;
+        long dataGiven;
+        long[] order;
+        boolean[] zero;
+        int next;
+        long current = -1;
+        final java.util.TreeSet<Long> copyPfns = new java.util.TreeSet<>();
+        final java.util.TreeSet<Long> zeroPfns = new java.util.TreeSet<>();
+
+        int next() throws SnapshotException {
+            TargetProfile t = machine.profile().target();
+            switch (phase) {
+                case 0:
+                    phase = 1;
+                    return pageSize;
+                case 1:
+                    loadHeader(ByteBuffer.wrap(buffer), t);
+                    phase = 2;
+                    buffer = new byte[pageSize];
+                    return pageSize;
+                case 2:
+                    unpack(ByteBuffer.wrap(buffer), t);
+                    metaSeen++;
+                    if (metaSeen < metaPages) {
+                        buffer = new byte[pageSize];
+                        return pageSize;
+                    }
+                    prepare();
+                    phase = 3;
+                    return advance();
+                case 3:
+                    commit();
+                    return advance();
+                default:
+                    return 0;
+            }
+        }
+
+        private void loadHeader(ByteBuffer h, TargetProfile t) throws SnapshotException {
+            SnapshotInfo info = SnapshotInfo.parse(h, t);
+            boolean archOk;
+            if (t.arch().equals("x86_64")) {
+                h.order(t.byteOrder().nio());
+                archOk = h.getLong(24) == SnapshotImage.X86_64_RESTORE_MAGIC && h.getLong(32) == e820Checksum();
+            } else {
+                archOk = info.versionCode() == machine.profile().versionCode();
+            }
+            if (!archOk || info.numPhysPages() != machine.memory().presentPages()) {
+                throw new SnapshotException("write", Errno.EPERM, "image mismatch: " + (archOk ? "memory size"
+                        : "architecture specific data"));
+            }
+            copyPages = info.imagePages();
+            metaPages = info.pages() - info.imagePages() - 1;
+            if (metaPages < 1 || metaPages > (1 << 22) || copyPages > machine.memory().presentPages()) {
+                throw new SnapshotException("write", Errno.ENOMEM, "cannot allocate memory for the image");
+            }
+        }
+
+        private void unpack(ByteBuffer page, TargetProfile t) throws SnapshotException {
+            for (int j = 0; j < t.wordsPerPage(); j++) {
+                long raw = PfnMetadata.rawEntry(page, j, t);
+                if (raw == PfnMetadata.endMarker(t)) {
+                    break;
+                }
+                PfnMetadata.Entry e = machine.profile().zeroPages() ? PfnMetadata.decode(raw, t)
+                        : new PfnMetadata.Entry(raw, false);
+                if (!machine.memory().present(e.pfn())) {
+                    throw new SnapshotException("write", Errno.EFAULT, String.format(
+                            "Memory map mismatch at 0x%x after hibernation", e.pfn() * pageSize));
+                }
+                (e.zero() ? zeroPfns : copyPfns).add(e.pfn());
+            }
+        }
+
+        private void prepare() {
+            java.util.TreeMap<Long, Boolean> all = new java.util.TreeMap<>();
+            copyPfns.forEach(p -> all.put(p, false));
+            zeroPfns.forEach(p -> all.put(p, true));
+            order = all.keySet().stream().mapToLong(Long::longValue).toArray();
+            zero = new boolean[order.length];
+            int i = 0;
+            for (boolean z : all.values()) {
+                zero[i++] = z;
+            }
+        }
+
+        /** Zero pages are filled here; the next data page gets a buffer. 0 once everything is in. */
+        private int advance() throws SnapshotException {
+            while (next < order.length && zero[next]) {
+                pages.put(order[next], new byte[pageSize]);
+                next++;
+            }
+            if (dataGiven == copyPages) {
+                phase = 4;
+                return 0;
+            }
+            if (next == order.length) {
+                throw new SnapshotException("write", Errno.EFAULT, "the metadata lists fewer pages than the image");
+            }
+            current = order[next++];
+            buffer = new byte[pageSize];
+            dataGiven++;
+            return pageSize;
+        }
+
+        private void commit() {
+            if (current >= 0) {
+                pages.put(current, buffer);
+                current = -1;
+            }
+        }
+
+        /** The 2026 finalize: commits the last page and drains trailing zero pages; ENODATA if data is missing. */
+        void finalizeWrite() throws SnapshotException {
+            if (phase == 3) {
+                commit();
+                if (dataGiven < copyPages) {
+                    throw new SnapshotException(SnapshotIoctl.ATOMIC_RESTORE, Errno.ENODATA,
+                            "the image still expects data pages");
+                }
+                advance();
+            }
+        }
+
+        boolean loaded() {
+            if (phase == 3 && dataGiven == copyPages) {
+                commit();
+                boolean trailingZeros = false;
+                for (int i = next; i < order.length; i++) {
+                    trailingZeros |= zero[i];
+                }
+                return !trailingZeros;
+            }
+            return phase == 4;
+        }
+    }
+
+    /** The fingerprint of the image this process created (to recognise it when restored). */
+    long imageFingerprint() {
+        return fingerprint;
+    }
+}

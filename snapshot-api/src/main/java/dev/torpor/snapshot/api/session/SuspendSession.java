@@ -1,0 +1,194 @@
+package dev.torpor.snapshot.api.session;
+
+import dev.torpor.snapshot.api.device.SnapshotDevice;
+import dev.torpor.snapshot.api.device.SnapshotException;
+
+import java.io.Closeable;
+import java.nio.ByteBuffer;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Hibernating through a device opened read-only: select the swap area, set the preferred image size and
+ * platform mode, freeze, create the image — then, in the kernel that made it, read it out page by page and
+ * power off; or, when {@code createImage} returns in the resumed system, free and unfreeze. Calls out of order
+ * are refused with {@link IllegalStateException} before the device sees them.
+ */
+public final class SuspendSession implements Closeable {
+
+    /** Where the session is. */
+    public enum State { OPEN, FROZEN, IMAGE_CREATED, RESUMED, POWERED_OFF, CLOSED }
+
+    /** What {@link #createImage()} found. */
+    public enum Outcome {
+        /** The image exists (in_suspend = 1): read it, store it, power off. */
+        CREATED,
+        /** The call returned in the resumed system (in_suspend = 0): free, unfreeze, carry on. */
+        RESUMED
+    }
+
+    private final SnapshotDevice device;
+    private final int pageSize;
+    private State state = State.OPEN;
+    private boolean swapAllocated;
+    private long pagesRead;
+    private boolean endOfImage;
+
+    public SuspendSession(SnapshotDevice device, int pageSize) {
+        if (device.mode() != SnapshotDevice.Mode.HIBERNATE) {
+            throw new IllegalArgumentException("a suspend session needs the device opened read-only (O_RDONLY)");
+        }
+        this.device = device;
+        this.pageSize = pageSize;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    private void require(String call, State... allowed) {
+        Set<State> ok = EnumSet.noneOf(State.class);
+        ok.addAll(java.util.List.of(allowed));
+        if (!ok.contains(state)) {
+            throw new IllegalStateException(call + " is not allowed now: the session is " + state + " (allowed in "
+                    + ok + ")");
+        }
+    }
+
+    /** SET_SWAP_AREA: before any swap page is allocated. */
+    public void setSwapArea(long offset, int dev) throws SnapshotException {
+        require("setSwapArea", State.OPEN, State.FROZEN);
+        if (swapAllocated) {
+            throw new IllegalStateException("setSwapArea after swap pages were allocated (the kernel says EPERM)");
+        }
+        device.setSwapArea(offset, dev);
+    }
+
+    /** PREF_IMAGE_SIZE, before the image is created. */
+    public void prefImageSize(long bytes) throws SnapshotException {
+        require("prefImageSize", State.OPEN, State.FROZEN);
+        if (bytes < 0) {
+            throw new IllegalArgumentException("image size must not be negative");
+        }
+        device.prefImageSize(bytes);
+    }
+
+    /** PLATFORM_SUPPORT, before the image is created. */
+    public void platformSupport(boolean enable) throws SnapshotException {
+        require("platformSupport", State.OPEN, State.FROZEN);
+        device.platformSupport(enable);
+    }
+
+    public void freeze() throws SnapshotException {
+        require("freeze", State.OPEN);
+        device.freeze();
+        state = State.FROZEN;
+    }
+
+    public Outcome createImage() throws SnapshotException {
+        require("createImage", State.FROZEN);
+        int inSuspend = device.createImage();
+        state = inSuspend != 0 ? State.IMAGE_CREATED : State.RESUMED;
+        return inSuspend != 0 ? Outcome.CREATED : Outcome.RESUMED;
+    }
+
+    /**
+     * Continues in the resumed system: the process whose image was restored sees {@code CREATE_IMAGE} return
+     * with 0. Use on the session (and device) of that process.
+     */
+    public Outcome resumedFromCreateImage() throws SnapshotException {
+        require("resumedFromCreateImage", State.IMAGE_CREATED, State.POWERED_OFF);
+        int inSuspend = device.createImage();
+        if (inSuspend != 0) {
+            throw new IllegalStateException("CREATE_IMAGE returned " + inSuspend + ": the system did not resume");
+        }
+        state = State.RESUMED;
+        return Outcome.RESUMED;
+    }
+
+    public long imageSize() throws SnapshotException {
+        require("imageSize", State.IMAGE_CREATED);
+        return device.imageSize();
+    }
+
+    public long availSwapSize() throws SnapshotException {
+        require("availSwapSize", State.OPEN, State.FROZEN, State.IMAGE_CREATED);
+        return device.availSwapSize();
+    }
+
+    /** ALLOC_SWAP_PAGE: the byte offset on the swap device of a newly allocated page. */
+    public long allocSwapPage() throws SnapshotException {
+        require("allocSwapPage", State.OPEN, State.FROZEN, State.IMAGE_CREATED);
+        long offset = device.allocSwapPage();
+        swapAllocated = true;
+        return offset;
+    }
+
+    public void freeSwapPages() throws SnapshotException {
+        require("freeSwapPages", State.OPEN, State.FROZEN, State.IMAGE_CREATED, State.RESUMED);
+        device.freeSwapPages();
+        swapAllocated = false;
+    }
+
+    /**
+     * The next page of the image (a fresh buffer), or {@code null} after the last. Reads whole pages: the
+     * device never returns more than the rest of the current page per call.
+     */
+    public ByteBuffer readPage() throws SnapshotException {
+        require("readPage", State.IMAGE_CREATED);
+        if (endOfImage) {
+            return null;
+        }
+        ByteBuffer page = ByteBuffer.allocate(pageSize);
+        while (page.hasRemaining()) {
+            int n = device.read(page);
+            if (n == 0) {
+                if (page.position() != 0) {
+                    throw new SnapshotException("read", 5, "the image ended inside a page");
+                }
+                endOfImage = true;
+                return null;
+            }
+        }
+        pagesRead++;
+        return page.flip();
+    }
+
+    /** Pages read so far. */
+    public long pagesRead() {
+        return pagesRead;
+    }
+
+    /** POWER_OFF (with platform support; otherwise the caller must power off itself, e.g. with reboot(2)). */
+    public void powerOff() throws SnapshotException {
+        require("powerOff", State.IMAGE_CREATED);
+        device.powerOff();
+        state = State.POWERED_OFF;
+    }
+
+    /** S2RAM: suspend to RAM with the image made (suspend-to-both). */
+    public void s2ram() throws SnapshotException {
+        require("s2ram", State.IMAGE_CREATED, State.FROZEN);
+        device.s2ram();
+    }
+
+    /** FREE: drop the image (after a failed write, or in the resumed system). */
+    public void free() throws SnapshotException {
+        require("free", State.IMAGE_CREATED, State.RESUMED, State.FROZEN);
+        device.free();
+        state = State.FROZEN;
+    }
+
+    /** UNFREEZE: only after {@link #free()} once an image exists (the kernel would silently ignore it). */
+    public void unfreeze() throws SnapshotException {
+        require("unfreeze", State.FROZEN);
+        device.unfreeze();
+        state = State.OPEN;
+    }
+
+    @Override
+    public void close() {
+        device.close();
+        state = State.CLOSED;
+    }
+}
