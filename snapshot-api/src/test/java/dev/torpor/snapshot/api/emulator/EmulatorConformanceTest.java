@@ -1,0 +1,240 @@
+package dev.torpor.snapshot.api.emulator;
+
+import dev.torpor.snapshot.api.device.Errno;
+import dev.torpor.snapshot.api.device.SnapshotDevice;
+import dev.torpor.snapshot.api.device.SnapshotException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+import java.nio.ByteBuffer;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The rows of the kernel's per-ioctl behaviour, the open rules and the read/write page-boundary behaviour. */
+class EmulatorConformanceTest {
+    private static final int P = 4096;
+    private static final int SWAP_DEV = SnapshotDevice.encodeDev(254, 16);
+
+    private static EmulatedMachine machine(KernelProfile profile) {
+        EmulatedMemory m = new EmulatedMemory(P, 2048).fillSynthetic(7, 300, 200);
+        return new EmulatedMachine(profile, m).addSwap(new EmulatedSwap(SWAP_DEV, 0, 4000, Set.of(3L)));
+    }
+
+    private static EmulatedMachine machine() {
+        return machine(KernelProfile.linux(6, 1));
+    }
+
+    static void fails(Errno errno, Executable call) {
+        assertThatThrownBy(call::execute).isInstanceOf(SnapshotException.class)
+                .satisfies(e -> assertThat(((SnapshotException) e).errno()).as(e.getMessage()).isEqualTo(errno.value()));
+    }
+
+    @Test
+    void openRules() throws Exception {
+        EmulatedMachine m = machine();
+        fails(Errno.ENOSYS, () -> m.open(EmulatedMachine.Access.READ_WRITE));
+        EmulatedSnapshotDevice d = m.open(SnapshotDevice.Mode.HIBERNATE);
+        fails(Errno.EBUSY, () -> m.open(SnapshotDevice.Mode.RESTORE));
+        fails(Errno.EBUSY, () -> m.open(EmulatedMachine.Access.READ_WRITE));
+        d.close();
+        m.open(SnapshotDevice.Mode.RESTORE).close();
+        m.hibernationAvailable(false);
+        fails(Errno.EPERM, () -> m.open(SnapshotDevice.Mode.HIBERNATE));
+    }
+
+    @Test
+    void everyIoctlNeedsCapSysAdmin() throws Exception {
+        EmulatedMachine m = machine().capSysAdmin(false);
+        try (EmulatedSnapshotDevice d = m.open(SnapshotDevice.Mode.HIBERNATE)) {
+            fails(Errno.EPERM, d::freeze);
+            fails(Errno.EPERM, () -> d.prefImageSize(0));
+            fails(Errno.EPERM, d::availSwapSize);
+        }
+    }
+
+    @Test
+    void freezeUnfreezeRows() throws Exception {
+        EmulatedMachine m = machine();
+        try (EmulatedSnapshotDevice d = m.open(SnapshotDevice.Mode.HIBERNATE)) {
+            d.unfreeze(); // not frozen: no-op
+            assertThat(d.frozen()).isFalse();
+            d.freeze();
+            d.freeze(); // already frozen: no-op
+            assertThat(d.frozen()).isTrue();
+            d.unfreeze();
+            assertThat(d.frozen()).isFalse();
+            m.freezeFails(true);
+            fails(Errno.EBUSY, d::freeze);
+            assertThat(d.frozen()).isFalse();
+        }
+    }
+
+    @Test
+    void createImageRows() throws Exception {
+        EmulatedMachine m = machine();
+        try (EmulatedSnapshotDevice w = m.open(SnapshotDevice.Mode.RESTORE)) {
+            w.freeze();
+            fails(Errno.EPERM, w::createImage); // not O_RDONLY
+        }
+        try (EmulatedSnapshotDevice d = m.open(SnapshotDevice.Mode.HIBERNATE)) {
+            fails(Errno.EPERM, d::createImage); // not frozen
+            fails(Errno.ENODATA, d::imageSize); // not ready
+            fails(Errno.ENODATA, () -> d.read(ByteBuffer.allocate(P)));
+            d.freeze();
+            assertThat(d.createImage()).isEqualTo(1);
+            fails(Errno.EPERM, d::createImage); // ready
+            assertThat(d.imageSize()).isEqualTo((500 + 1 + 1) * (long) P);
+            d.unfreeze(); // ready: no-op
+            assertThat(d.frozen()).isTrue();
+            d.free();
+            assertThat(d.ready()).isFalse();
+            fails(Errno.ENODATA, d::imageSize);
+            d.unfreeze();
+            assertThat(d.frozen()).isFalse();
+        }
+    }
+
+    @Test
+    void prefImageSizeShrinksTheImage() throws Exception {
+        EmulatedMachine m = machine();
+        try (EmulatedSnapshotDevice d = m.open(SnapshotDevice.Mode.HIBERNATE)) {
+            d.prefImageSize(350L * P);
+            d.freeze();
+            d.createImage();
+            assertThat(d.imageSize()).isLessThanOrEqualTo(350L * P).isGreaterThanOrEqualTo(302L * P);
+            assertThat(m.memory().count(EmulatedMemory.State.RECLAIMABLE)).isLessThan(200);
+        }
+    }
+
+    @Test
+    void swapRows() throws Exception {
+        EmulatedMachine m = machine();
+        try (EmulatedSnapshotDevice d = m.open(SnapshotDevice.Mode.HIBERNATE)) {
+            assertThat(d.availSwapSize()).isZero(); // no resume device: no swap selected
+            fails(Errno.ENODEV, d::allocSwapPage);
+            fails(Errno.ENODEV, d::freeSwapPages);
+            fails(Errno.EINVAL, () -> d.setSwapArea(0, 0));
+            fails(Errno.ENODEV, () -> d.setSwapArea(0, SnapshotDevice.encodeDev(8, 1)));
+            fails(Errno.ENODEV, () -> d.setSwapArea(5, SWAP_DEV));
+            d.setSwapArea(0, SWAP_DEV);
+            assertThat(d.availSwapSize()).isEqualTo(3999L * P);
+            assertThat(d.allocSwapPage()).isEqualTo(1L * P);
+            assertThat(d.allocSwapPage()).isEqualTo(2L * P);
+            assertThat(d.allocSwapPage()).isEqualTo(4L * P); // page 3 is bad
+            fails(Errno.EPERM, () -> d.setSwapArea(0, SWAP_DEV));
+            d.freeSwapPages();
+            d.setSwapArea(0, SWAP_DEV);
+            assertThat(d.availSwapSize()).isEqualTo(3999L * P);
+        }
+        EmulatedMachine tiny = new EmulatedMachine(KernelProfile.linux(6, 1), new EmulatedMemory(P, 64))
+                .addSwap(new EmulatedSwap(SWAP_DEV, 0, 2, Set.of())).resumeDevice(SWAP_DEV);
+        try (EmulatedSnapshotDevice d = tiny.open(SnapshotDevice.Mode.HIBERNATE)) {
+            d.allocSwapPage();
+            d.allocSwapPage();
+            fails(Errno.ENOSPC, d::allocSwapPage);
+        }
+    }
+
+    @Test
+    void s2ramPlatformAndPowerOffRows() throws Exception {
+        EmulatedMachine m = machine();
+        try (EmulatedSnapshotDevice d = m.open(SnapshotDevice.Mode.HIBERNATE)) {
+            fails(Errno.EPERM, d::s2ram);
+            d.freeze();
+            d.createImage();
+            d.s2ram();
+            assertThat(d.ready()).isFalse();
+            d.powerOff(); // no platform support: returns and does nothing
+            assertThat(m.poweredOff()).isFalse();
+            d.platformSupport(true);
+            assertThat(d.platformSupportEnabled()).isTrue();
+            d.powerOff();
+            assertThat(m.poweredOff()).isTrue();
+        }
+        fails(Errno.EIO, () -> m.open(SnapshotDevice.Mode.HIBERNATE));
+        m.boot();
+        m.open(SnapshotDevice.Mode.HIBERNATE).close();
+    }
+
+    @Test
+    void readsNeverCrossAPageAndMidPageReadsShrink() throws Exception {
+        EmulatedMachine m = machine();
+        try (EmulatedSnapshotDevice d = m.open(SnapshotDevice.Mode.HIBERNATE)) {
+            d.freeze();
+            d.createImage();
+            ByteBuffer big = ByteBuffer.allocate(2 * P);
+            assertThat(d.read(big)).isEqualTo(P); // a boundary read of 8192 returns one page
+            ByteBuffer small = ByteBuffer.allocate(1000);
+            assertThat(d.read(small)).isEqualTo(1000); // page 1, offset 0..1000
+            assertThat(d.read(ByteBuffer.allocate(P))).isEqualTo(P - 2 * 1000); // the quirk: P - 2·o
+            // now at offset 3096 of page 1 (>= P/2): the next read returns 0, which looks like EOF
+            assertThat(d.read(ByteBuffer.allocate(P))).isZero();
+        }
+    }
+
+    @Test
+    void aZeroLengthReadAtABoundarySkipsAPage() throws Exception {
+        EmulatedMachine m = machine();
+        try (EmulatedSnapshotDevice d = m.open(SnapshotDevice.Mode.HIBERNATE)) {
+            d.freeze();
+            d.createImage();
+            long pages = d.imageSize() / P;
+            assertThat(d.read(ByteBuffer.allocate(0))).isZero(); // skips the header page
+            long n = 0;
+            while (d.read(ByteBuffer.allocate(P)) == P) {
+                n++;
+            }
+            assertThat(n).isEqualTo(pages - 1);
+        }
+    }
+
+    @Test
+    void partialWritesBeforeAndAfterTheFix() throws Exception {
+        for (KernelProfile k : new KernelProfile[] {KernelProfile.linux(5, 15), KernelProfile.linux(6, 1)}) {
+            EmulatedMachine m = machine(k);
+            byte[] header = firstPage(m);
+            try (EmulatedSnapshotDevice w = m.open(SnapshotDevice.Mode.RESTORE)) {
+                assertThat(w.write(ByteBuffer.wrap(header, 0, 1))).isEqualTo(1);
+                int second = w.write(ByteBuffer.wrap(header, 1, P - 1));
+                assertThat(second).as(k.toString()).isEqualTo(k.partialWriteFix() ? P - 1 : P - 2);
+            }
+        }
+    }
+
+    @Test
+    void headerOfAnotherMachineIsRefused() throws Exception {
+        EmulatedMachine m = machine();
+        byte[] header = firstPage(m);
+        EmulatedMachine bigger = new EmulatedMachine(KernelProfile.linux(6, 1), new EmulatedMemory(P, 4096));
+        try (EmulatedSnapshotDevice w = bigger.open(SnapshotDevice.Mode.RESTORE)) {
+            assertThat(w.write(ByteBuffer.wrap(header))).isEqualTo(P);
+            fails(Errno.EPERM, () -> w.write(ByteBuffer.allocate(P))); // load_header: memory size differs
+        }
+    }
+
+    @Test
+    void atomicRestoreRows() throws Exception {
+        EmulatedMachine m = machine();
+        try (EmulatedSnapshotDevice r = m.open(SnapshotDevice.Mode.HIBERNATE)) {
+            r.freeze();
+            fails(Errno.EPERM, r::atomicRestore); // not O_WRONLY
+        }
+        try (EmulatedSnapshotDevice w = m.open(SnapshotDevice.Mode.RESTORE)) {
+            fails(Errno.EPERM, w::atomicRestore); // not frozen, nothing loaded
+            w.freeze();
+            fails(Errno.EPERM, w::atomicRestore); // nothing loaded
+        }
+    }
+
+    private static byte[] firstPage(EmulatedMachine m) throws Exception {
+        try (EmulatedSnapshotDevice d = m.open(SnapshotDevice.Mode.HIBERNATE)) {
+            d.freeze();
+            d.createImage();
+            ByteBuffer b = ByteBuffer.allocate(P);
+            d.read(b);
+            return b.array();
+        }
+    }
+}
