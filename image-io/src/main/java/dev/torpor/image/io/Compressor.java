@@ -45,11 +45,14 @@ public enum Compressor {
         }
     }
 
-    /** An encoder for one unit, producing what the kernel's compressor produces (raw LZO1X-1 / raw LZ4 block). */
+    /**
+     * An encoder for one unit: for LZO the kernel's own LZO1X-1 ({@link Lzo1x1Compressor}, byte-identical
+     * output); for LZ4 a raw LZ4 block (aircompressor) that the kernel's {@code LZ4_decompress_safe} reads.
+     */
     public UnitEncoder encoder() {
         switch (this) {
             case LZO: {
-                io.airlift.compress.lzo.LzoCompressor lzo = new io.airlift.compress.lzo.LzoCompressor();
+                Lzo1x1Compressor lzo = new Lzo1x1Compressor();
                 return lzo::compress;
             }
             case LZ4: {

@@ -55,7 +55,7 @@ public final class ImageWriter {
      * @param layout       era of the signature fields to write (the target kernel's)
      * @param sectorSize   width of map entries and of the {@code image} field ({@code sizeof(sector_t)})
      * @param platformMode set {@code SF_PLATFORM_MODE} (resume through ACPI S4 platform operations)
-     * @param progress     called after every stored page (may be null)
+     * @param progress     called as stream pages are stored (may be null)
      * @param registry     where to record meters (null: Micrometer's global registry)
      */
     public record Options(Compressor compressor, int threads, HeaderLayout layout, int sectorSize, boolean platformMode,
@@ -234,6 +234,10 @@ public final class ImageWriter {
         long stored;
         long mapPages;
         long bytesOut;
+        static final int RUN = 32;
+        final byte[] run;
+        long runStart;
+        int runPages;
 
         MapWriter(SwapArea area, SlotAllocator slots, int sectorSize, Meters meters) throws IOException {
             this.area = area;
@@ -242,6 +246,7 @@ public final class ImageWriter {
             this.entries = area.pageSize() / sectorSize - 1;
             this.meters = meters;
             this.map = ByteBuffer.allocate(area.pageSize()).order(area.byteOrder().nio());
+            this.run = new byte[RUN * area.pageSize()];
             this.firstMap = this.mapSlot = slots.allocate();
         }
 
@@ -268,14 +273,35 @@ public final class ImageWriter {
         void finish() throws IOException {
             writePage(map.clear(), mapSlot);
             mapPages++;
+            flush();
         }
 
+        /**
+         * Queues a page for its slot; runs of consecutive slots (the usual case) go to the area in one write of
+         * up to {@value #RUN} pages.
+         */
         private void writePage(ByteBuffer page, long slot) throws IOException {
+            if (runPages > 0 && (slot != runStart + runPages || runPages == RUN)) {
+                flush();
+            }
+            if (runPages == 0) {
+                runStart = slot;
+            }
+            page.duplicate().get(run, runPages * area.pageSize(), area.pageSize());
+            runPages++;
+        }
+
+        void flush() throws IOException {
+            if (runPages == 0) {
+                return;
+            }
+            int bytes = runPages * area.pageSize();
             long start = System.nanoTime();
-            area.store().write(page.duplicate(), slot * area.pageSize());
+            area.store().write(ByteBuffer.wrap(run, 0, bytes), runStart * area.pageSize());
             meters.latency.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-            bytesOut += area.pageSize();
-            meters.bytesOut.increment(area.pageSize());
+            bytesOut += bytes;
+            meters.bytesOut.increment(bytes);
+            runPages = 0;
         }
 
         private void put(int i, long v) {
@@ -326,9 +352,13 @@ public final class ImageWriter {
         }
 
         void afterPage() {
-            done++;
-            meters.pages.increment();
-            meters.bytesIn.increment(p);
+            afterPages(1);
+        }
+
+        void afterPages(int n) {
+            done += n;
+            meters.pages.increment(n);
+            meters.bytesIn.increment((double) n * p);
             if (options.progress() != null) {
                 options.progress().update(done, total, map.bytesOut);
             }
@@ -421,9 +451,7 @@ public final class ImageWriter {
             for (int i = 0; i < pagesOut; i++) {
                 map.store(ByteBuffer.wrap(u.out, i * p, p));
             }
-            for (int i = 0; i < pagesIn; i++) {
-                afterPage();
-            }
+            afterPages(pagesIn);
             free.add(u);
         }
 

@@ -26,13 +26,17 @@ public final class StreamFile implements PageSource, Closeable {
     private static final int[] PAGE_SIZES = {4096, 8192, 16384, 32768, 65536};
     private final FileChannel channel;
     private final TargetProfile target;
+    private static final int READ_AHEAD_PAGES = 32;
     private final ByteBuffer page;
+    private final ByteBuffer ahead;
     private long position;
 
     private StreamFile(FileChannel channel, TargetProfile target) {
         this.channel = channel;
         this.target = target;
         this.page = ByteBuffer.allocate(target.pageSize());
+        this.ahead = ByteBuffer.allocate(READ_AHEAD_PAGES * target.pageSize());
+        this.ahead.limit(0);
     }
 
     /** Opens a stream file; {@code override} replaces detection. */
@@ -81,25 +85,33 @@ public final class StreamFile implements PageSource, Closeable {
         return target;
     }
 
+    /** The next page (valid until the next call); the file is read 32 pages at a time. */
     @Override
     public ByteBuffer next() throws IOException {
-        page.clear();
-        int n = 0;
-        while (page.hasRemaining()) {
-            int r = channel.read(page, position + n);
-            if (r < 0) {
-                break;
+        if (!ahead.hasRemaining()) {
+            ahead.clear();
+            int n = 0;
+            while (ahead.hasRemaining()) {
+                int r = channel.read(ahead, position + n);
+                if (r < 0) {
+                    break;
+                }
+                n += r;
             }
-            n += r;
+            ahead.flip();
+            if (n == 0) {
+                return null;
+            }
+            if (n % target.pageSize() != 0) {
+                throw new ImageFormatException(position + n - n % target.pageSize(),
+                        "the stream file ends inside a page");
+            }
+            position += n;
         }
-        if (n == 0) {
-            return null;
-        }
-        if (n < target.pageSize()) {
-            throw new ImageFormatException(position, "the stream file ends inside a page");
-        }
-        position += n;
-        return page.flip();
+        page.clear();
+        page.put(0, ahead, ahead.position(), target.pageSize());
+        ahead.position(ahead.position() + target.pageSize());
+        return page;
     }
 
     @Override
