@@ -95,16 +95,19 @@ class ImageWriterTest {
             r = write(image.stream(), image.detection().orElseThrow().target(), area, ImageWriter.Options.defaults()
                     .withRegistry(registry).withProgress((done, total, bytes) -> {
                         assertThat(done).isGreaterThan(last.get()).isLessThanOrEqualTo(total);
+                        assertThat(total).isEqualTo(14594);
                         last.set(done);
                         calls.incrementAndGet();
                     }));
         }
         assertThat(last.get()).isEqualTo(14594);
-        assertThat(calls.get()).isEqualTo(14594);
+        assertThat(calls.get()).as("once per compressed unit, plus the header page").isEqualTo(1 + r.units());
         assertThat(registry.get("torpor.write.pages").counter().count()).isEqualTo(14594);
         assertThat(registry.get("torpor.write.bytes.in").counter().count()).isEqualTo(14594.0 * 4096);
         assertThat(registry.get("torpor.write.bytes.out").counter().count()).isEqualTo(r.bytesOut() - 4096.0);
-        assertThat(registry.get("torpor.write.latency").timer().count()).isEqualTo(r.storedPages() + r.mapPages());
+        // one timed write per run of consecutive slots (at most 32 pages each)
+        assertThat(registry.get("torpor.write.latency").timer().count())
+                .isBetween((r.storedPages() + r.mapPages()) / 32, r.storedPages() + r.mapPages());
     }
 
     static ImageWriter.Result write(SnapshotStream stream, TargetProfile t, Path file, ImageWriter.Options o)
