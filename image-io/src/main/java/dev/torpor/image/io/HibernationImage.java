@@ -85,7 +85,14 @@ public final class HibernationImage implements Closeable {
         List<Problem> problems = new ArrayList<>(probe.problems());
         Optional<MapSummary> map = Optional.empty();
         MapChain chain = null;
-        if (probe.detection.isPresent()) {
+        if (probe.kind == ImageKind.TORPOR && probe.torporFirstMap != 0) {
+            chain = new MapChain(reader, probe.pageSize, 8, probe.torporOrder, probe.bounds, probe.torporFirstMap);
+            try {
+                map = Optional.of(chain.walk(problems));
+            } catch (ImageFormatException e) {
+                problems.add(e.toProblem());
+            }
+        } else if (probe.detection.isPresent()) {
             Detection d = probe.detection.get();
             chain = new MapChain(reader, d.target().pageSize(), d.sectorSize(), d.target().byteOrder(), probe.bounds,
                     probe.swsusp.orElseThrow().image());
@@ -128,6 +135,17 @@ public final class HibernationImage implements Closeable {
     /** The image header page. */
     public Optional<SnapshotInfo> info() {
         return probe.info;
+    }
+
+    /**
+     * Torpor's encrypted image kind, when the source holds one: its header, verification and decrypted stream
+     * (with the key).
+     */
+    public Optional<EncryptedImage> encrypted() {
+        if (probe.kind != ImageKind.TORPOR || map.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new EncryptedImage(this, chain, map.get().mapPages(), reader, probe.pageSize));
     }
 
     /** The swap-map walk. */

@@ -8,6 +8,8 @@ public enum ImageKind {
     KERNEL,
     /** An image of another tool (uswsusp, TuxOnIce, ...): named, not read. */
     FOREIGN,
+    /** Torpor's encrypted image kind: read with its key ({@link EncryptedImage}). */
+    TORPOR,
     /** No hibernation image: a plain swap area, or no swap signature at all. */
     NONE;
 

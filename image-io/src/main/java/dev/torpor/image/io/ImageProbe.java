@@ -46,6 +46,9 @@ final class ImageProbe {
     Optional<Detection> detection = Optional.empty();
     Optional<SnapshotInfo> info = Optional.empty();
     AreaBounds bounds;
+    /** For Torpor's encrypted kind: the first map page (0 if unusable). */
+    long torporFirstMap;
+    KernelByteOrder torporOrder = KernelByteOrder.LITTLE;
 
     ImageProbe(PageReader reader, ReadOptions options) {
         this.reader = reader;
@@ -62,6 +65,18 @@ final class ImageProbe {
         }
         KernelByteOrder order = decideByteOrder();
         readSwapHeader(order);
+        if (kind == ImageKind.TORPOR) {
+            bounds = areaBounds();
+            torporOrder = order == null ? KernelByteOrder.LITTLE : order;
+            torporFirstMap = SwsuspHeader.readImage(headerPage.duplicate().order(torporOrder.nio()),
+                    HeaderLayout.V5_17.imageOffset(pageSize, 8), 8);
+            if (!bounds.usable(torporFirstMap)) {
+                problems.add(Problem.error(options.resumeOffset() * pageSize + HeaderLayout.V5_17.imageOffset(pageSize, 8),
+                        "the image field " + bounds.whyNot(torporFirstMap)));
+                torporFirstMap = 0;
+            }
+            return this;
+        }
         if (kind != ImageKind.KERNEL) {
             return this;
         }
@@ -121,6 +136,7 @@ final class ImageProbe {
         switch (s.kind()) {
             case KERNEL_IMAGE: return ImageKind.KERNEL;
             case FOREIGN_IMAGE: return ImageKind.FOREIGN;
+            case TORPOR_IMAGE: return ImageKind.TORPOR;
             default: return ImageKind.NONE;
         }
     }
@@ -141,7 +157,7 @@ final class ImageProbe {
 
     private void readSwapHeader(KernelByteOrder order) {
         SwapSignature magic = signature.get();
-        if (kind == ImageKind.KERNEL) {
+        if (kind == ImageKind.KERNEL || kind == ImageKind.TORPOR) {
             int origOff = pageSize - 20;
             rawOrigSig = Optional.of(SwapSignature.printable(headerPage, origOff));
             Optional<SwapSignature> orig = SwapSignature.at(headerPage, origOff);

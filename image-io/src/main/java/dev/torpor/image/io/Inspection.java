@@ -36,7 +36,8 @@ public record Inspection(String source, Optional<SwapHeader> swap, ImageKind kin
     public Verdict verdict() {
         switch (kind) {
             case NONE: return Verdict.NO_IMAGE;
-            case FOREIGN: return Verdict.FOREIGN_IMAGE;
+            case FOREIGN:
+            case TORPOR: return Verdict.FOREIGN_IMAGE;
             default:
                 boolean error = problems.stream().anyMatch(p -> p.severity() == Problem.Severity.ERROR);
                 return error ? Verdict.CORRUPT : Verdict.VALID;

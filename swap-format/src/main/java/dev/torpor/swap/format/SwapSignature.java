@@ -24,7 +24,9 @@ public enum SwapSignature {
     /** Signature of one 2.6.37 development kernel; no released kernel resumes it. */
     LINHIB0001("LINHIB0001", 10, Kind.FOREIGN_IMAGE),
     /** TuxOnIce image (binary magic). */
-    TUXONICE("\u00ed\u00c3\u0002\u00e9\u0098\u0056\u00e5\u000c", 8, Kind.FOREIGN_IMAGE);
+    TUXONICE("\u00ed\u00c3\u0002\u00e9\u0098\u0056\u00e5\u000c", 8, Kind.FOREIGN_IMAGE),
+    /** Torpor's own authenticated-encryption image: the kernel does not know it (and boots normally). */
+    TORPOR("TORPOR-AE1", 10, Kind.TORPOR_IMAGE);
 
     /** Length of the signature field. */
     public static final int LENGTH = 10;
@@ -36,7 +38,9 @@ public enum SwapSignature {
         /** An image the Linux kernel wrote (and can resume). */
         KERNEL_IMAGE,
         /** An image written by another tool. */
-        FOREIGN_IMAGE
+        FOREIGN_IMAGE,
+        /** Torpor's encrypted image kind, which only Torpor resumes. */
+        TORPOR_IMAGE
     }
 
     private final byte[] bytes;

@@ -10,10 +10,8 @@ import dev.torpor.swap.format.CompressedUnits;
 import dev.torpor.swap.format.HeaderLayout;
 import dev.torpor.swap.format.ImageFlags;
 import dev.torpor.swap.format.SwapSignature;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
-import io.micrometer.core.instrument.Timer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -200,117 +198,6 @@ public final class ImageWriter {
         }
         area.store().write(page.clear(), at);
         area.store().force();
-    }
-
-    /** Micrometer meters of one write. */
-    private static final class Meters {
-        final Counter pages;
-        final Counter bytesIn;
-        final Counter bytesOut;
-        final Timer latency;
-
-        Meters(MeterRegistry r) {
-            pages = Counter.builder("torpor.write.pages").description("stream pages stored").register(r);
-            bytesIn = Counter.builder("torpor.write.bytes.in").baseUnit("bytes").description("uncompressed stream bytes")
-                    .register(r);
-            bytesOut = Counter.builder("torpor.write.bytes.out").baseUnit("bytes")
-                    .description("bytes written to the swap area").register(r);
-            latency = Timer.builder("torpor.write.latency").description("time to write one page to the area")
-                    .register(r);
-        }
-    }
-
-    /** The map-page bookkeeping of {@code swap_write_page} and {@code flush_swap_writer}. */
-    private static final class MapWriter {
-        final SwapArea area;
-        final SlotAllocator slots;
-        final int sectorSize;
-        final int entries;
-        final Meters meters;
-        final ByteBuffer map;
-        final long firstMap;
-        long mapSlot;
-        int k;
-        long stored;
-        long mapPages;
-        long bytesOut;
-        static final int RUN = 32;
-        final byte[] run;
-        long runStart;
-        int runPages;
-
-        MapWriter(SwapArea area, SlotAllocator slots, int sectorSize, Meters meters) throws IOException {
-            this.area = area;
-            this.slots = slots;
-            this.sectorSize = sectorSize;
-            this.entries = area.pageSize() / sectorSize - 1;
-            this.meters = meters;
-            this.map = ByteBuffer.allocate(area.pageSize()).order(area.byteOrder().nio());
-            this.run = new byte[RUN * area.pageSize()];
-            this.firstMap = this.mapSlot = slots.allocate();
-        }
-
-        long firstMapPage() {
-            return firstMap;
-        }
-
-        void store(ByteBuffer page) throws IOException {
-            long slot = slots.allocate();
-            writePage(page, slot);
-            put(k++, slot);
-            stored++;
-            if (k == entries) {
-                long next = slots.allocate();
-                put(entries, next);
-                writePage(map.clear(), mapSlot);
-                mapPages++;
-                java.util.Arrays.fill(map.array(), (byte) 0);
-                mapSlot = next;
-                k = 0;
-            }
-        }
-
-        void finish() throws IOException {
-            writePage(map.clear(), mapSlot);
-            mapPages++;
-            flush();
-        }
-
-        /**
-         * Queues a page for its slot; runs of consecutive slots (the usual case) go to the area in one write of
-         * up to {@value #RUN} pages.
-         */
-        private void writePage(ByteBuffer page, long slot) throws IOException {
-            if (runPages > 0 && (slot != runStart + runPages || runPages == RUN)) {
-                flush();
-            }
-            if (runPages == 0) {
-                runStart = slot;
-            }
-            page.duplicate().get(run, runPages * area.pageSize(), area.pageSize());
-            runPages++;
-        }
-
-        void flush() throws IOException {
-            if (runPages == 0) {
-                return;
-            }
-            int bytes = runPages * area.pageSize();
-            long start = System.nanoTime();
-            area.store().write(ByteBuffer.wrap(run, 0, bytes), runStart * area.pageSize());
-            meters.latency.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-            bytesOut += bytes;
-            meters.bytesOut.increment(bytes);
-            runPages = 0;
-        }
-
-        private void put(int i, long v) {
-            if (sectorSize == 8) {
-                map.putLong(i * 8, v);
-            } else {
-                map.putInt(i * 4, (int) v);
-            }
-        }
     }
 
     /** One unit's buffers: uncompressed pages in, framed compressed bytes out. */

@@ -1,0 +1,140 @@
+package dev.torpor.image.io.write;
+
+import dev.torpor.image.io.Compressor;
+import dev.torpor.image.io.ImageFormatException;
+import dev.torpor.image.io.KeyMaterial;
+import dev.torpor.image.io.PageSource;
+import dev.torpor.image.io.TorporHeader;
+import dev.torpor.snapshot.api.SnapshotInfo;
+import dev.torpor.snapshot.api.TargetProfile;
+import dev.torpor.swap.format.HeaderLayout;
+import dev.torpor.swap.format.SwapSignature;
+import io.micrometer.core.instrument.Metrics;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+
+/**
+ * Writes Torpor's encrypted image kind: the snapshot stream (its header page included, since it names kernel
+ * addresses) in units of 32 pages, each compressed (optional) then sealed with AES-256-GCM, stored with the same
+ * swap-map chain as kernel images under Torpor's own signature. The kernel does not recognise the signature,
+ * so it boots normally; {@code torpor resume --key} restores it. The signature page is written last, after
+ * fsync, as for kernel images.
+ */
+public final class EncryptedImageWriter {
+    private static final int TAG = 16;
+
+    private EncryptedImageWriter() {
+    }
+
+    /**
+     * @param compressor compression before encryption
+     * @param iterations PBKDF2 iterations when the key is a passphrase
+     */
+    public static ImageWriter.Result write(PageSource source, TargetProfile target, SwapArea area, SlotAllocator slots,
+                                           KeyMaterial key, Compressor compressor, int iterations) throws IOException {
+        int p = target.pageSize();
+        if (p != area.pageSize()) {
+            throw new IllegalArgumentException("the stream has " + p + "-byte pages, the swap area " + area.pageSize());
+        }
+        ByteBuffer first = source.next();
+        if (first == null || first.remaining() != p) {
+            throw new ImageFormatException(0, "the stream is empty or its first page is not a whole page");
+        }
+        byte[] firstPage = new byte[p];
+        first.duplicate().get(firstPage);
+        if (!SnapshotInfo.plausible(ByteBuffer.wrap(firstPage), target)) {
+            throw new ImageFormatException(0, "the stream's header page is not consistent for " + target);
+        }
+        long pages = SnapshotInfo.parse(ByteBuffer.wrap(firstPage), target).pages();
+        SecureRandom random = new SecureRandom();
+        byte[] salt = new byte[16];
+        random.nextBytes(salt);
+        TorporHeader header = new TorporHeader(p, pages, TorporHeader.unitsFor(pages), compressor,
+                key.isRawKey() ? TorporHeader.KDF_RAW : TorporHeader.KDF_PBKDF2, iterations, salt, random.nextInt());
+        SecretKeySpec aes = key.key(header.kdf(), header.iterations(), header.salt());
+        ByteBuffer headerPage = header.toPage();
+        byte[] authenticated = TorporHeader.authenticated(headerPage);
+
+        Meters meters = new Meters(Metrics.globalRegistry);
+        MapWriter map = new MapWriter(area, slots, 8, meters);
+        map.store(headerPage);
+        Cipher cipher;
+        try {
+            cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES/GCM is not available in this JVM", e);
+        }
+        Compressor.UnitEncoder deflate = compressor == Compressor.NONE ? null : compressor.encoder();
+        byte[] unc = new byte[TorporHeader.UNIT_PAGES * p];
+        byte[] packed = new byte[(int) dev.torpor.swap.format.CompressedUnits.worstCompressed(unc.length) + 64];
+        byte[] sealed = new byte[4 + packed.length + TAG + p];
+        long read = 0;
+        for (long unit = 0; unit < header.units(); unit++) {
+            int n = (int) Math.min(TorporHeader.UNIT_PAGES, pages - read);
+            for (int i = 0; i < n; i++) {
+                if (read == 0) {
+                    System.arraycopy(firstPage, 0, unc, 0, p);
+                } else {
+                    ByteBuffer page = source.next();
+                    if (page == null || page.remaining() != p) {
+                        throw new ImageFormatException(read * p, "the stream ends after " + read + " of " + pages
+                                + " pages");
+                    }
+                    page.duplicate().get(unc, i * p, p);
+                }
+                read++;
+            }
+            int len = n * p;
+            byte[] plain = unc;
+            if (deflate != null) {
+                len = deflate.compress(unc, 0, n * p, packed, 0, packed.length);
+                plain = packed;
+            }
+            int ct;
+            try {
+                cipher.init(Cipher.ENCRYPT_MODE, aes, new GCMParameterSpec(128, header.nonce(unit)));
+                cipher.updateAAD(TorporHeader.aad(authenticated, unit, unit == header.units() - 1));
+                java.util.Arrays.fill(sealed, (byte) 0);
+                ct = cipher.doFinal(plain, 0, len, sealed, 4);
+            } catch (GeneralSecurityException e) {
+                throw new IOException("encryption failed: " + e.getMessage(), e);
+            }
+            ByteBuffer.wrap(sealed).order(ByteOrder.LITTLE_ENDIAN).putInt(0, ct);
+            int out = (4 + ct + p - 1) / p;
+            for (int i = 0; i < out; i++) {
+                map.store(ByteBuffer.wrap(sealed, i * p, p));
+            }
+        }
+        if (source.next() != null) {
+            throw new ImageFormatException(pages * p, "the stream holds more pages than the " + pages
+                    + " its header page announces");
+        }
+        map.finish();
+        area.store().force();
+        sign(area, map.firstMapPage());
+        return new ImageWriter.Result(pages, map.stored, map.mapPages, header.units(), pages * p,
+                map.bytesOut + p, 0, 0, map.firstMapPage());
+    }
+
+    private static void sign(SwapArea area, long firstMap) throws IOException {
+        int p = area.pageSize();
+        long at = area.resumeOffset() * p;
+        ByteBuffer page = ByteBuffer.allocate(p).order(area.byteOrder().nio());
+        area.store().read(page, at);
+        byte[] magic = new byte[SwapSignature.LENGTH];
+        page.get(p - SwapSignature.LENGTH, magic);
+        page.put(p - 20, magic);
+        page.put(p - SwapSignature.LENGTH, SwapSignature.TORPOR.bytes());
+        page.putLong(HeaderLayout.V5_17.imageOffset(p, 8), firstMap);
+        page.putInt(HeaderLayout.V5_17.flagsOffset(p).getAsInt(), 0);
+        area.store().write(page.clear(), at);
+        area.store().force();
+    }
+}

@@ -1,0 +1,253 @@
+package dev.torpor.image.io.write;
+
+import dev.torpor.image.io.Compressor;
+import dev.torpor.image.io.Corpus;
+import dev.torpor.image.io.EncryptedImage;
+import dev.torpor.image.io.HibernationImage;
+import dev.torpor.image.io.ImageFormatException;
+import dev.torpor.image.io.ImageKind;
+import dev.torpor.image.io.KeyMaterial;
+import dev.torpor.image.io.PageSource;
+import dev.torpor.image.io.ReadOptions;
+import dev.torpor.image.io.SnapshotStream;
+import dev.torpor.image.io.Verdict;
+import dev.torpor.snapshot.api.TargetProfile;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Torpor's encrypted kind on the real k612 stream: it reads back identically with the key, and a wrong key,
+ * a flipped bit anywhere in a unit, swapped units, a dropped unit or a cut-off file are all detected before the
+ * first page is handed out.
+ */
+class EncryptedImageTest {
+    private static final int P = 4096;
+    private static final byte[] KEY = new byte[32];
+
+    @TempDir
+    static Path shared;
+
+    @TempDir
+    Path tmp;
+
+    private static Path stream;
+    private static String streamDigest;
+    private static TargetProfile target;
+
+    @BeforeAll
+    static void streamOfARealImage() throws Exception {
+        new Random(42).nextBytes(KEY);
+        stream = shared.resolve("k612.stream");
+        try (HibernationImage image = HibernationImage.open(Corpus.swap("k612-lzo"), ReadOptions.defaults());
+             FileChannel out = FileChannel.open(stream, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            target = image.detection().orElseThrow().target();
+            SnapshotStream s = image.stream();
+            for (ByteBuffer p = s.next(); p != null; p = s.next()) {
+                out.write(p);
+            }
+        }
+        streamDigest = digest(StreamFile.open(stream, java.util.Optional.empty()));
+    }
+
+    private Path encrypted(KeyMaterial key, Compressor c) throws Exception {
+        Path area = Areas.fresh(tmp.resolve("enc.swap"), 24576);
+        try (StreamFile src = StreamFile.open(stream, java.util.Optional.empty());
+             FileChannel ch = FileChannel.open(area, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            SwapArea swap = SwapArea.open(PageStore.of(ch), 0, P, target.byteOrder());
+            EncryptedImageWriter.write(src, target, swap, new SequentialSlots(swap), key, c, 1000);
+        }
+        return area;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Compressor.class)
+    void readsBackTheIdenticalStream(Compressor c) throws Exception {
+        Path area = encrypted(KeyMaterial.rawKey(KEY), c);
+        try (HibernationImage image = HibernationImage.open(area, ReadOptions.defaults())) {
+            assertThat(image.kind()).isEqualTo(ImageKind.TORPOR);
+            assertThat(image.inspect(false).verdict()).isEqualTo(Verdict.FOREIGN_IMAGE);
+            assertThat(image.problems()).isEmpty();
+            EncryptedImage e = image.encrypted().orElseThrow();
+            assertThat(e.header().compressor()).isEqualTo(c);
+            assertThat(e.header().streamPages()).isEqualTo(14594);
+            assertThat(e.verify(KeyMaterial.rawKey(KEY))).isEqualTo(457);
+            assertThat(digest(e.pages(KeyMaterial.rawKey(KEY)))).isEqualTo(streamDigest);
+        }
+    }
+
+    @Test
+    void passphrasesGoThroughPbkdf2() throws Exception {
+        Path keyFile = Files.writeString(tmp.resolve("pass"), "correct horse battery staple\n");
+        Path area = encrypted(KeyMaterial.fromFile(keyFile), Compressor.LZO);
+        try (HibernationImage image = HibernationImage.open(area, ReadOptions.defaults())) {
+            EncryptedImage e = image.encrypted().orElseThrow();
+            assertThat(e.header().kdf()).isEqualTo(1);
+            assertThat(e.header().iterations()).isEqualTo(1000);
+            assertThat(digest(e.pages(KeyMaterial.fromFile(keyFile)))).isEqualTo(streamDigest);
+            assertNothingHandedOut(e, KeyMaterial.passphrase("correct horse battery stapler"), "unit 0 fails");
+            assertNothingHandedOut(e, KeyMaterial.rawKey(KEY), "passphrase");
+        }
+    }
+
+    @Test
+    void aWrongKeyIsDetected() throws Exception {
+        Path area = encrypted(KeyMaterial.rawKey(KEY), Compressor.LZO);
+        byte[] other = KEY.clone();
+        other[31] ^= 1;
+        try (HibernationImage image = HibernationImage.open(area, ReadOptions.defaults())) {
+            assertNothingHandedOut(image.encrypted().orElseThrow(), KeyMaterial.rawKey(other), "unit 0 fails");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
+    void aFlippedBitAnywhereIsDetected(long seed) throws Exception {
+        Path area = encrypted(KeyMaterial.rawKey(KEY), Compressor.LZO);
+        List<long[]> units = units(area);
+        Random rnd = new Random(seed);
+        long[] u = units.get(rnd.nextInt(units.size()));
+        long at = u[0] * P + rnd.nextInt((int) Math.min(P, 4 + u[1])); // length field, ciphertext or tag
+        flip(area, at, rnd.nextInt(8));
+        try (HibernationImage image = HibernationImage.open(area, ReadOptions.defaults())) {
+            assertNothingHandedOut(image.encrypted().orElseThrow(), KeyMaterial.rawKey(KEY), "unit");
+        }
+    }
+
+    @Test
+    void swappedUnitsAreDetected() throws Exception {
+        Path area = encrypted(KeyMaterial.rawKey(KEY), Compressor.NONE); // equal-sized units: swappable
+        List<Long> entries = entries(area);
+        // units of 33 pages start at entries 1, 34, 67, ...: swap the map entries of units 2 and 3
+        try (FileChannel ch = FileChannel.open(area, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            for (int i = 0; i < 33; i++) {
+                long a = entryOffset(ch, 1 + 2 * 33 + i);
+                long b = entryOffset(ch, 1 + 3 * 33 + i);
+                long va = read(ch, a);
+                long vb = read(ch, b);
+                write(ch, a, vb);
+                write(ch, b, va);
+            }
+        }
+        assertThat(entries).hasSizeGreaterThan(200);
+        try (HibernationImage image = HibernationImage.open(area, ReadOptions.defaults())) {
+            assertNothingHandedOut(image.encrypted().orElseThrow(), KeyMaterial.rawKey(KEY), "unit 2 fails");
+        }
+    }
+
+    @Test
+    void aDroppedLastUnitOrACutFileIsDetected() throws Exception {
+        Path area = encrypted(KeyMaterial.rawKey(KEY), Compressor.LZO);
+        List<long[]> units = units(area);
+        long[] last = units.get(units.size() - 1);
+        List<Long> entries = entries(area);
+        int lastFirstEntry = entries.indexOf(last[0]);
+        try (FileChannel ch = FileChannel.open(area, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            for (int i = lastFirstEntry; i < entries.size(); i++) {
+                write(ch, entryOffset(ch, i), 0);
+            }
+        }
+        try (HibernationImage image = HibernationImage.open(area, ReadOptions.defaults())) {
+            assertNothingHandedOut(image.encrypted().orElseThrow(), KeyMaterial.rawKey(KEY), "truncated");
+        }
+        Path cut = encrypted(KeyMaterial.rawKey(KEY), Compressor.LZO);
+        long lastSlot = units(cut).get(units.size() - 1)[0];
+        try (FileChannel ch = FileChannel.open(cut, StandardOpenOption.WRITE)) {
+            ch.truncate(lastSlot * P + 100);
+        }
+        try (HibernationImage image = HibernationImage.open(cut, ReadOptions.defaults())) {
+            assertThatThrownBy(() -> image.encrypted().orElseThrow().pages(KeyMaterial.rawKey(KEY)))
+                    .isInstanceOf(ImageFormatException.class);
+        }
+    }
+
+    private static void assertNothingHandedOut(EncryptedImage e, KeyMaterial key, String message) {
+        assertThatThrownBy(() -> e.pages(key)).isInstanceOf(ImageFormatException.class).hasMessageContaining(message);
+    }
+
+    /** (first slot, ciphertext length) of every unit, parsed here from the map. */
+    static List<long[]> units(Path area) throws Exception {
+        List<Long> e = entries(area);
+        List<long[]> units = new ArrayList<>();
+        try (FileChannel ch = FileChannel.open(area, StandardOpenOption.READ)) {
+            for (int i = 1; i < e.size(); ) {
+                ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+                ch.read(b, e.get(i) * P);
+                long len = Integer.toUnsignedLong(b.getInt(0));
+                units.add(new long[] {e.get(i), len});
+                i += (int) ((4 + len + P - 1) / P);
+            }
+        }
+        return units;
+    }
+
+    static List<Long> entries(Path area) throws Exception {
+        List<Long> out = new ArrayList<>();
+        try (FileChannel ch = FileChannel.open(area, StandardOpenOption.READ)) {
+            for (long map = read(ch, P - 32); map != 0; map = read(ch, map * P + P - 8)) {
+                for (int i = 0; i < 511; i++) {
+                    long v = read(ch, map * P + 8L * i);
+                    if (v != 0) {
+                        out.add(v);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static long entryOffset(FileChannel ch, int entry) throws Exception {
+        long map = read(ch, P - 32);
+        for (int k = 0; k < entry / 511; k++) {
+            map = read(ch, map * P + P - 8);
+        }
+        return map * P + 8L * (entry % 511);
+    }
+
+    private static long read(FileChannel ch, long at) throws Exception {
+        ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        ch.read(b, at);
+        return b.getLong(0);
+    }
+
+    private static void write(FileChannel ch, long at, long v) throws Exception {
+        ch.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, v), at);
+    }
+
+    private static void flip(Path file, long at, int bit) throws Exception {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.allocate(1);
+            ch.read(b, at);
+            b.put(0, (byte) (b.get(0) ^ (1 << bit)));
+            ch.write(b.clear(), at);
+        }
+    }
+
+    static String digest(PageSource s) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        long n = 0;
+        for (ByteBuffer p = s.next(); p != null; p = s.next()) {
+            md.update(p);
+            n++;
+        }
+        return n + ":" + HexFormat.of().formatHex(md.digest());
+    }
+}
