@@ -33,6 +33,11 @@ final class InspectCommand implements Callable<Integer> {
             + "(the computed CRC32 is then null).")
     boolean quick;
 
+    @Option(names = "--key", paramLabel = "KEYFILE",
+            description = "For Torpor's encrypted images: authenticate every unit with this key (exit 0 if all "
+                    + "verify, 2 if not).")
+    java.nio.file.Path key;
+
     @Spec
     CommandSpec spec;
 
@@ -41,6 +46,9 @@ final class InspectCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (OpenedSource src = OpenedSource.open(source.source, source.readOptions(), spec.commandLine().getErr())) {
             Inspection r = src.image.inspect(quick);
+            if (key != null && src.image.encrypted().isPresent()) {
+                return verifyEncrypted(src, r, out);
+            }
             if (json) {
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                         .writeValueAsString(InspectionJson.of(r)));
@@ -48,12 +56,32 @@ final class InspectCommand implements Callable<Integer> {
             } else {
                 InspectionText.print(r, out);
             }
+            return exitCode(r);
+        }
+    }
+
+    private static int exitCode(Inspection r) {
+        {
             switch (r.verdict()) {
                 case VALID: return ExitCodes.OK;
                 case NO_IMAGE: return ExitCodes.NO_IMAGE;
                 case FOREIGN_IMAGE: return ExitCodes.FOREIGN;
                 default: return ExitCodes.CORRUPT;
             }
+        }
+    }
+
+    private int verifyEncrypted(OpenedSource src, Inspection r, PrintWriter out) throws Exception {
+        dev.torpor.image.io.EncryptedImage e = src.image.encrypted().orElseThrow();
+        try {
+            long units = e.verify(dev.torpor.image.io.KeyMaterial.fromFile(key));
+            InspectionText.print(r, out);
+            out.printf("encrypted Torpor image: %d stream pages, all %d units authenticated with the key%n",
+                    e.header().streamPages(), units);
+            return ExitCodes.OK;
+        } catch (dev.torpor.image.io.ImageFormatException ex) {
+            out.println("torpor: " + Torpor.describe(ex));
+            return ExitCodes.CORRUPT;
         }
     }
 }

@@ -35,6 +35,13 @@ final class InspectionText {
                 out.printf("image:         foreign: %s (written by another hibernation tool; not read)%n",
                         r.signature().orElse("?"));
                 break;
+            case TORPOR:
+                out.printf("image:         Torpor encrypted image (%s, replaced %s): the kernel cannot resume it; "
+                        + "check it with --key, resume it with torpor resume --key%n", r.signature().orElse("?"),
+                        r.originalSignature().orElse("?"));
+                r.map().ifPresent(m -> out.printf("swap map:      %d map pages, %d stored pages%n", m.mapPages(),
+                        m.storedPages()));
+                break;
             default:
                 kernelImage(r, out);
         }

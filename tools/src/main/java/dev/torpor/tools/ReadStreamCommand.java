@@ -38,6 +38,10 @@ final class ReadStreamCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Overwrite STREAM if it exists.")
     boolean force;
 
+    @Option(names = "--key", paramLabel = "KEYFILE",
+            description = "Key of a Torpor encrypted image: the whole image is authenticated first, then decrypted.")
+    Path key;
+
     @Spec
     CommandSpec spec;
 
@@ -46,6 +50,13 @@ final class ReadStreamCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (OpenedSource src = OpenedSource.open(source.source, source.readOptions(), err)) {
+            if (src.image.kind() == ImageKind.TORPOR) {
+                if (key == null) {
+                    err.println("torpor: " + source.source + " holds an encrypted Torpor image; give --key");
+                    return ExitCodes.USAGE;
+                }
+                return decrypt(src, out, err);
+            }
             if (src.image.kind() != ImageKind.KERNEL) {
                 err.println("torpor: " + source.source + " holds no kernel hibernation image");
                 return src.image.kind() == ImageKind.NONE ? ExitCodes.NO_IMAGE : ExitCodes.FOREIGN;
@@ -72,5 +83,31 @@ final class ReadStreamCommand implements Callable<Integer> {
             out.printf("wrote the snapshot stream: %d pages (%d bytes) to %s%n", pages, pages * p, output);
             return ExitCodes.OK;
         }
+    }
+
+    private int decrypt(OpenedSource src, PrintWriter out, PrintWriter err) throws Exception {
+        Set<StandardOpenOption> opts = EnumSet.of(StandardOpenOption.WRITE,
+                force ? StandardOpenOption.CREATE : StandardOpenOption.CREATE_NEW);
+        if (force) {
+            opts.add(StandardOpenOption.TRUNCATE_EXISTING);
+        }
+        dev.torpor.image.io.PageSource pages;
+        try {
+            pages = src.image.encrypted().orElseThrow().pages(dev.torpor.image.io.KeyMaterial.fromFile(key));
+        } catch (ImageFormatException e) {
+            err.println("torpor: " + Torpor.describe(e));
+            return ExitCodes.CORRUPT;
+        }
+        long n = 0;
+        try (FileChannel ch = FileChannel.open(output, opts)) {
+            for (ByteBuffer p = pages.next(); p != null; p = pages.next()) {
+                while (p.hasRemaining()) {
+                    ch.write(p);
+                }
+                n++;
+            }
+        }
+        out.printf("wrote the decrypted snapshot stream: %d pages to %s%n", n, output);
+        return ExitCodes.OK;
     }
 }

@@ -72,4 +72,36 @@ class WritePathCliTest {
         assertThat(Cli.run("write-image", junk.toString(), "--to", area.toString(), "--compress", "zip").exit())
                 .isEqualTo(64);
     }
+
+    @Test
+    void encryptedImagesThroughTheCli() throws Exception {
+        Path stream = tmp.resolve("k61.stream");
+        assertThat(Cli.run("read-stream", Corpus.swap("k61-lzo").toString(), "-o", stream.toString()).exit()).isZero();
+        Path key = Files.writeString(tmp.resolve("passphrase"), "hibernate safely\n");
+        Path area = InspectCliTest.mkswap(tmp.resolve("enc.swap"), 96);
+        Cli.Result w = Cli.run("write-image", stream.toString(), "--to", area.toString(), "--encrypt", key.toString(),
+                "--kdf-iterations", "2000");
+        assertThat(w.exit()).as(w.all()).isZero();
+        assertThat(w.out()).contains("encrypted Torpor image").contains("619 units");
+
+        Cli.Result plain = Cli.run("inspect", area.toString());
+        assertThat(plain.exit()).isEqualTo(3);
+        assertThat(plain.out()).contains("Torpor encrypted image");
+        assertThat(Cli.run("inspect", "--json", area.toString()).out()).contains("\"kind\" : \"torpor\"");
+        Cli.Result verified = Cli.run("inspect", "--key", key.toString(), area.toString());
+        assertThat(verified.exit()).as(verified.all()).isZero();
+        assertThat(verified.out()).contains("all 619 units authenticated");
+        Path wrong = Files.writeString(tmp.resolve("wrong"), "hibernate unsafely\n");
+        Cli.Result refused = Cli.run("inspect", "--key", wrong.toString(), area.toString());
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.out()).contains("fails authentication");
+
+        Path back = tmp.resolve("back.stream");
+        assertThat(Cli.run("read-stream", area.toString(), "-o", back.toString()).exit()).isEqualTo(64);
+        assertThat(Cli.run("read-stream", area.toString(), "-o", back.toString(), "--key", key.toString()).exit())
+                .isZero();
+        assertThat(Files.mismatch(stream, back)).isEqualTo(-1L);
+        assertThat(Cli.run("invalidate", area.toString()).exit()).isZero();
+        assertThat(Cli.run("inspect", area.toString()).exit()).isEqualTo(1);
+    }
 }
