@@ -29,9 +29,10 @@ final class TorporLayers {
 
     /** image-io: the pure modules, aircompressor, micrometer-core and the SLF4J API. */
     static final ArchRule IMAGE_IO_LIBRARIES = classes().that().resideInAPackage(IMAGE_IO)
-            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "org.slf4j", "io.airlift.compress..",
-                    "io.micrometer..", SNAPSHOT_API, SWAP_FORMAT, IMAGE_IO)
-            .as("image-io depends only on java.*, snapshot-api, swap-format, aircompressor, micrometer-core and slf4j-api");
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax.crypto..", "org.slf4j",
+                    "io.airlift.compress..", "io.micrometer..", SNAPSHOT_API, SWAP_FORMAT, IMAGE_IO)
+            .as("image-io depends only on the JDK (java.*, javax.crypto), snapshot-api, swap-format, aircompressor, "
+                    + "micrometer-core and slf4j-api");
 
     /** Only platform-linux touches JNA. */
     static final ArchRule ONLY_PLATFORM_USES_JNA = noClasses().that().resideOutsideOfPackage(PLATFORM)
