@@ -56,6 +56,43 @@ public interface SnapshotDevice extends Closeable {
     /** POWER_OFF: enters S4 when platform support is set (does not return); otherwise returns and does nothing. */
     void powerOff() throws SnapshotException;
 
+    // ---- the 2.6.17 requests, accepted until 3.5; newer kernels answer ENOTTY ----------------------------------
+
+    /** SNAPSHOT_ATOMIC_SNAPSHOT: the old CREATE_IMAGE. */
+    default int atomicSnapshot() throws SnapshotException {
+        throw new SnapshotException(SnapshotIoctl.ATOMIC_SNAPSHOT, Errno.ENOTTY, "not supported by this kernel");
+    }
+
+    /** SNAPSHOT_SET_IMAGE_SIZE: the old PREF_IMAGE_SIZE, bytes by value. */
+    default void setImageSize(long bytes) throws SnapshotException {
+        throw new SnapshotException(SnapshotIoctl.SET_IMAGE_SIZE, Errno.ENOTTY, "not supported by this kernel");
+    }
+
+    /** SNAPSHOT_AVAIL_SWAP: the old AVAIL_SWAP_SIZE. */
+    default long availSwap() throws SnapshotException {
+        throw new SnapshotException(SnapshotIoctl.AVAIL_SWAP, Errno.ENOTTY, "not supported by this kernel");
+    }
+
+    /** SNAPSHOT_GET_SWAP_PAGE: the old ALLOC_SWAP_PAGE. */
+    default long getSwapPage() throws SnapshotException {
+        throw new SnapshotException(SnapshotIoctl.GET_SWAP_PAGE, Errno.ENOTTY, "not supported by this kernel");
+    }
+
+    /** SNAPSHOT_SET_SWAP_FILE: selects the swap device by its old-style 16-bit number (major << 8 | minor). */
+    default void setSwapFile(int oldDev) throws SnapshotException {
+        throw new SnapshotException(SnapshotIoctl.SET_SWAP_FILE, Errno.ENOTTY, "not supported by this kernel");
+    }
+
+    /** SNAPSHOT_PMOPS: PREPARE (1), ENTER (2) or FINISH (3) of the platform operations. */
+    default void pmops(int op) throws SnapshotException {
+        throw new SnapshotException(SnapshotIoctl.PMOPS, Errno.ENOTTY, "not supported by this kernel");
+    }
+
+    /** {@code PMOPS_PREPARE}, {@code PMOPS_ENTER}, {@code PMOPS_FINISH}. */
+    int PMOPS_PREPARE = 1;
+    int PMOPS_ENTER = 2;
+    int PMOPS_FINISH = 3;
+
     @Override
     void close();
 

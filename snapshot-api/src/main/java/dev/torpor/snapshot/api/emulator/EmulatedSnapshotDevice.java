@@ -100,6 +100,78 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
         }
     }
 
+    private void requireCurrent(SnapshotIoctl op) throws SnapshotException {
+        if (!machine.profile().currentIoctls()) {
+            throw new SnapshotException(op, Errno.ENOTTY, "this kernel predates request " + op.nr());
+        }
+    }
+
+    private void requireLegacy(SnapshotIoctl op) throws SnapshotException {
+        prologue(op);
+        if (!machine.profile().legacyIoctls()) {
+            throw new SnapshotException(op, Errno.ENOTTY, "removed in 3.6");
+        }
+    }
+
+    @Override
+    public int atomicSnapshot() throws SnapshotException {
+        requireLegacy(SnapshotIoctl.ATOMIC_SNAPSHOT);
+        return createImageChecked(SnapshotIoctl.ATOMIC_SNAPSHOT);
+    }
+
+    @Override
+    public void setImageSize(long bytes) throws SnapshotException {
+        requireLegacy(SnapshotIoctl.SET_IMAGE_SIZE);
+        imageSizePref = bytes;
+    }
+
+    @Override
+    public long availSwap() throws SnapshotException {
+        requireLegacy(SnapshotIoctl.AVAIL_SWAP);
+        return swap == null ? 0 : swap.freePages() * pageSize;
+    }
+
+    @Override
+    public long getSwapPage() throws SnapshotException {
+        requireLegacy(SnapshotIoctl.GET_SWAP_PAGE);
+        return allocate(SnapshotIoctl.GET_SWAP_PAGE);
+    }
+
+    @Override
+    public void setSwapFile(int oldDev) throws SnapshotException {
+        requireLegacy(SnapshotIoctl.SET_SWAP_FILE);
+        if (swap != null && swap.anyAllocated()) {
+            throw new SnapshotException(SnapshotIoctl.SET_SWAP_FILE, Errno.EPERM, "swap pages are allocated");
+        }
+        if (oldDev == 0) {
+            throw new SnapshotException(SnapshotIoctl.SET_SWAP_FILE, Errno.EINVAL, "no device");
+        }
+        int major = (oldDev >> 8) & 0xff;
+        int minor = oldDev & 0xff;
+        swap = machine.swapOf(SnapshotDevice.encodeDev(major, minor), 0).orElseThrow(() -> new SnapshotException(
+                SnapshotIoctl.SET_SWAP_FILE, Errno.ENODEV, "not an active swap device"));
+    }
+
+    @Override
+    public void pmops(int op) throws SnapshotException {
+        requireLegacy(SnapshotIoctl.PMOPS);
+        switch (op) {
+            case PMOPS_PREPARE:
+                platformSupport = true;
+                break;
+            case PMOPS_ENTER:
+                if (platformSupport) {
+                    machine.powerOff();
+                    closed = true;
+                }
+                break;
+            case PMOPS_FINISH:
+                break;
+            default:
+                throw new SnapshotException(SnapshotIoctl.PMOPS, Errno.EINVAL, "unknown platform operation " + op);
+        }
+    }
+
     @Override
     public void freeze() throws SnapshotException {
         prologue(SnapshotIoctl.FREEZE);
@@ -124,12 +196,17 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
     @Override
     public int createImage() throws SnapshotException {
         prologue(SnapshotIoctl.CREATE_IMAGE);
+        requireCurrent(SnapshotIoctl.CREATE_IMAGE);
+        return createImageChecked(SnapshotIoctl.CREATE_IMAGE);
+    }
+
+    private int createImageChecked(SnapshotIoctl op) throws SnapshotException {
         if (returnZeroFromCreateImage) {
             returnZeroFromCreateImage = false;
             return 0;
         }
         if (mode != Mode.HIBERNATE || !frozen || ready) {
-            throw new SnapshotException(SnapshotIoctl.CREATE_IMAGE, Errno.EPERM, mode != Mode.HIBERNATE
+            throw new SnapshotException(op, Errno.EPERM, mode != Mode.HIBERNATE
                     ? "the device is open for restoring" : !frozen ? "processes are not frozen"
                     : "an image is already made");
         }
@@ -209,12 +286,14 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
     @Override
     public void prefImageSize(long bytes) throws SnapshotException {
         prologue(SnapshotIoctl.PREF_IMAGE_SIZE);
+        requireCurrent(SnapshotIoctl.PREF_IMAGE_SIZE);
         imageSizePref = bytes;
     }
 
     @Override
     public long imageSize() throws SnapshotException {
         prologue(SnapshotIoctl.GET_IMAGE_SIZE);
+        requireCurrent(SnapshotIoctl.GET_IMAGE_SIZE);
         if (!ready || image == null) {
             throw new SnapshotException(SnapshotIoctl.GET_IMAGE_SIZE, Errno.ENODATA, "no image has been made");
         }
@@ -224,18 +303,24 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
     @Override
     public long availSwapSize() throws SnapshotException {
         prologue(SnapshotIoctl.AVAIL_SWAP_SIZE);
+        requireCurrent(SnapshotIoctl.AVAIL_SWAP_SIZE);
         return swap == null ? 0 : swap.freePages() * pageSize;
     }
 
     @Override
     public long allocSwapPage() throws SnapshotException {
         prologue(SnapshotIoctl.ALLOC_SWAP_PAGE);
+        requireCurrent(SnapshotIoctl.ALLOC_SWAP_PAGE);
+        return allocate(SnapshotIoctl.ALLOC_SWAP_PAGE);
+    }
+
+    private long allocate(SnapshotIoctl op) throws SnapshotException {
         if (swap == null) {
-            throw new SnapshotException(SnapshotIoctl.ALLOC_SWAP_PAGE, Errno.ENODEV, "no swap area selected");
+            throw new SnapshotException(op, Errno.ENODEV, "no swap area selected");
         }
         long page = swap.allocate();
         if (page < 0) {
-            throw new SnapshotException(SnapshotIoctl.ALLOC_SWAP_PAGE, Errno.ENOSPC, "the swap area is full");
+            throw new SnapshotException(op, Errno.ENOSPC, "the swap area is full");
         }
         return page * pageSize;
     }
@@ -275,12 +360,14 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
     @Override
     public void platformSupport(boolean enable) throws SnapshotException {
         prologue(SnapshotIoctl.PLATFORM_SUPPORT);
+        requireCurrent(SnapshotIoctl.PLATFORM_SUPPORT);
         platformSupport = enable;
     }
 
     @Override
     public void powerOff() throws SnapshotException {
         prologue(SnapshotIoctl.POWER_OFF);
+        requireCurrent(SnapshotIoctl.POWER_OFF);
         if (platformSupport) {
             machine.powerOff();
             closed = true;
@@ -297,6 +384,9 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
         }
         if (!ready || image == null) {
             throw new SnapshotException("read", Errno.ENODATA, "no image has been made");
+        }
+        if (!machine.profile().pageBoundaryIo()) {
+            return readByCount(dst);
         }
         int pgOff = (int) (pos & (pageSize - 1));
         int avail;
@@ -322,6 +412,9 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
         if (mode != Mode.RESTORE) {
             throw new SnapshotException("write", Errno.EBADF, "the device is open for reading");
         }
+        if (!machine.profile().pageBoundaryIo()) {
+            return writeByCount(src);
+        }
         int pgOff = (int) (pos & (pageSize - 1));
         int avail;
         if (pgOff == 0) {
@@ -334,6 +427,39 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
             avail = machine.profile().partialWriteFix() ? pageSize : pageSize - pgOff;
         }
         int n = pgOff >= avail ? 0 : Math.min(src.remaining(), avail - pgOff);
+        src.get(restore.buffer, pgOff, n);
+        pos += n;
+        return n;
+    }
+
+    /** 2.6.17–2.6.35: the cursor keeps its own offset; any chunking works, a call never crosses a page. */
+    private int readByCount(ByteBuffer dst) {
+        int pgOff = (int) (pos % pageSize);
+        if (pgOff == 0 && dst.hasRemaining()) {
+            readCursor++;
+            if (readCursor >= image.pages()) {
+                return 0;
+            }
+            readBuffer = image.page(readCursor);
+        }
+        if (readCursor >= image.pages()) {
+            return 0;
+        }
+        int n = Math.min(dst.remaining(), pageSize - pgOff);
+        dst.put(readBuffer, pgOff, n);
+        pos += n;
+        return n;
+    }
+
+    private int writeByCount(ByteBuffer src) throws SnapshotException {
+        int pgOff = (int) (pos % pageSize);
+        if (pgOff == 0 && src.hasRemaining()) {
+            int res = restore.next();
+            if (res <= 0) {
+                return res;
+            }
+        }
+        int n = Math.min(src.remaining(), pageSize - pgOff);
         src.get(restore.buffer, pgOff, n);
         pos += n;
         return n;
@@ -409,7 +535,7 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
         private void loadHeader(ByteBuffer h, TargetProfile t) throws SnapshotException {
             SnapshotInfo info = SnapshotInfo.parse(h, t);
             boolean archOk;
-            if (t.arch().equals("x86_64")) {
+            if (machine.profile().archHeader()) {
                 h.order(t.byteOrder().nio());
                 archOk = h.getLong(24) == SnapshotImage.X86_64_RESTORE_MAGIC && h.getLong(32) == e820Checksum();
             } else {
@@ -429,7 +555,13 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
         private void unpack(ByteBuffer page, TargetProfile t) throws SnapshotException {
             for (int j = 0; j < t.wordsPerPage(); j++) {
                 long raw = PfnMetadata.rawEntry(page, j, t);
-                if (raw == PfnMetadata.endMarker(t)) {
+                if (machine.profile().virtualAddressMetadata()) {
+                    if (raw == 0) {
+                        break;
+                    }
+                    raw = Long.compareUnsigned(raw, KernelProfile.X86_64_PAGE_OFFSET) >= 0
+                            ? (raw - KernelProfile.X86_64_PAGE_OFFSET) / pageSize : -1;
+                } else if (raw == PfnMetadata.endMarker(t)) {
                     break;
                 }
                 PfnMetadata.Entry e = machine.profile().zeroPages() ? PfnMetadata.decode(raw, t)

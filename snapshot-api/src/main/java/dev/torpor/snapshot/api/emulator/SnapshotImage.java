@@ -74,9 +74,11 @@ final class SnapshotImage {
             int e = 0;
             for (; e < per && first + e < pfns.length; e++) {
                 int i = (int) (first + e);
-                t.writeWord(page, e * t.wordSize(), PfnMetadata.encode(new PfnMetadata.Entry(pfns[i], zero[i]), t));
+                long entry = profile.virtualAddressMetadata() ? KernelProfile.X86_64_PAGE_OFFSET + pfns[i] * p
+                        : PfnMetadata.encode(new PfnMetadata.Entry(pfns[i], zero[i]), t);
+                t.writeWord(page, e * t.wordSize(), entry);
             }
-            if (e < per) {
+            if (e < per && !profile.virtualAddressMetadata()) {
                 t.writeWord(page, e * t.wordSize(), PfnMetadata.endMarker(t));
             }
             return page.array();
@@ -93,7 +95,7 @@ final class SnapshotImage {
         TargetProfile t = profile.target();
         ByteBuffer h = ByteBuffer.allocate(t.pageSize()).order(t.byteOrder().nio());
         SnapshotInfo.Layout l = SnapshotInfo.Layout.forWordSize(t.wordSize());
-        if (t.arch().equals("x86_64")) {
+        if (profile.archHeader()) {
             h.putLong(0, 0xffffffff81000000L).putLong(8, 0x1000000L).putLong(16, 0x2a00000L)
                     .putLong(24, X86_64_RESTORE_MAGIC).putLong(32, e820Checksum);
         } else {
