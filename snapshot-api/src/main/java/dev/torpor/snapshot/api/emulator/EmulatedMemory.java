@@ -118,6 +118,35 @@ public final class EmulatedMemory {
         return this;
     }
 
+    /**
+     * Memory filled from a raw physical-memory dump ({@code torpor extract --format raw}: page PFN at byte
+     * PFN × page size). Non-zero pages become used pages; {@code usedZeroPfns} names PFNs that were saved as
+     * zero pages (they read as holes in the dump) so that they are saved again. The dump's size, rounded up to
+     * pages, is the memory size unless {@code pages} is larger.
+     */
+    public static EmulatedMemory fromRawDump(java.nio.file.Path dump, int pageSize, long pages,
+                                             java.util.Set<Long> usedZeroPfns) throws java.io.IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dump,
+                java.nio.file.StandardOpenOption.READ)) {
+            long dumpPages = (ch.size() + pageSize - 1) / pageSize;
+            EmulatedMemory m = new EmulatedMemory(pageSize, Math.max(pages, dumpPages));
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(pageSize);
+            for (long pfn = 0; pfn < dumpPages; pfn++) {
+                buf.clear();
+                while (buf.hasRemaining() && ch.read(buf, pfn * pageSize + buf.position()) > 0) {
+                    // fill the page (the last one may be short)
+                }
+                byte[] page = buf.array();
+                if (!isZero(page)) {
+                    m.put(pfn, page, State.USED);
+                } else if (usedZeroPfns.contains(pfn)) {
+                    m.put(pfn, new byte[0], State.USED);
+                }
+            }
+            return m;
+        }
+    }
+
     /** A copy of the contents of every non-free page, for comparisons. */
     public Map<Long, byte[]> snapshotOfSavedPages() {
         Map<Long, byte[]> m = new TreeMap<>();
