@@ -114,7 +114,7 @@ final class WriteImageCommand implements Callable<Integer> {
             if (encrypt != null) {
                 ImageWriter.Result r = dev.torpor.image.io.write.EncryptedImageWriter.write(source, t, area,
                         new SequentialSlots(area), dev.torpor.image.io.KeyMaterial.fromFile(encrypt), compressor,
-                        kdfIterations);
+                        kdfIterations, threads);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 out.printf("wrote an encrypted Torpor image: %d pages (%s inside AES-256-GCM, %d units, %d stored "
                         + "pages) to %s in %.2f s%n", r.pages(), compressor.label(), r.units(), r.storedPages(), swap,

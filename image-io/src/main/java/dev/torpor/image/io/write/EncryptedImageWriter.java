@@ -6,18 +6,15 @@ import dev.torpor.image.io.KeyMaterial;
 import dev.torpor.image.io.PageSource;
 import dev.torpor.image.io.TorporHeader;
 import dev.torpor.snapshot.api.SnapshotInfo;
+import dev.torpor.snapshot.api.KernelByteOrder;
 import dev.torpor.snapshot.api.TargetProfile;
 import dev.torpor.swap.format.HeaderLayout;
 import dev.torpor.swap.format.SwapSignature;
 import io.micrometer.core.instrument.Metrics;
 
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 
 /**
@@ -28,8 +25,6 @@ import java.security.SecureRandom;
  * fsync, as for kernel images.
  */
 public final class EncryptedImageWriter {
-    private static final int TAG = 16;
-
     private EncryptedImageWriter() {
     }
 
@@ -39,6 +34,14 @@ public final class EncryptedImageWriter {
      */
     public static ImageWriter.Result write(PageSource source, TargetProfile target, SwapArea area, SlotAllocator slots,
                                            KeyMaterial key, Compressor compressor, int iterations) throws IOException {
+        return write(source, target, area, slots, key, compressor, iterations, 1);
+    }
+
+    /** As {@link #write(PageSource, TargetProfile, SwapArea, SlotAllocator, KeyMaterial, Compressor, int)}, with
+     * {@code threads} threads compressing and sealing units (the bytes written do not depend on it). */
+    public static ImageWriter.Result write(PageSource source, TargetProfile target, SwapArea area, SlotAllocator slots,
+                                           KeyMaterial key, Compressor compressor, int iterations, int threads)
+            throws IOException {
         int p = target.pageSize();
         if (p != area.pageSize()) {
             throw new IllegalArgumentException("the stream has " + p + "-byte pages, the swap area " + area.pageSize());
@@ -65,53 +68,31 @@ public final class EncryptedImageWriter {
         Meters meters = new Meters(Metrics.globalRegistry);
         MapWriter map = new MapWriter(area, slots, 8, meters);
         map.store(headerPage);
-        Cipher cipher;
-        try {
-            cipher = Cipher.getInstance("AES/GCM/NoPadding");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES/GCM is not available in this JVM", e);
+        java.util.List<UnitTransformer> stages = new java.util.ArrayList<>();
+        if (compressor != Compressor.NONE) {
+            stages.add(new Compression(compressor));
         }
-        Compressor.UnitEncoder deflate = compressor == Compressor.NONE ? null : compressor.encoder();
-        byte[] unc = new byte[TorporHeader.UNIT_PAGES * p];
-        byte[] packed = new byte[(int) dev.torpor.swap.format.CompressedUnits.worstCompressed(unc.length) + 64];
-        byte[] sealed = new byte[4 + packed.length + TAG + p];
-        long read = 0;
-        for (long unit = 0; unit < header.units(); unit++) {
-            int n = (int) Math.min(TorporHeader.UNIT_PAGES, pages - read);
-            for (int i = 0; i < n; i++) {
-                if (read == 0) {
-                    System.arraycopy(firstPage, 0, unc, 0, p);
-                } else {
-                    ByteBuffer page = source.next();
-                    if (page == null || page.remaining() != p) {
-                        throw new ImageFormatException(read * p, "the stream ends after " + read + " of " + pages
-                                + " pages");
-                    }
-                    page.duplicate().get(unc, i * p, p);
-                }
-                read++;
+        stages.add(new Sealing(aes, header, authenticated));
+        UnitPipeline pipeline = new UnitPipeline(stages, p, 4, KernelByteOrder.LITTLE, threads);
+        boolean[] firstGiven = {false};
+        PageSource withFirst = () -> {
+            if (!firstGiven[0]) {
+                firstGiven[0] = true;
+                return ByteBuffer.wrap(firstPage);
             }
-            int len = n * p;
-            byte[] plain = unc;
-            if (deflate != null) {
-                len = deflate.compress(unc, 0, n * p, packed, 0, packed.length);
-                plain = packed;
+            return source.next();
+        };
+        pipeline.run(withFirst, pages, null, new UnitPipeline.Sink() {
+            @Override
+            public void store(ByteBuffer page) throws IOException {
+                map.store(page);
             }
-            int ct;
-            try {
-                cipher.init(Cipher.ENCRYPT_MODE, aes, new GCMParameterSpec(128, header.nonce(unit)));
-                cipher.updateAAD(TorporHeader.aad(authenticated, unit, unit == header.units() - 1));
-                java.util.Arrays.fill(sealed, (byte) 0);
-                ct = cipher.doFinal(plain, 0, len, sealed, 4);
-            } catch (GeneralSecurityException e) {
-                throw new IOException("encryption failed: " + e.getMessage(), e);
+
+            @Override
+            public void stored(int streamPages) {
+                meters.pages.increment(streamPages);
             }
-            ByteBuffer.wrap(sealed).order(ByteOrder.LITTLE_ENDIAN).putInt(0, ct);
-            int out = (4 + ct + p - 1) / p;
-            for (int i = 0; i < out; i++) {
-                map.store(ByteBuffer.wrap(sealed, i * p, p));
-            }
-        }
+        });
         if (source.next() != null) {
             throw new ImageFormatException(pages * p, "the stream holds more pages than the " + pages
                     + " its header page announces");

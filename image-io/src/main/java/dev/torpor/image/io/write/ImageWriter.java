@@ -15,15 +15,7 @@ import io.micrometer.core.instrument.Metrics;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Stores a snapshot stream in a swap area the way the kernel's writer ({@code kernel/power/swap.c}) does,
@@ -130,6 +122,23 @@ public final class ImageWriter {
     private ImageWriter() {
     }
 
+    /** The kernel's pipeline: one compression stage; units framed with a native {@code size_t} length. */
+    static UnitPipeline pipeline(Options o, TargetProfile target) {
+        return new UnitPipeline(java.util.List.of(new Compression(o.compressor())), target.pageSize(),
+                target.wordSize(), target.byteOrder(), o.threads());
+    }
+
+    /**
+     * The most heap a write with these options needs for its units, stage buffers and working memory (the
+     * stages declare theirs); the map page and one run of 32 pages come on top.
+     */
+    public static long memoryBound(Options o, TargetProfile target) {
+        if (o.compressor() == Compressor.NONE) {
+            return 34L * target.pageSize();
+        }
+        return pipeline(o, target).memoryBound() + 34L * target.pageSize();
+    }
+
     /**
      * Writes {@code source} (header page first) into {@code area}.
      *
@@ -200,19 +209,6 @@ public final class ImageWriter {
         area.store().force();
     }
 
-    /** One unit's buffers: uncompressed pages in, framed compressed bytes out. */
-    private static final class Unit {
-        final byte[] unc;
-        final byte[] out;
-        int uncLen;
-        int outLen;
-
-        Unit(int pageSize) {
-            unc = new byte[CompressedUnits.uncompressedSize(pageSize)];
-            out = new byte[CompressedUnits.maxUnitPages(pageSize, 8) * pageSize];
-        }
-    }
-
     /** The body of one write. */
     private static final class Run {
         final PageSource source;
@@ -224,7 +220,6 @@ public final class ImageWriter {
         final Crc32Le crc = new Crc32Le();
         final int p;
         long done;
-        final ThreadLocal<Compressor.UnitEncoder> encoders;
 
         Run(PageSource source, TargetProfile target, MapWriter map, Options options, long total, Meters meters) {
             this.source = source;
@@ -234,8 +229,6 @@ public final class ImageWriter {
             this.total = total;
             this.meters = meters;
             this.p = target.pageSize();
-            this.encoders = options.compressor() == Compressor.NONE ? null
-                    : ThreadLocal.withInitial(() -> options.compressor().encoder());
         }
 
         void afterPage() {
@@ -275,94 +268,20 @@ public final class ImageWriter {
         }
 
         long compressed() throws IOException {
-            int threads = options.threads();
-            BlockingQueue<Unit> free = new ArrayBlockingQueue<>(2 * threads + 1);
-            for (int i = 0; i < 2 * threads + 1; i++) {
-                free.add(new Unit(p));
-            }
-            ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
-                Thread t = new Thread(r, "torpor-compress");
-                t.setDaemon(true);
-                return t;
-            }) : null;
-            Deque<Future<Unit>> inflight = new ArrayDeque<>();
-            long units = 0;
-            long read = done; // pages taken from the source so far, the header page included
-            try {
-                while (read < total) {
-                    Unit u = take(free);
-                    int pages = (int) Math.min(CompressedUnits.UNC_PAGES, total - read);
-                    for (int i = 0; i < pages; i++) {
-                        nextPage().get(u.unc, i * p, p);
-                        read++;
-                    }
-                    u.uncLen = pages * p;
-                    if (pool == null) {
-                        store(compress(u), free);
-                    } else {
-                        inflight.add(pool.submit(() -> compress(u)));
-                        while (inflight.size() >= 2 * threads) {
-                            store(await(inflight.poll()), free);
-                        }
-                    }
-                    units++;
+            UnitPipeline pipeline = pipeline(options, target);
+            long before = done;
+            pipeline.run(source, total - done, crc, new UnitPipeline.Sink() {
+                @Override
+                public void store(ByteBuffer page) throws IOException {
+                    map.store(page);
                 }
-                while (!inflight.isEmpty()) {
-                    store(await(inflight.poll()), free);
+
+                @Override
+                public void stored(int streamPages) {
+                    afterPages(streamPages);
                 }
-            } finally {
-                if (pool != null) {
-                    pool.shutdownNow();
-                }
-            }
-            return units;
-        }
-
-        private Unit compress(Unit u) throws ImageFormatException {
-            int lf = target.wordSize();
-            java.util.Arrays.fill(u.out, (byte) 0);
-            int n = encoders.get().compress(u.unc, 0, u.uncLen, u.out, lf, u.out.length - lf);
-            if (n <= 0 || n > CompressedUnits.worstCompressed(u.uncLen)) {
-                throw new ImageFormatException(done * p, "compressor produced " + n + " bytes for " + u.uncLen
-                        + ", beyond what the kernel accepts");
-            }
-            target.writeWord(ByteBuffer.wrap(u.out), 0, n);
-            u.outLen = n + lf;
-            return u;
-        }
-
-        private void store(Unit u, BlockingQueue<Unit> free) throws IOException {
-            int pagesIn = u.uncLen / p;
-            crc.update(u.unc, 0, u.uncLen);
-            int pagesOut = (u.outLen + p - 1) / p;
-            for (int i = 0; i < pagesOut; i++) {
-                map.store(ByteBuffer.wrap(u.out, i * p, p));
-            }
-            afterPages(pagesIn);
-            free.add(u);
-        }
-
-        private static Unit take(BlockingQueue<Unit> free) throws IOException {
-            try {
-                return free.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted while writing the image");
-            }
-        }
-
-        private static Unit await(Future<Unit> f) throws IOException {
-            try {
-                return f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted while compressing");
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof IOException) {
-                    throw (IOException) e.getCause();
-                }
-                throw new IOException("compression failed: " + e.getCause(), e.getCause());
-            }
+            });
+            return (total - before + CompressedUnits.UNC_PAGES - 1) / CompressedUnits.UNC_PAGES;
         }
     }
 }

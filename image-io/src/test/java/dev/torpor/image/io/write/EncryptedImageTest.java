@@ -95,6 +95,20 @@ class EncryptedImageTest {
     }
 
     @Test
+    void severalThreadsSealTheSameStream() throws Exception {
+        Path area = Areas.fresh(tmp.resolve("threads.swap"), 24576);
+        try (StreamFile src = StreamFile.open(stream, java.util.Optional.empty());
+             FileChannel ch = FileChannel.open(area, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            SwapArea swap = SwapArea.open(PageStore.of(ch), 0, P, target.byteOrder());
+            EncryptedImageWriter.write(src, target, swap, new SequentialSlots(swap), KeyMaterial.rawKey(KEY),
+                    Compressor.LZ4, 1000, 3);
+        }
+        try (HibernationImage image = HibernationImage.open(area, ReadOptions.defaults())) {
+            assertThat(digest(image.encrypted().orElseThrow().pages(KeyMaterial.rawKey(KEY)))).isEqualTo(streamDigest);
+        }
+    }
+
+    @Test
     void passphrasesGoThroughPbkdf2() throws Exception {
         Path keyFile = Files.writeString(tmp.resolve("pass"), "correct horse battery staple\n");
         Path area = encrypted(KeyMaterial.fromFile(keyFile), Compressor.LZO);

@@ -138,4 +138,18 @@ class ImageWriterTest {
         }
         assertThat(ImageKind.KERNEL).isNotNull();
     }
+
+    @Test
+    void theStagesDeclareTheirMemoryAndTheBoundFitsA64MibHeap() {
+        TargetProfile t = TargetProfile.X86_64;
+        long one = ImageWriter.memoryBound(ImageWriter.Options.defaults(), t);
+        long two = ImageWriter.memoryBound(ImageWriter.Options.defaults().withThreads(2), t);
+        long eight = ImageWriter.memoryBound(ImageWriter.Options.defaults().withThreads(8), t);
+        assertThat(one).isLessThan(two).isLessThan(eight);
+        assertThat(two).isLessThan(4L << 20);
+        assertThat(eight).isLessThan(16L << 20);
+        assertThat(new Compression(Compressor.LZO).maxOutput(131072)).isGreaterThanOrEqualTo(139333);
+        assertThat(ImageWriter.memoryBound(ImageWriter.Options.defaults().withCompressor(Compressor.NONE), t))
+                .isLessThan(one);
+    }
 }

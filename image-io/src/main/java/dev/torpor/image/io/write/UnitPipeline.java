@@ -1,0 +1,195 @@
+package dev.torpor.image.io.write;
+
+import dev.torpor.image.io.Crc32Le;
+import dev.torpor.image.io.ImageFormatException;
+import dev.torpor.image.io.PageSource;
+import dev.torpor.snapshot.api.KernelByteOrder;
+import dev.torpor.swap.format.CompressedUnits;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The pipeline of unit transformers feeding one writer: the stream is cut into units of up to 32 pages,
+ * every unit runs through the stages (on up to {@code threads} threads), is framed (a length field, the bytes,
+ * padding to whole pages) and stored in stream order through the {@link MapWriter}, so the bytes on disk do not
+ * depend on the thread count. At most {@code 2 × threads + 1} units are in memory.
+ */
+final class UnitPipeline {
+    private final List<UnitTransformer> stages;
+    private final int pageSize;
+    private final int lengthField;
+    private final KernelByteOrder order;
+    private final int threads;
+
+    /**
+     * @param lengthField bytes of the length field before each unit's bytes (the kernel: {@code sizeof(size_t)})
+     * @param order       byte order of the length field
+     */
+    UnitPipeline(List<UnitTransformer> stages, int pageSize, int lengthField, KernelByteOrder order, int threads) {
+        this.stages = List.copyOf(stages);
+        this.pageSize = pageSize;
+        this.lengthField = lengthField;
+        this.order = order;
+        this.threads = threads;
+    }
+
+    /** Bytes of the largest framed unit. */
+    private int maxFramed() {
+        int n = CompressedUnits.uncompressedSize(pageSize);
+        for (UnitTransformer t : stages) {
+            n = Math.max(n, t.maxOutput(n));
+        }
+        return ((lengthField + n + pageSize - 1) / pageSize) * pageSize;
+    }
+
+    /** The memory the pipeline needs at most: its unit buffers and every stage's working memory per thread. */
+    long memoryBound() {
+        long perUnit = CompressedUnits.uncompressedSize(pageSize) + 2L * maxFramed();
+        long working = 0;
+        for (UnitTransformer t : stages) {
+            working += t.workingMemory();
+        }
+        return (2L * threads + 1) * perUnit + threads * working;
+    }
+
+    /** One unit's buffers. */
+    private final class Unit {
+        final byte[] unc = new byte[CompressedUnits.uncompressedSize(pageSize)];
+        final byte[] a = new byte[maxFramed()];
+        final byte[] b = new byte[maxFramed()];
+        byte[] framed;
+        int uncLen;
+        int framedLen;
+        long index;
+        boolean last;
+    }
+
+    /** The writer's side of a run: where units go, and what to call as pages are stored. */
+    interface Sink {
+        void store(ByteBuffer page) throws IOException;
+
+        void stored(int streamPages);
+    }
+
+    /**
+     * Runs {@code units} units over {@code pages} pages of {@code source} into {@code sink}; {@code crc} (may be
+     * null) takes the uncompressed bytes in stream order.
+     */
+    void run(PageSource source, long pages, Crc32Le crc, Sink sink) throws IOException {
+        long units = (pages + CompressedUnits.UNC_PAGES - 1) / CompressedUnits.UNC_PAGES;
+        BlockingQueue<Unit> free = new ArrayBlockingQueue<>(2 * threads + 1);
+        for (int i = 0; i < 2 * threads + 1; i++) {
+            free.add(new Unit());
+        }
+        ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "torpor-unit");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+        Deque<Future<Unit>> inflight = new ArrayDeque<>();
+        long read = 0;
+        try {
+            for (long index = 0; index < units; index++) {
+                Unit u = take(free);
+                int n = (int) Math.min(CompressedUnits.UNC_PAGES, pages - read);
+                for (int i = 0; i < n; i++) {
+                    ByteBuffer page = source.next();
+                    if (page == null || page.remaining() != pageSize) {
+                        throw new ImageFormatException(read * pageSize, page == null
+                                ? "the stream ends after " + read + " of the " + pages + " pages announced"
+                                : "stream page " + read + " has " + page.remaining() + " bytes, not " + pageSize);
+                    }
+                    page.duplicate().get(u.unc, i * pageSize, pageSize);
+                    read++;
+                }
+                u.uncLen = n * pageSize;
+                u.index = index;
+                u.last = index == units - 1;
+                if (pool == null) {
+                    store(transform(u), free, crc, sink);
+                } else {
+                    inflight.add(pool.submit(() -> transform(u)));
+                    while (inflight.size() >= 2 * threads) {
+                        store(await(inflight.poll()), free, crc, sink);
+                    }
+                }
+            }
+            while (!inflight.isEmpty()) {
+                store(await(inflight.poll()), free, crc, sink);
+            }
+        } finally {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    private Unit transform(Unit u) throws IOException {
+        byte[] in = u.unc;
+        int len = u.uncLen;
+        byte[] out = u.a;
+        for (UnitTransformer t : stages) {
+            len = t.apply(u.index, u.last, in, len, out);
+            in = out;
+            out = out == u.a ? u.b : u.a;
+        }
+        // frame: length field, the bytes, zero padding to whole pages
+        byte[] framed = out;
+        java.util.Arrays.fill(framed, (byte) 0);
+        ByteBuffer f = ByteBuffer.wrap(framed).order(order.nio());
+        if (lengthField == 8) {
+            f.putLong(0, len);
+        } else {
+            f.putInt(0, len);
+        }
+        System.arraycopy(in, 0, framed, lengthField, len);
+        u.framed = framed;
+        u.framedLen = lengthField + len;
+        return u;
+    }
+
+    private void store(Unit u, BlockingQueue<Unit> free, Crc32Le crc, Sink sink) throws IOException {
+        if (crc != null) {
+            crc.update(u.unc, 0, u.uncLen);
+        }
+        int pagesOut = (u.framedLen + pageSize - 1) / pageSize;
+        for (int i = 0; i < pagesOut; i++) {
+            sink.store(ByteBuffer.wrap(u.framed, i * pageSize, pageSize));
+        }
+        sink.stored(u.uncLen / pageSize);
+        free.add(u);
+    }
+
+    private static Unit take(BlockingQueue<Unit> free) throws IOException {
+        try {
+            return free.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while writing the image");
+        }
+    }
+
+    private static Unit await(Future<Unit> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while transforming units");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException) {
+                throw (IOException) e.getCause();
+            }
+            throw new IOException("unit transformation failed: " + e.getCause(), e.getCause());
+        }
+    }
+}
