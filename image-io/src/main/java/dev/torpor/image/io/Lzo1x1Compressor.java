@@ -86,6 +86,20 @@ public final class Lzo1x1Compressor {
         return op - outOff;
     }
 
+    /**
+     * Copies a literal run of at most 16 bytes, as the kernel's COPY8 does: whole words, overshooting into
+     * output that later instructions overwrite (only when the output has room for the overshoot).
+     */
+    private void copyShort(byte[] buf, int from, byte[] out, int t) {
+        if (op + 16 <= out.length && from + 16 <= buf.length) {
+            LONG.set(out, op, (long) LONG.get(buf, from));
+            LONG.set(out, op + 8, (long) LONG.get(buf, from + 8));
+        } else {
+            System.arraycopy(buf, from, out, op, t);
+        }
+        op += t;
+    }
+
     /** {@code lzo1x_1_do_compress} over one block; returns the literals left pending at its end. */
     private int doCompress(byte[] buf, int in, int inLen, byte[] out, int ti) {
         final int inEnd = in + inLen;
@@ -117,12 +131,10 @@ public final class Lzo1x1Compressor {
             if (t != 0) {
                 if (t <= 3) {
                     out[stateAt] |= (byte) t;
-                    System.arraycopy(buf, ii, out, op, t);
-                    op += t;
+                    copyShort(buf, ii, out, t);
                 } else if (t <= 16) {
                     out[op++] = (byte) (t - 3);
-                    System.arraycopy(buf, ii, out, op, t);
-                    op += t;
+                    copyShort(buf, ii, out, t);
                 } else {
                     if (t <= 18) {
                         out[op++] = (byte) (t - 3);
