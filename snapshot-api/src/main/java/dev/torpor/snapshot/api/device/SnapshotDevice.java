@@ -56,6 +56,16 @@ public interface SnapshotDevice extends Closeable {
     /** POWER_OFF: enters S4 when platform support is set (does not return); otherwise returns and does nothing. */
     void powerOff() throws SnapshotException;
 
+    /**
+     * The raw {@code ioctl(2)} as a program issues it: the full request number and its argument, either by
+     * value or through {@code arg} (native byte order; the kernel reads or writes it). Returns ioctl's result.
+     * The kernel checks the type ('3') and number first (ENOTTY), then CAP_SYS_ADMIN (EPERM), then dispatches on
+     * the whole 32-bit value: a known number with another size or direction is ENOTTY too.
+     */
+    default long ioctl(long request, long value, java.nio.ByteBuffer arg) throws SnapshotException {
+        throw new SnapshotException("ioctl", Errno.ENOTTY, "raw requests are not supported by this device");
+    }
+
     // ---- the 2.6.17 requests, accepted until 3.5; newer kernels answer ENOTTY ----------------------------------
 
     /** SNAPSHOT_ATOMIC_SNAPSHOT: the old CREATE_IMAGE. */
