@@ -14,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -61,11 +60,7 @@ final class ReadStreamCommand implements Callable<Integer> {
                 err.println("torpor: " + source.source + " holds no kernel hibernation image");
                 return src.image.kind() == ImageKind.NONE ? ExitCodes.NO_IMAGE : ExitCodes.FOREIGN;
             }
-            Set<StandardOpenOption> opts = EnumSet.of(StandardOpenOption.WRITE,
-                    force ? StandardOpenOption.CREATE : StandardOpenOption.CREATE_NEW);
-            if (force) {
-                opts.add(StandardOpenOption.TRUNCATE_EXISTING);
-            }
+            Set<StandardOpenOption> opts = OpenedSource.outputOptions(force);
             long pages = 0;
             try (FileChannel ch = FileChannel.open(output, opts); SnapshotStream stream = src.image.stream()) {
                 for (ByteBuffer p = stream.next(); p != null; p = stream.next()) {
@@ -86,11 +81,7 @@ final class ReadStreamCommand implements Callable<Integer> {
     }
 
     private int decrypt(OpenedSource src, PrintWriter out, PrintWriter err) throws Exception {
-        Set<StandardOpenOption> opts = EnumSet.of(StandardOpenOption.WRITE,
-                force ? StandardOpenOption.CREATE : StandardOpenOption.CREATE_NEW);
-        if (force) {
-            opts.add(StandardOpenOption.TRUNCATE_EXISTING);
-        }
+        Set<StandardOpenOption> opts = OpenedSource.outputOptions(force);
         dev.torpor.image.io.PageSource pages;
         try {
             pages = src.image.encrypted().orElseThrow().pages(dev.torpor.image.io.KeyMaterial.fromFile(key));

@@ -66,16 +66,8 @@ public final class Lzo1x1Compressor {
                 out[op++] = (byte) (17 + t);
             } else if (t <= 3) {
                 out[stateAt] |= (byte) t;
-            } else if (t <= 18) {
-                out[op++] = (byte) (t - 3);
             } else {
-                int tt = t - 18;
-                out[op++] = 0;
-                while (tt > 255) {
-                    tt -= 255;
-                    out[op++] = 0;
-                }
-                out[op++] = (byte) tt;
+                literalLength(out, t);
             }
             System.arraycopy(in, ii, out, op, t);
             op += t;
@@ -84,6 +76,21 @@ public final class Lzo1x1Compressor {
         out[op++] = 0;
         out[op++] = 0;
         return op - outOff;
+    }
+
+    /** The length instruction of a literal run of {@code t > 3} bytes: {@code t − 3}, or 0, 255s and the rest. */
+    private void literalLength(byte[] out, int t) {
+        if (t <= 18) {
+            out[op++] = (byte) (t - 3);
+            return;
+        }
+        int tt = t - 18;
+        out[op++] = 0;
+        while (tt > 255) {
+            tt -= 255;
+            out[op++] = 0;
+        }
+        out[op++] = (byte) tt;
     }
 
     /**
@@ -136,17 +143,7 @@ public final class Lzo1x1Compressor {
                     out[op++] = (byte) (t - 3);
                     copyShort(buf, ii, out, t);
                 } else {
-                    if (t <= 18) {
-                        out[op++] = (byte) (t - 3);
-                    } else {
-                        int tt = t - 18;
-                        out[op++] = 0;
-                        while (tt > 255) {
-                            tt -= 255;
-                            out[op++] = 0;
-                        }
-                        out[op++] = (byte) tt;
-                    }
+                    literalLength(out, t);
                     System.arraycopy(buf, ii, out, op, t);
                     op += t;
                 }

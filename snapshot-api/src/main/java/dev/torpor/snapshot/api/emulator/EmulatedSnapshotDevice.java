@@ -156,7 +156,9 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
         }
     }
 
-    private void requireCurrent(SnapshotIoctl op) throws SnapshotException {
+    /** The prologue of a request numbered 14–20, which kernels before ≈2.6.25 do not know. */
+    private void currentPrologue(SnapshotIoctl op) throws SnapshotException {
+        prologue(op);
         if (!machine.profile().currentIoctls()) {
             throw new SnapshotException(op, Errno.ENOTTY, "this kernel predates request " + op.nr());
         }
@@ -251,8 +253,7 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
 
     @Override
     public int createImage() throws SnapshotException {
-        prologue(SnapshotIoctl.CREATE_IMAGE);
-        requireCurrent(SnapshotIoctl.CREATE_IMAGE);
+        currentPrologue(SnapshotIoctl.CREATE_IMAGE);
         return createImageChecked(SnapshotIoctl.CREATE_IMAGE);
     }
 
@@ -341,15 +342,13 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
 
     @Override
     public void prefImageSize(long bytes) throws SnapshotException {
-        prologue(SnapshotIoctl.PREF_IMAGE_SIZE);
-        requireCurrent(SnapshotIoctl.PREF_IMAGE_SIZE);
+        currentPrologue(SnapshotIoctl.PREF_IMAGE_SIZE);
         imageSizePref = bytes;
     }
 
     @Override
     public long imageSize() throws SnapshotException {
-        prologue(SnapshotIoctl.GET_IMAGE_SIZE);
-        requireCurrent(SnapshotIoctl.GET_IMAGE_SIZE);
+        currentPrologue(SnapshotIoctl.GET_IMAGE_SIZE);
         if (!ready || image == null) {
             throw new SnapshotException(SnapshotIoctl.GET_IMAGE_SIZE, Errno.ENODATA, "no image has been made");
         }
@@ -358,15 +357,13 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
 
     @Override
     public long availSwapSize() throws SnapshotException {
-        prologue(SnapshotIoctl.AVAIL_SWAP_SIZE);
-        requireCurrent(SnapshotIoctl.AVAIL_SWAP_SIZE);
+        currentPrologue(SnapshotIoctl.AVAIL_SWAP_SIZE);
         return swap == null ? 0 : swap.freePages() * pageSize;
     }
 
     @Override
     public long allocSwapPage() throws SnapshotException {
-        prologue(SnapshotIoctl.ALLOC_SWAP_PAGE);
-        requireCurrent(SnapshotIoctl.ALLOC_SWAP_PAGE);
+        currentPrologue(SnapshotIoctl.ALLOC_SWAP_PAGE);
         return allocate(SnapshotIoctl.ALLOC_SWAP_PAGE);
     }
 
@@ -415,15 +412,13 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
 
     @Override
     public void platformSupport(boolean enable) throws SnapshotException {
-        prologue(SnapshotIoctl.PLATFORM_SUPPORT);
-        requireCurrent(SnapshotIoctl.PLATFORM_SUPPORT);
+        currentPrologue(SnapshotIoctl.PLATFORM_SUPPORT);
         platformSupport = enable;
     }
 
     @Override
     public void powerOff() throws SnapshotException {
-        prologue(SnapshotIoctl.POWER_OFF);
-        requireCurrent(SnapshotIoctl.POWER_OFF);
+        currentPrologue(SnapshotIoctl.POWER_OFF);
         if (platformSupport) {
             machine.powerOff();
             closed = true;
