@@ -27,14 +27,12 @@ public final class StreamFile implements PageSource, Closeable {
     private final FileChannel channel;
     private final TargetProfile target;
     private static final int READ_AHEAD_PAGES = 32;
-    private final ByteBuffer page;
     private final ByteBuffer ahead;
     private long position;
 
     private StreamFile(FileChannel channel, TargetProfile target) {
         this.channel = channel;
         this.target = target;
-        this.page = ByteBuffer.allocate(target.pageSize());
         this.ahead = ByteBuffer.allocate(READ_AHEAD_PAGES * target.pageSize());
         this.ahead.limit(0);
     }
@@ -108,10 +106,9 @@ public final class StreamFile implements PageSource, Closeable {
             }
             position += n;
         }
-        page.clear();
-        page.put(0, ahead, ahead.position(), target.pageSize());
+        ByteBuffer view = ahead.slice(ahead.position(), target.pageSize());
         ahead.position(ahead.position() + target.pageSize());
-        return page;
+        return view;
     }
 
     @Override

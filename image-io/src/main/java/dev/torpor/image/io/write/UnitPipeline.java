@@ -145,7 +145,9 @@ final class UnitPipeline {
         }
         // frame: length field, the bytes, zero padding to whole pages
         byte[] framed = out;
-        java.util.Arrays.fill(framed, (byte) 0);
+        int end = lengthField + len;
+        int padded = (end + pageSize - 1) / pageSize * pageSize;
+        java.util.Arrays.fill(framed, end, padded, (byte) 0);
         ByteBuffer f = ByteBuffer.wrap(framed).order(order.nio());
         if (lengthField == 8) {
             f.putLong(0, len);
