@@ -146,6 +146,18 @@ class EncryptedImageTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {0, 17, 40, 52, 70, 100, 127})
+    void anAlteredHeaderPageIsDetected(int offset) throws Exception {
+        Path area = encrypted(KeyMaterial.rawKey(KEY), Compressor.LZO);
+        long headerSlot = entries(area).get(0);
+        flip(area, headerSlot * P + offset, 3);
+        try (HibernationImage image = HibernationImage.open(area, ReadOptions.defaults())) {
+            assertThatThrownBy(() -> image.encrypted().orElseThrow().pages(KeyMaterial.rawKey(KEY)))
+                    .isInstanceOf(ImageFormatException.class);
+        }
+    }
+
     @Test
     void swappedUnitsAreDetected() throws Exception {
         Path area = encrypted(KeyMaterial.rawKey(KEY), Compressor.NONE); // equal-sized units: swappable
