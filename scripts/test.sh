@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, exactly as CI runs it (.ci/run calls this script).
-# Tests use real tools from Debian: readelf (binutils) checks exported ELF cores, mkswap/losetup
-# (util-linux, mount) make real swap areas and loop devices. They are installed here when missing.
+# Tests use real tools from Debian: readelf (binutils) checks exported ELF cores, mkswap/losetup/fallocate
+# (util-linux, mount) make real swap areas, loop devices and preallocated files, filefrag (e2fsprogs)
+# cross-checks FIEMAP. They are installed here when missing.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -9,6 +10,8 @@ missing=()
 command -v readelf >/dev/null 2>&1 || missing+=(binutils)
 command -v mkswap >/dev/null 2>&1 || [ -x /usr/sbin/mkswap ] || [ -x /sbin/mkswap ] || missing+=(util-linux)
 command -v losetup >/dev/null 2>&1 || [ -x /usr/sbin/losetup ] || [ -x /sbin/losetup ] || missing+=(mount)
+command -v filefrag >/dev/null 2>&1 || [ -x /usr/sbin/filefrag ] || [ -x /sbin/filefrag ] || missing+=(e2fsprogs)
+command -v fallocate >/dev/null 2>&1 || missing+=(util-linux)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}" >&2
   sudo_cmd=""

@@ -13,7 +13,21 @@ interface LibC extends Library {
 
     int close(int fd);
 
+    int O_WRONLY = 1;
+
     int ioctl(int fd, long request, LongByReference arg);
+
+    /** ioctl with a buffer argument (the kernel reads or writes it). */
+    int ioctl(int fd, com.sun.jna.NativeLong request, com.sun.jna.Pointer arg);
+
+    /** ioctl with an integer argument by value. */
+    int ioctl(int fd, com.sun.jna.NativeLong request, com.sun.jna.NativeLong value);
+
+    com.sun.jna.NativeLong read(int fd, com.sun.jna.Pointer buf, com.sun.jna.NativeLong count);
+
+    com.sun.jna.NativeLong write(int fd, com.sun.jna.Pointer buf, com.sun.jna.NativeLong count);
+
+    int fsync(int fd);
 
     /** Loaded on first use. */
     final class Holder {
