@@ -1,0 +1,203 @@
+package dev.torpor.platform.linux;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import dev.torpor.snapshot.api.device.Errno;
+import dev.torpor.snapshot.api.device.IoctlAbi;
+import dev.torpor.snapshot.api.device.SnapshotDevice;
+import dev.torpor.snapshot.api.device.SnapshotException;
+import dev.torpor.snapshot.api.device.SnapshotIoctl;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+
+/**
+ * {@code /dev/snapshot} of the running kernel through libc: {@code open}, {@code read}, {@code write},
+ * {@code ioctl} with the request numbers of this machine's ABI and word size, {@code close}. Errors become
+ * {@link SnapshotException} with the request and errno. Opening it read-only starts a hibernation session in
+ * the kernel: only ever do that on a machine meant to hibernate (Torpor's tests use it inside QEMU guests).
+ */
+public final class LinuxSnapshotDevice implements SnapshotDevice {
+    /** The device node. */
+    public static final Path DEFAULT_PATH = Path.of("/dev/snapshot");
+
+    private final LibC libc;
+    private final Mode mode;
+    private final IoctlAbi abi;
+    private final int wordSize;
+    private final Memory arg = new Memory(16);
+    private int fd;
+
+    private LinuxSnapshotDevice(LibC libc, int fd, Mode mode) {
+        this.libc = libc;
+        this.fd = fd;
+        this.mode = mode;
+        this.abi = IoctlAbi.of(System.getProperty("os.arch", ""));
+        this.wordSize = Native.LONG_SIZE;
+    }
+
+    /** Opens {@code path} (normally {@link #DEFAULT_PATH}) read-only to hibernate or write-only to restore. */
+    public static LinuxSnapshotDevice open(Path path, Mode mode) throws SnapshotException {
+        if (!LinuxPlatform.isAvailable()) {
+            throw new SnapshotException("open", Errno.ENOSYS, "not Linux, or JNA cannot load libc");
+        }
+        LibC libc = LibC.Holder.INSTANCE;
+        int flags = (mode == Mode.HIBERNATE ? LibC.O_RDONLY : LibC.O_WRONLY) | LibC.O_CLOEXEC;
+        int fd = libc.open(path.toString(), flags);
+        if (fd < 0) {
+            int errno = Native.getLastError();
+            throw new SnapshotException("open(" + path + ")", errno, Errno.of(errno).map(Enum::name).orElse(""));
+        }
+        return new LinuxSnapshotDevice(libc, fd, mode);
+    }
+
+    @Override
+    public Mode mode() {
+        return mode;
+    }
+
+    private long request(SnapshotIoctl op) {
+        return op.request(abi, wordSize);
+    }
+
+    private void check(String op, int result) throws SnapshotException {
+        if (result < 0) {
+            int errno = Native.getLastError();
+            throw new SnapshotException(op, errno, "");
+        }
+    }
+
+    private void none(SnapshotIoctl op) throws SnapshotException {
+        check("SNAPSHOT_" + op.name(), libc.ioctl(fd, new NativeLong(request(op)), new NativeLong(0)));
+    }
+
+    private void value(SnapshotIoctl op, long v) throws SnapshotException {
+        check("SNAPSHOT_" + op.name(), libc.ioctl(fd, new NativeLong(request(op)), new NativeLong(v)));
+    }
+
+    private ByteBuffer out(SnapshotIoctl op) throws SnapshotException {
+        arg.clear();
+        check("SNAPSHOT_" + op.name(), libc.ioctl(fd, new NativeLong(request(op)), arg));
+        return arg.getByteBuffer(0, 16).order(ByteOrder.nativeOrder());
+    }
+
+    @Override
+    public long ioctl(long request, long v, ByteBuffer buffer) throws SnapshotException {
+        String name = String.format("ioctl 0x%08x", request);
+        if (buffer == null) {
+            check(name, libc.ioctl(fd, new NativeLong(request), new NativeLong(v)));
+            return 0;
+        }
+        Memory m = new Memory(Math.max(1, buffer.remaining()));
+        m.getByteBuffer(0, buffer.remaining()).put(buffer.duplicate());
+        int r = libc.ioctl(fd, new NativeLong(request), m);
+        check(name, r);
+        buffer.duplicate().put(m.getByteBuffer(0, buffer.remaining()));
+        return r;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws SnapshotException {
+        Memory m = new Memory(Math.max(1, dst.remaining()));
+        long n = libc.read(fd, m, new NativeLong(dst.remaining())).longValue();
+        if (n < 0) {
+            throw new SnapshotException("read", Native.getLastError(), "");
+        }
+        dst.put(m.getByteBuffer(0, n));
+        return (int) n;
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws SnapshotException {
+        Memory m = new Memory(Math.max(1, src.remaining()));
+        m.getByteBuffer(0, src.remaining()).put(src.duplicate());
+        long n = libc.write(fd, m, new NativeLong(src.remaining())).longValue();
+        if (n < 0) {
+            throw new SnapshotException("write", Native.getLastError(), "");
+        }
+        src.position(src.position() + (int) n);
+        return (int) n;
+    }
+
+    @Override
+    public void freeze() throws SnapshotException {
+        none(SnapshotIoctl.FREEZE);
+    }
+
+    @Override
+    public void unfreeze() throws SnapshotException {
+        none(SnapshotIoctl.UNFREEZE);
+    }
+
+    @Override
+    public int createImage() throws SnapshotException {
+        return out(SnapshotIoctl.CREATE_IMAGE).getInt(0);
+    }
+
+    @Override
+    public void atomicRestore() throws SnapshotException {
+        none(SnapshotIoctl.ATOMIC_RESTORE);
+    }
+
+    @Override
+    public void free() throws SnapshotException {
+        none(SnapshotIoctl.FREE);
+    }
+
+    @Override
+    public void prefImageSize(long bytes) throws SnapshotException {
+        value(SnapshotIoctl.PREF_IMAGE_SIZE, bytes);
+    }
+
+    @Override
+    public long imageSize() throws SnapshotException {
+        return out(SnapshotIoctl.GET_IMAGE_SIZE).getLong(0);
+    }
+
+    @Override
+    public long availSwapSize() throws SnapshotException {
+        return out(SnapshotIoctl.AVAIL_SWAP_SIZE).getLong(0);
+    }
+
+    @Override
+    public long allocSwapPage() throws SnapshotException {
+        return out(SnapshotIoctl.ALLOC_SWAP_PAGE).getLong(0);
+    }
+
+    @Override
+    public void freeSwapPages() throws SnapshotException {
+        none(SnapshotIoctl.FREE_SWAP_PAGES);
+    }
+
+    @Override
+    public void setSwapArea(long offset, int dev) throws SnapshotException {
+        arg.clear();
+        arg.getByteBuffer(0, 12).order(ByteOrder.nativeOrder()).putLong(0, offset).putInt(8, dev);
+        check("SNAPSHOT_SET_SWAP_AREA", libc.ioctl(fd, new NativeLong(request(SnapshotIoctl.SET_SWAP_AREA)), arg));
+    }
+
+    @Override
+    public void s2ram() throws SnapshotException {
+        none(SnapshotIoctl.S2RAM);
+    }
+
+    @Override
+    public void platformSupport(boolean enable) throws SnapshotException {
+        value(SnapshotIoctl.PLATFORM_SUPPORT, enable ? 1 : 0);
+    }
+
+    @Override
+    public void powerOff() throws SnapshotException {
+        none(SnapshotIoctl.POWER_OFF);
+    }
+
+    @Override
+    public void close() {
+        if (fd >= 0) {
+            libc.close(fd);
+            fd = -1;
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.torpor.platform.linux;
+
+import dev.torpor.snapshot.api.device.Errno;
+import dev.torpor.snapshot.api.device.SnapshotDevice;
+import dev.torpor.snapshot.api.device.SnapshotException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The libc path of the real device, exercised on other device nodes: this machine must never open its own
+ * /dev/snapshot (that would start hibernating it). /dev/null and /dev/zero answer the same system calls with
+ * errors and data the kernel defines, which proves the bindings, request passing and errno mapping.
+ */
+class LinuxSnapshotDeviceTest {
+
+    @TempDir
+    Path tmp;
+
+    private static void errno(Errno expected, org.junit.jupiter.api.function.Executable call) {
+        assertThatThrownBy(call::execute).isInstanceOf(SnapshotException.class)
+                .satisfies(e -> assertThat(((SnapshotException) e).errno()).as(e.getMessage())
+                        .isEqualTo(expected.value()));
+    }
+
+    @Test
+    void ioctlsReachTheKernelAndErrnoComesBack() throws Exception {
+        try (LinuxSnapshotDevice d = LinuxSnapshotDevice.open(Path.of("/dev/null"), SnapshotDevice.Mode.HIBERNATE)) {
+            errno(Errno.ENOTTY, d::freeze);
+            errno(Errno.ENOTTY, d::createImage);
+            errno(Errno.ENOTTY, () -> d.setSwapArea(0, SnapshotDevice.encodeDev(254, 16)));
+            errno(Errno.ENOTTY, () -> d.prefImageSize(1 << 20));
+            assertThat(d.read(ByteBuffer.allocate(4096))).isZero(); // /dev/null reads as end of file
+        }
+        try (LinuxSnapshotDevice d = LinuxSnapshotDevice.open(Path.of("/dev/zero"), SnapshotDevice.Mode.HIBERNATE)) {
+            ByteBuffer page = ByteBuffer.allocate(4096);
+            page.put(0, (byte) 7);
+            assertThat(d.read(page)).isEqualTo(4096);
+            assertThat(page.get(0)).isZero();
+        }
+        try (LinuxSnapshotDevice w = LinuxSnapshotDevice.open(Path.of("/dev/null"), SnapshotDevice.Mode.RESTORE)) {
+            ByteBuffer page = ByteBuffer.allocate(4096);
+            assertThat(w.write(page)).isEqualTo(4096);
+            assertThat(page.hasRemaining()).isFalse();
+            errno(Errno.EBADF, () -> w.read(ByteBuffer.allocate(16))); // opened write-only
+        }
+    }
+
+    @Test
+    void openErrorsNameTheCall() {
+        errno(Errno.ENOENT, () -> LinuxSnapshotDevice.open(tmp.resolve("snapshot"), SnapshotDevice.Mode.HIBERNATE));
+        assertThatThrownBy(() -> LinuxSnapshotDevice.open(tmp.resolve("snapshot"), SnapshotDevice.Mode.RESTORE))
+                .hasMessageContaining("open(").hasMessageContaining("ENOENT");
+    }
+}
