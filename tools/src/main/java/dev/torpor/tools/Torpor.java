@@ -15,12 +15,12 @@ import java.nio.file.NoSuchFileException;
 /** {@code torpor}: the reference command-line tool. */
 @Command(name = "torpor", mixinStandardHelpOptions = true, versionProvider = Torpor.Version.class,
         subcommands = {InspectCommand.class, ExtractCommand.class, ReadStreamCommand.class, WriteImageCommand.class,
-                InvalidateCommand.class, SwapOffsetCommand.class, BenchCommand.class,
+                InvalidateCommand.class, SwapOffsetCommand.class, CheckCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class},
         description = {"Linux userspace hibernation: read, check, extract and write hibernation images.", "",
                 "Exit codes: 0 success (inspect: valid kernel image), 1 no image, 2 corrupt image, 3 foreign image,",
-                "64 usage error, 65 unusable input (swap-offset), 70 internal error, 73 output exists or cannot be "
-                        + "created, 74 I/O error."})
+                "64 usage error, 65 unusable input (swap-offset), 69 cannot hibernate (check), 70 internal error, "
+                        + "73 output exists or cannot be created, 74 I/O error."})
 public final class Torpor implements Runnable {
 
     @Spec

@@ -202,6 +202,21 @@ public final class LinuxFacts {
         return new CommandLine(noHibernate, List.copyOf(hibernate), Optional.ofNullable(resume), offset, noResume);
     }
 
+    /** The effective user id of this process ({@code Uid:} of {@code /proc/self/status}), if readable. */
+    public OptionalLong effectiveUid() throws IOException {
+        Optional<String> status = read("proc/self/status");
+        if (status.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        for (String line : status.get().split("\n")) {
+            if (line.startsWith("Uid:")) {
+                String[] f = line.substring(4).trim().split("\\s+");
+                return OptionalLong.of(Long.parseLong(f.length > 1 ? f[1] : f[0]));
+            }
+        }
+        return OptionalLong.empty();
+    }
+
     /** Kernel lockdown ({@code /sys/kernel/security/lockdown}: {@code none [integrity] confidentiality}). */
     public Optional<String> lockdown() throws IOException {
         return read("sys/kernel/security/lockdown").flatMap(t -> parseChoice(t).selected());
