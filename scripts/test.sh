@@ -14,6 +14,7 @@ command -v losetup >/dev/null 2>&1 || [ -x /usr/sbin/losetup ] || [ -x /sbin/los
 command -v filefrag >/dev/null 2>&1 || [ -x /usr/sbin/filefrag ] || [ -x /sbin/filefrag ] || missing+=(e2fsprogs)
 command -v fallocate >/dev/null 2>&1 || missing+=(util-linux)
 command -v qemu-system-x86_64 >/dev/null 2>&1 || missing+=(qemu-system-x86)
+command -v xz >/dev/null 2>&1 || missing+=(xz-utils)
 ldd /bin/busybox 2>&1 | grep -q 'not a dynamic' || missing+=(busybox-static)
 sudo_cmd=""
 [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"

@@ -19,9 +19,12 @@ import java.util.zip.GZIPOutputStream;
  * (TCG, 256 MiB, one virtio disk) and collect its console.
  */
 public final class GuestKit {
-    /** Modules for a virtio disk, in dependency order. */
+    /**
+     * Modules for a virtio disk and the LZ4 compressor, in dependency order; those a kernel builds in are not
+     * in its package and are skipped.
+     */
     private static final List<String> MODULES = List.of("virtio_ring", "virtio", "virtio_pci_legacy_dev",
-            "virtio_pci_modern_dev", "virtio_pci", "virtio_blk");
+            "virtio_pci_modern_dev", "virtio_pci", "virtio_blk", "lz4_compress", "lz4");
 
     private final Path kernel;
     private final Path initrd;
@@ -33,12 +36,35 @@ public final class GuestKit {
 
     /** Prepares (once, under {@code dir}) the kernel of the Debian package depended on by {@code metaPackage}. */
     public static synchronized GuestKit prepare(Path where, String metaPackage) throws Exception {
+        return prepare(where, metaPackage, null);
+    }
+
+    /**
+     * As {@link #prepare(Path, String)}, taking the package from {@code sourceLine} (a one-line sources.list,
+     * e.g. bookworm-backports) through private package lists, so the machine's own apt setup is untouched.
+     */
+    public static synchronized GuestKit prepare(Path where, String metaPackage, String sourceLine) throws Exception {
         Path dir = where.toAbsolutePath();
         Files.createDirectories(dir);
-        String pkg = resolve(metaPackage);
+        List<String> apt = new java.util.ArrayList<>();
+        if (sourceLine != null) {
+            Path lists = dir.resolve("apt-lists");
+            Files.createDirectories(lists.resolve("partial"));
+            Path sources = Files.writeString(dir.resolve("sources.list"), sourceLine + "\n");
+            apt = List.of("-o", "Dir::Etc::sourcelist=" + sources, "-o", "Dir::Etc::sourceparts=/nonexistent",
+                    "-o", "Dir::State::Lists=" + lists);
+            List<String> update = new java.util.ArrayList<>(List.of("apt-get"));
+            update.addAll(apt);
+            update.addAll(List.of("update", "-qq"));
+            run(dir, update.toArray(new String[0]));
+        }
+        String pkg = resolve(metaPackage, apt);
         Path extracted = dir.resolve(pkg);
         if (!Files.isDirectory(extracted.resolve("boot"))) {
-            run(dir, "apt-get", "download", "-qq", pkg);
+            List<String> download = new java.util.ArrayList<>(List.of("apt-get"));
+            download.addAll(apt);
+            download.addAll(List.of("download", "-qq", pkg));
+            run(dir, download.toArray(new String[0]));
             Path deb;
             try (Stream<Path> s = Files.list(dir)) {
                 deb = s.filter(p -> p.getFileName().toString().startsWith(pkg + "_")
@@ -59,8 +85,11 @@ public final class GuestKit {
     }
 
     /** The versioned kernel package a meta-package (e.g. linux-image-amd64) depends on. */
-    static String resolve(String metaPackage) throws Exception {
-        String deps = run(Path.of("."), "apt-cache", "depends", metaPackage);
+    static String resolve(String metaPackage, List<String> apt) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("apt-cache"));
+        cmd.addAll(apt);
+        cmd.addAll(List.of("depends", metaPackage));
+        String deps = run(Path.of("."), cmd.toArray(new String[0]));
         Matcher m = Pattern.compile("Depends: (linux-image-\\S+)").matcher(deps);
         if (!m.find()) {
             throw new IllegalStateException("apt-cache knows no kernel behind " + metaPackage + ":\n" + deps);
@@ -76,14 +105,29 @@ public final class GuestKit {
                 cpio.directory(d);
             }
             cpio.file("bin/busybox", Files.readAllBytes(busybox), 0755);
-            try (Stream<Path> s = Files.walk(extracted.resolve("lib/modules"))) {
+            java.util.Map<String, Path> found = new java.util.HashMap<>();
+            Path modules = Files.isDirectory(extracted.resolve("lib/modules")) ? extracted.resolve("lib/modules")
+                    : extracted.resolve("usr/lib/modules");
+            try (Stream<Path> s = Files.walk(modules)) {
                 for (Path ko : (Iterable<Path>) s::iterator) {
-                    String name = ko.getFileName().toString();
-                    if (Files.isRegularFile(ko) && name.endsWith(".ko") && MODULES.contains(name.replace(".ko", ""))) {
-                        cpio.file("mods/" + name, Files.readAllBytes(ko), 0644);
+                    String name = ko.getFileName().toString().replaceAll("\\.ko(\\.xz)?$", "");
+                    if (Files.isRegularFile(ko) && !name.equals(ko.getFileName().toString())
+                            && MODULES.contains(name)) {
+                        found.put(name, ko);
                     }
                 }
             }
+            StringBuilder order = new StringBuilder();
+            for (String m : MODULES) {
+                Path ko = found.get(m);
+                if (ko == null) {
+                    continue; // built into this kernel
+                }
+                byte[] data = ko.toString().endsWith(".xz") ? unxz(ko) : Files.readAllBytes(ko);
+                cpio.file("mods/" + m + ".ko", data, 0644);
+                order.append(m).append('\n');
+            }
+            cpio.file("mods/order", order.toString().getBytes(StandardCharsets.US_ASCII), 0644);
             byte[] init;
             try (var in = GuestKit.class.getResourceAsStream("/qemu/init")) {
                 init = in.readAllBytes();
@@ -91,6 +135,21 @@ public final class GuestKit {
             cpio.file("init", init, 0755);
             cpio.trailer();
         }
+    }
+
+    /** Decompresses a {@code .ko.xz} module with the host's xz. */
+    private static byte[] unxz(Path ko) throws IOException {
+        Process p = new ProcessBuilder("xz", "-dc", ko.toString()).start();
+        byte[] data = p.getInputStream().readAllBytes();
+        try {
+            if (p.waitFor() != 0) {
+                throw new IOException("xz -dc " + ko + " failed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        return data;
     }
 
     /** Boots the guest on {@code disk} with {@code torpor.mode=MODE}; returns its console output. */

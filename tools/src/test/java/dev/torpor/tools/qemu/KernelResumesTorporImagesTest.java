@@ -16,13 +16,14 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The proof on a real kernel: a Debian 6.1 guest (QEMU, TCG) hibernates; on the host Torpor reads the
+ * The proof on real kernels: a Debian 6.1 guest (and a 6.12 one from bookworm-backports, for LZ4) (QEMU, TCG) hibernates; on the host Torpor reads the
  * kernel's image, invalidates it and writes the same stream again with its own writer (uncompressed, or LZO
  * with Torpor's LZO1X-1); the guest boots, the kernel resumes Torpor's image, and the restored system prints
  * the random marker it kept in RAM before hibernating.
  */
 class KernelResumesTorporImagesTest {
     private static GuestKit kit;
+    private static GuestKit kit612;
 
     @TempDir
     Path tmp;
@@ -30,11 +31,24 @@ class KernelResumesTorporImagesTest {
     @BeforeAll
     static void guest() throws Exception {
         kit = GuestKit.prepare(Path.of("target", "qemu"), "linux-image-amd64");
+        kit612 = GuestKit.prepare(Path.of("target", "qemu-bpo"), "linux-image-amd64",
+                "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian "
+                        + "bookworm-backports main");
     }
 
-    @ParameterizedTest(name = "--compress {0}")
+    @ParameterizedTest(name = "6.1 --compress {0}")
     @ValueSource(strings = {"none", "lzo"})
-    void theKernelResumesAnImageTorporWrote(String compressor) throws Exception {
+    void the61KernelResumesAnImageTorporWrote(String compressor) throws Exception {
+        rewriteAndResume(kit, compressor);
+    }
+
+    @ParameterizedTest(name = "6.12 --compress {0}")
+    @ValueSource(strings = {"lz4", "lzo"})
+    void the612KernelResumesAnImageTorporWrote(String compressor) throws Exception {
+        rewriteAndResume(kit612, compressor);
+    }
+
+    private void rewriteAndResume(GuestKit kit, String compressor) throws Exception {
         Path disk = tmp.resolve("disk.img");
         try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
             f.setLength(192L << 20);
