@@ -32,11 +32,7 @@ public final class BlockDevices {
             return OptionalLong.empty();
         }
         LibC libc = LibC.Holder.INSTANCE;
-        int fd = libc.open(device.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC);
-        if (fd < 0) {
-            int errno = Native.getLastError();
-            throw new NativeException("open(" + device + ")", errno, Errno.describe(errno));
-        }
+        int fd = LibC.openReadOnly(libc, device);
         try {
             LongByReference size = new LongByReference();
             long request = IoctlNumbers.blkGetSize64(System.getProperty("os.arch", ""), Native.SIZE_T_SIZE);

@@ -49,11 +49,7 @@ public final class Fiemap {
             throw new IOException("FIEMAP needs Linux and the native bindings");
         }
         LibC libc = LibC.Holder.INSTANCE;
-        int fd = libc.open(file.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC);
-        if (fd < 0) {
-            int errno = Native.getLastError();
-            throw new NativeException("open(" + file + ")", errno, Errno.describe(errno));
-        }
+        int fd = LibC.openReadOnly(libc, file);
         try {
             List<Extent> out = new ArrayList<>();
             long start = 0;

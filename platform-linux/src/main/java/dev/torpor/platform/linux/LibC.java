@@ -29,6 +29,16 @@ interface LibC extends Library {
 
     int fsync(int fd);
 
+    /** {@code open(path, O_RDONLY | O_CLOEXEC)}, failing with the path and errno. */
+    static int openReadOnly(LibC libc, java.nio.file.Path path) throws NativeException {
+        int fd = libc.open(path.toString(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            int errno = Native.getLastError();
+            throw new NativeException("open(" + path + ")", errno, Errno.describe(errno));
+        }
+        return fd;
+    }
+
     /** Loaded on first use. */
     final class Holder {
         static final LibC INSTANCE = Native.load("c", LibC.class);
