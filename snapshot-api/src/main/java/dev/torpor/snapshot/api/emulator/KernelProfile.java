@@ -11,11 +11,10 @@ import dev.torpor.snapshot.api.TargetProfile;
  * @param zeroPages         6.6+: zero pages are flagged in the metadata and not stored
  * @param partialWriteFix   5.16+ (and stable backports): a write that stops inside a page can be continued
  * @param trailingZeroDrain the 2026 fix (734eba62cd32): ATOMIC_RESTORE drains trailing zero pages itself
- * @param deprecatedIoctls  ≈2.6.25–3.5: the 2.6.17 request numbers are still accepted
  * @param pageBoundaryIo    ≈2.6.36+: read and write are driven by page boundaries (before: byte counts)
  */
 public record KernelProfile(long versionCode, TargetProfile target, boolean zeroPages, boolean partialWriteFix,
-                            boolean trailingZeroDrain, boolean deprecatedIoctls, boolean pageBoundaryIo) {
+                            boolean trailingZeroDrain, boolean pageBoundaryIo) {
 
     /** A Linux release on x86_64, with the behaviour that release has. */
     public static KernelProfile linux(int major, int minor) {
@@ -26,15 +25,12 @@ public record KernelProfile(long versionCode, TargetProfile target, boolean zero
     public static KernelProfile linux(int major, int minor, int sub) {
         long v = KernelVersion.code(major, minor, sub);
         return new KernelProfile(v, TargetProfile.X86_64, v >= KernelVersion.code(6, 6, 0),
-                v >= KernelVersion.code(5, 16, 0), false,
-                v >= KernelVersion.code(2, 6, 25) && v < KernelVersion.code(3, 6, 0),
-                v >= KernelVersion.code(2, 6, 36));
+                v >= KernelVersion.code(5, 16, 0), false, v >= KernelVersion.code(2, 6, 36));
     }
 
     /** The same release with the trailing-zero-page drain backported (as in 6.12-stable). */
     public KernelProfile withTrailingZeroDrain() {
-        return new KernelProfile(versionCode, target, zeroPages, partialWriteFix, true, deprecatedIoctls,
-                pageBoundaryIo);
+        return new KernelProfile(versionCode, target, zeroPages, partialWriteFix, true, pageBoundaryIo);
     }
 
     public int pageSize() {
