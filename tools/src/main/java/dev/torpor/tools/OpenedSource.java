@@ -68,13 +68,6 @@ final class OpenedSource implements AutoCloseable {
         }
     }
 
-    /** How to open an output file: never replacing an existing one unless {@code force}. */
-    static java.util.Set<StandardOpenOption> outputOptions(boolean force) {
-        return force ? java.util.EnumSet.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING)
-                : java.util.EnumSet.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
-    }
-
     @Override
     public void close() throws IOException {
         image.close();

@@ -60,7 +60,7 @@ final class ReadStreamCommand implements Callable<Integer> {
                 err.println("torpor: " + source.source + " holds no kernel hibernation image");
                 return src.image.kind() == ImageKind.NONE ? ExitCodes.NO_IMAGE : ExitCodes.FOREIGN;
             }
-            Set<StandardOpenOption> opts = OpenedSource.outputOptions(force);
+            Set<StandardOpenOption> opts = dev.torpor.image.io.OutputFiles.options(force);
             long pages = 0;
             try (FileChannel ch = FileChannel.open(output, opts); SnapshotStream stream = src.image.stream()) {
                 for (ByteBuffer p = stream.next(); p != null; p = stream.next()) {
@@ -81,7 +81,7 @@ final class ReadStreamCommand implements Callable<Integer> {
     }
 
     private int decrypt(OpenedSource src, PrintWriter out, PrintWriter err) throws Exception {
-        Set<StandardOpenOption> opts = OpenedSource.outputOptions(force);
+        Set<StandardOpenOption> opts = dev.torpor.image.io.OutputFiles.options(force);
         dev.torpor.image.io.PageSource pages;
         try {
             pages = src.image.encrypted().orElseThrow().pages(dev.torpor.image.io.KeyMaterial.fromFile(key));

@@ -2,6 +2,7 @@ package dev.torpor.image.io.export;
 
 import dev.torpor.image.io.HibernationImage;
 import dev.torpor.image.io.ImageFormatException;
+import dev.torpor.image.io.OutputFiles;
 import dev.torpor.image.io.PhysicalPage;
 import dev.torpor.image.io.PhysicalPages;
 
@@ -9,9 +10,6 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.EnumSet;
-import java.util.Set;
 
 /**
  * Writes the physical memory of an image to a file, streaming: one page in flight, whatever the image size.
@@ -30,14 +28,7 @@ public final class MemoryExport {
      */
     public static ExportResult export(HibernationImage image, ExportFormat format, Path out, boolean overwrite)
             throws IOException {
-        Set<StandardOpenOption> opts = EnumSet.of(StandardOpenOption.WRITE, StandardOpenOption.READ);
-        if (overwrite) {
-            opts.add(StandardOpenOption.CREATE);
-            opts.add(StandardOpenOption.TRUNCATE_EXISTING);
-        } else {
-            opts.add(StandardOpenOption.CREATE_NEW);
-        }
-        try (FileChannel ch = FileChannel.open(out, opts); PhysicalPages pages = image.pages()) {
+        try (FileChannel ch = FileChannel.open(out, OutputFiles.options(overwrite)); PhysicalPages pages = image.pages()) {
             MemoryWriter w = format.writer(ch, image.detection().orElseThrow().target());
             long count = 0;
             long zero = 0;
