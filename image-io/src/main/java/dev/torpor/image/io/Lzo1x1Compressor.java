@@ -94,23 +94,29 @@ public final class Lzo1x1Compressor {
     }
 
     /**
-     * Copies a literal run of at most 16 bytes, as the kernel's COPY8 does: whole words, overshooting into
-     * output that later instructions overwrite (only when the output has room for the overshoot).
+     * The length of a match whose bytes 0 to 11 are known to be equal, exactly as the kernel's 8-bytes-at-a-time
+     * loop ends it: at the first differing byte, but never beyond the first step {@code 4 + 8k} (k ≥ 1) that
+     * reaches {@code ipEnd}. The kernel checks the bound only after a step, so the result is
+     * {@code min(first mismatch, 4 + 8·kcap)}; the comparison itself is the JDK's vectorised mismatch.
      */
-    private void copyShort(byte[] buf, int from, byte[] out, int t) {
-        if (op + 16 <= out.length && from + 16 <= buf.length) {
-            LONG.set(out, op, (long) LONG.get(buf, from));
-            LONG.set(out, op + 8, (long) LONG.get(buf, from + 8));
-        } else {
-            System.arraycopy(buf, from, out, op, t);
-        }
-        op += t;
+    private static int longMatch(byte[] buf, int ip, int mPos, int ipEnd) {
+        int kcap = Math.max(1, (ipEnd - ip - 4 + 7) >> 3);
+        int cap = 4 + 8 * kcap;
+        int r = java.util.Arrays.mismatch(buf, ip + 12, ip + cap, buf, mPos + 12, mPos + cap);
+        return r < 0 ? cap : 12 + r;
     }
 
-    /** {@code lzo1x_1_do_compress} over one block; returns the literals left pending at its end. */
+    /**
+     * {@code lzo1x_1_do_compress} over one block; returns the literals left pending at its end. The output
+     * position and the state index live in locals while the block runs and go back to the fields at its end.
+     */
     private int doCompress(byte[] buf, int in, int inLen, byte[] out, int ti) {
+        final char[] dict = this.dict;
         final int inEnd = in + inLen;
         final int ipEnd = in + inLen - 20;
+        final boolean roomy = out.length >= 16;
+        int op = this.op;
+        int stateAt = this.stateAt;
         int ip = in;
         int ii = ip;
         ip += ti < 4 ? 4 - ti : 0;
@@ -118,13 +124,14 @@ public final class Lzo1x1Compressor {
         ip += 1 + ((ip - ii) >> 5);
         for (;;) {
             int mPos;
-            int dv;
             for (;;) {
                 if (ip >= ipEnd) {
+                    this.op = op;
+                    this.stateAt = stateAt;
                     return inEnd - (ii - ti);
                 }
-                dv = (int) INT.get(buf, ip);
-                int h = ((dv * 0x1824429d) >>> (32 - D_BITS)) & D_MASK;
+                int dv = (int) INT.get(buf, ip);
+                int h = (dv * 0x1824429d) >>> (32 - D_BITS);
                 mPos = in + dict[h];
                 dict[h] = (char) (ip - in);
                 if (dv == (int) INT.get(buf, mPos)) {
@@ -136,73 +143,78 @@ public final class Lzo1x1Compressor {
             ti = 0;
             int t = ip - ii;
             if (t != 0) {
-                if (t <= 3) {
-                    out[stateAt] |= (byte) t;
-                    copyShort(buf, ii, out, t);
-                } else if (t <= 16) {
-                    out[op++] = (byte) (t - 3);
-                    copyShort(buf, ii, out, t);
+                if (t <= 16) {
+                    if (t <= 3) {
+                        out[stateAt] |= (byte) t;
+                    } else {
+                        out[op++] = (byte) (t - 3);
+                    }
+                    // the kernel's COPY8 twice: whole words, overshooting into output later instructions overwrite
+                    if (roomy && op <= out.length - 16 && ii <= buf.length - 16) {
+                        LONG.set(out, op, (long) LONG.get(buf, ii));
+                        LONG.set(out, op + 8, (long) LONG.get(buf, ii + 8));
+                    } else {
+                        System.arraycopy(buf, ii, out, op, t);
+                    }
+                    op += t;
                 } else {
+                    this.op = op;
                     literalLength(out, t);
+                    op = this.op;
                     System.arraycopy(buf, ii, out, op, t);
                     op += t;
                 }
             }
             int mLen = 4;
-            long v = (long) LONG.get(buf, ip + mLen) ^ (long) LONG.get(buf, mPos + mLen);
-            boolean done = false;
-            if (v == 0) {
-                do {
-                    mLen += 8;
-                    v = (long) LONG.get(buf, ip + mLen) ^ (long) LONG.get(buf, mPos + mLen);
-                    if (ip + mLen >= ipEnd) {
-                        done = true;
-                        break;
-                    }
-                } while (v == 0);
-            }
-            if (!done) {
-                mLen += Long.numberOfTrailingZeros(v) / 8;
+            long v = (long) LONG.get(buf, ip + 4) ^ (long) LONG.get(buf, mPos + 4);
+            if (v != 0) {
+                mLen += Long.numberOfTrailingZeros(v) >>> 3;
+            } else {
+                mLen = longMatch(buf, ip, mPos, ipEnd);
             }
             int mOff = ip - mPos;
             ip += mLen;
             if (mLen <= M2_MAX_LEN && mOff <= M2_MAX_OFFSET) {
                 mOff -= 1;
-                out[op++] = (byte) (((mLen - 1) << 5) | ((mOff & 7) << 2));
-                out[op++] = (byte) (mOff >>> 3);
-            } else if (mOff <= M3_MAX_OFFSET) {
-                mOff -= 1;
-                if (mLen <= M3_MAX_LEN) {
-                    out[op++] = (byte) (M3_MARKER | (mLen - 2));
-                } else {
-                    mLen -= M3_MAX_LEN;
-                    out[op++] = (byte) M3_MARKER;
-                    while (mLen > 255) {
-                        mLen -= 255;
-                        out[op++] = 0;
-                    }
-                    out[op++] = (byte) mLen;
-                }
-                out[op++] = (byte) (mOff << 2);
-                out[op++] = (byte) (mOff >>> 6);
+                out[op] = (byte) (((mLen - 1) << 5) | ((mOff & 7) << 2));
+                out[op + 1] = (byte) (mOff >>> 3);
+                op += 2;
             } else {
-                mOff -= 0x4000;
-                if (mLen <= M4_MAX_LEN) {
-                    out[op++] = (byte) (M4_MARKER | ((mOff >>> 11) & 8) | (mLen - 2));
-                } else {
-                    mLen -= M4_MAX_LEN;
-                    out[op++] = (byte) (M4_MARKER | ((mOff >>> 11) & 8));
-                    while (mLen > 255) {
-                        mLen -= 255;
-                        out[op++] = 0;
+                int marker;
+                if (mOff <= M3_MAX_OFFSET) {
+                    mOff -= 1;
+                    marker = M3_MARKER;
+                    if (mLen <= M3_MAX_LEN) {
+                        out[op++] = (byte) (marker | (mLen - 2));
+                    } else {
+                        op = longLength(out, op, marker, mLen - M3_MAX_LEN);
                     }
-                    out[op++] = (byte) mLen;
+                } else {
+                    mOff -= 0x4000;
+                    marker = M4_MARKER | ((mOff >>> 11) & 8);
+                    if (mLen <= M4_MAX_LEN) {
+                        out[op++] = (byte) (marker | (mLen - 2));
+                    } else {
+                        op = longLength(out, op, marker, mLen - M4_MAX_LEN);
+                    }
                 }
-                out[op++] = (byte) (mOff << 2);
-                out[op++] = (byte) (mOff >>> 6);
+                out[op] = (byte) (mOff << 2);
+                out[op + 1] = (byte) (mOff >>> 6);
+                op += 2;
             }
             stateAt = op - 2;
             ii = ip;
         }
+    }
+
+    /** A match length too long for the instruction byte: the marker, zero bytes for each 255, the rest. */
+    private static int longLength(byte[] out, int op, int marker, int rest) {
+        out[op++] = (byte) marker;
+        while (rest > 255) {
+            rest -= 255;
+            out[op++] = 0;
+        }
+        out[op++] = (byte) rest;
+        return op;
     }
 }

@@ -22,7 +22,8 @@ final class MapWriter {
     long mapPages;
     long bytesOut;
     static final int RUN = 32;
-    final byte[] run;
+    /** Off-heap, so the channel writes it without copying it into a temporary direct buffer first. */
+    final ByteBuffer run;
     long runStart;
     int runPages;
 
@@ -33,7 +34,7 @@ final class MapWriter {
         this.entries = area.pageSize() / sectorSize - 1;
         this.meters = meters;
         this.map = ByteBuffer.allocate(area.pageSize()).order(area.byteOrder().nio());
-        this.run = new byte[RUN * area.pageSize()];
+        this.run = ByteBuffer.allocateDirect(RUN * area.pageSize());
         this.firstMap = this.mapSlot = slots.allocate();
 }
     long firstMapPage() {
@@ -70,7 +71,7 @@ final class MapWriter {
         if (runPages == 0) {
             runStart = slot;
         }
-        page.duplicate().get(run, runPages * area.pageSize(), area.pageSize());
+        run.put(runPages * area.pageSize(), page, page.position(), area.pageSize());
         runPages++;
 }
     void flush() throws IOException {
@@ -79,7 +80,7 @@ final class MapWriter {
         }
         int bytes = runPages * area.pageSize();
         long start = System.nanoTime();
-        area.store().write(ByteBuffer.wrap(run, 0, bytes), runStart * area.pageSize());
+        area.store().write(run.slice(0, bytes), runStart * area.pageSize());
         meters.latency.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         bytesOut += bytes;
         meters.bytesOut.increment(bytes);

@@ -33,7 +33,8 @@ public final class StreamFile implements PageSource, Closeable {
     private StreamFile(FileChannel channel, TargetProfile target) {
         this.channel = channel;
         this.target = target;
-        this.ahead = ByteBuffer.allocate(READ_AHEAD_PAGES * target.pageSize());
+        // off-heap, so the channel reads straight into it instead of through a temporary direct buffer
+        this.ahead = ByteBuffer.allocateDirect(READ_AHEAD_PAGES * target.pageSize());
         this.ahead.limit(0);
     }
 
