@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs the C reference and `torpor bench write` back to back on the same stream, so the two figures come
+# from the same machine at the same moment. Usage: benchmarks/c-reference/run.sh [SECONDS] [IMAGE]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds=${1:-5}
+image=${2:-testdata/corpus/k61-lzo.swap.gz}
+if [ ! -f /usr/include/lzo/lzo1x.h ] || [ ! -f /usr/include/zlib.h ]; then
+    apt-get install -y liblzo2-dev zlib1g-dev >/dev/null
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+gcc -O2 -o "$work/lzo_write" benchmarks/c-reference/lzo_write.c -llzo2 -lz
+./torpor read-stream "$image" -o "$work/image.stream" >/dev/null
+"$work/lzo_write" "$work/image.stream" "$work/out.img" "$seconds"
+for threads in 1 2; do
+    TORPOR_JAVA_OPTS=-Xmx64m ./torpor bench write --threads "$threads" --seconds "$seconds" --source "$image" | tail -1 \
+        | sed "s/^/torpor, $threads thread(s): /"
+done
