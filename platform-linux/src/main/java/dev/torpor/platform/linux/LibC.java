@@ -29,6 +29,32 @@ interface LibC extends Library {
 
     int fsync(int fd);
 
+    int fdatasync(int fd);
+
+    com.sun.jna.NativeLong pread(int fd, com.sun.jna.Pointer buf, com.sun.jna.NativeLong count, long offset);
+
+    com.sun.jna.NativeLong pwrite(int fd, com.sun.jna.Pointer buf, com.sun.jna.NativeLong count, long offset);
+
+    void sync();
+
+    int MCL_CURRENT = 1;
+    int MCL_FUTURE = 2;
+
+    int mlockall(int flags);
+
+    int munlockall();
+
+    /** {@code RB_POWER_OFF} for {@link #reboot(int)}. */
+    int RB_POWER_OFF = 0x4321FEDC;
+    /** {@code RB_AUTOBOOT} for {@link #reboot(int)}. */
+    int RB_AUTOBOOT = 0x01234567;
+
+    /** glibc's {@code reboot(howto)}: does not return on success. */
+    int reboot(int howto);
+
+    /** {@code uname(struct utsname *)}: six 65-byte fields on Linux. */
+    int uname(byte[] buf);
+
     /** {@code open(path, O_RDONLY | O_CLOEXEC)}, failing with the path and errno. */
     static int openReadOnly(LibC libc, java.nio.file.Path path) throws NativeException {
         int fd = libc.open(path.toString(), O_RDONLY | O_CLOEXEC);

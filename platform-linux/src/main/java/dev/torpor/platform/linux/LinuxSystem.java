@@ -1,0 +1,96 @@
+package dev.torpor.platform.linux;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import dev.torpor.snapshot.api.Utsname;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The process- and system-wide calls a hibernating process needs: locking itself in memory, flushing file
+ * systems, powering off or rebooting, and the running kernel's {@code uname}. Each failure is a
+ * {@link NativeException} naming the call and errno.
+ */
+public final class LinuxSystem {
+    private final LibC libc;
+
+    private LinuxSystem(LibC libc) {
+        this.libc = libc;
+    }
+
+    /** The system calls of this machine; fails if Linux or JNA is not available. */
+    public static LinuxSystem local() throws NativeException {
+        if (!LinuxPlatform.isAvailable()) {
+            throw new NativeException("libc", 38 /* ENOSYS */, "not Linux, or JNA cannot load libc");
+        }
+        return new LinuxSystem(LibC.Holder.INSTANCE);
+    }
+
+    /** {@code mlockall(MCL_CURRENT | MCL_FUTURE)}: nothing of this process is swapped out from now on. */
+    public void lockAllMemory() throws NativeException {
+        check("mlockall", libc.mlockall(LibC.MCL_CURRENT | LibC.MCL_FUTURE));
+    }
+
+    /** {@code munlockall()}. */
+    public void unlockAllMemory() throws NativeException {
+        check("munlockall", libc.munlockall());
+    }
+
+    /** {@code sync()}: writes every file system's dirty data. */
+    public void syncFileSystems() {
+        libc.sync();
+    }
+
+    /** {@code reboot(RB_POWER_OFF)}; returns only on failure. */
+    public void powerOff() throws NativeException {
+        check("reboot(RB_POWER_OFF)", libc.reboot(LibC.RB_POWER_OFF));
+    }
+
+    /** {@code reboot(RB_AUTOBOOT)}; returns only on failure. */
+    public void reboot() throws NativeException {
+        check("reboot(RB_AUTOBOOT)", libc.reboot(LibC.RB_AUTOBOOT));
+    }
+
+    /** The running kernel's {@code uname}. */
+    public Utsname uname() throws NativeException {
+        byte[] buf = new byte[Utsname.SIZE];
+        check("uname", libc.uname(buf));
+        return Utsname.read(ByteBuffer.wrap(buf), 0);
+    }
+
+    /** {@code pread} of {@code length} bytes at {@code offset} of an open descriptor (for tests and tools). */
+    byte[] pread(int fd, int length, long offset) throws NativeException {
+        Memory m = new Memory(Math.max(1, length));
+        long n = libc.pread(fd, m, new NativeLong(length), offset).longValue();
+        if (n < 0) {
+            int errno = Native.getLastError();
+            throw new NativeException("pread", errno, Errno.describe(errno));
+        }
+        return m.getByteArray(0, (int) n);
+    }
+
+    /** {@code pwrite} of {@code data} at {@code offset}; returns the bytes written. */
+    long pwrite(int fd, byte[] data, long offset) throws NativeException {
+        Memory m = new Memory(Math.max(1, data.length));
+        m.write(0, data, 0, data.length);
+        long n = libc.pwrite(fd, m, new NativeLong(data.length), offset).longValue();
+        if (n < 0) {
+            int errno = Native.getLastError();
+            throw new NativeException("pwrite", errno, Errno.describe(errno));
+        }
+        return n;
+    }
+
+    /** {@code fdatasync}. */
+    void fdatasync(int fd) throws NativeException {
+        check("fdatasync", libc.fdatasync(fd));
+    }
+
+    private static void check(String call, int rc) throws NativeException {
+        if (rc != 0) {
+            int errno = Native.getLastError();
+            throw new NativeException(call, errno, Errno.describe(errno));
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.torpor.platform.linux;
+
+import dev.torpor.snapshot.api.Utsname;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The system-wide bindings on this machine, except the two that would end it: uname against /proc, file I/O
+ * on a temporary file, and mlockall in a child JVM whose locked size is read back from /proc/PID/status.
+ * reboot(2) is never called on the host: it runs inside the QEMU guests, where torpor hibernate powers off.
+ */
+class LinuxSystemTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void unameIsTheRunningKernels() throws Exception {
+        Utsname u = LinuxSystem.local().uname();
+        assertThat(u.sysname()).isEqualTo("Linux");
+        assertThat(u.release()).isEqualTo(Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim());
+        assertThat(u.version()).isEqualTo(Files.readString(Path.of("/proc/sys/kernel/version")).trim());
+        assertThat(u.nodename()).isEqualTo(Files.readString(Path.of("/proc/sys/kernel/hostname")).trim());
+    }
+
+    @Test
+    void preadPwriteAndFdatasyncWorkOnAFile() throws Exception {
+        Path f = Files.write(tmp.resolve("f"), "0123456789".getBytes(StandardCharsets.US_ASCII));
+        LinuxSystem sys = LinuxSystem.local();
+        int fd = LibC.Holder.INSTANCE.open(f.toString(), 2 /* O_RDWR */ | LibC.O_CLOEXEC);
+        assertThat(fd).isNotNegative();
+        try {
+            assertThat(sys.pwrite(fd, "ab".getBytes(StandardCharsets.US_ASCII), 4)).isEqualTo(2);
+            sys.fdatasync(fd);
+            assertThat(new String(sys.pread(fd, 6, 2), StandardCharsets.US_ASCII)).isEqualTo("23ab67");
+            assertThat(sys.pread(fd, 4, 100)).isEmpty();
+        } finally {
+            LibC.Holder.INSTANCE.close(fd);
+        }
+        assertThat(Files.readString(f)).isEqualTo("0123ab6789");
+        assertThatThrownBy(() -> sys.pread(-1, 4, 0)).isInstanceOf(NativeException.class).hasMessageContaining("EBADF");
+        assertThatThrownBy(() -> sys.fdatasync(-1)).isInstanceOf(NativeException.class).hasMessageContaining("fdatasync");
+        sys.syncFileSystems();
+    }
+
+    /** Locks a child JVM in memory; /proc/PID/status shows VmLck equal to its resident size. */
+    @Test
+    void mlockallLocksTheWholeProcess() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-Xmx16m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                LockChild.class.getName()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        List<String> lines = out.lines().toList();
+        long locked = Long.parseLong(lines.stream().filter(l -> l.startsWith("VmLck:")).findFirst().orElseThrow()
+                .replaceAll("\\D", ""));
+        long after = Long.parseLong(lines.stream().filter(l -> l.startsWith("after-unlock VmLck:")).findFirst()
+                .orElseThrow().replaceAll("\\D", ""));
+        assertThat(locked).as(out).isGreaterThan(10_000); // kB: at least the JVM's resident core
+        assertThat(after).as(out).isZero();
+    }
+
+    /** The child: mlockall, print VmLck, munlockall, print it again. */
+    public static final class LockChild {
+        public static void main(String[] args) throws Exception {
+            LinuxSystem sys = LinuxSystem.local();
+            sys.lockAllMemory();
+            System.out.println(vmLck());
+            sys.unlockAllMemory();
+            System.out.println("after-unlock " + vmLck());
+        }
+
+        private static String vmLck() throws Exception {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmLck:"))
+                    .findFirst().orElse("VmLck: -1 kB");
+        }
+    }
+}
