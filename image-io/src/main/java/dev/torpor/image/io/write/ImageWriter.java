@@ -86,6 +86,10 @@ public final class ImageWriter {
             return new Options(compressor, threads, layout, sectorSize, platformMode, progress, r);
         }
 
+        public Options withPlatformMode(boolean platform) {
+            return new Options(compressor, threads, layout, sectorSize, platform, progress, registry);
+        }
+
         public Options withLayout(HeaderLayout l, int sector) {
             return new Options(compressor, threads, l, sector, platformMode, progress, registry);
         }

@@ -115,6 +115,14 @@ public final class EmulatedMachine {
         return this;
     }
 
+    /**
+     * What {@code reboot(2)} does to the machine (power off or restart alike): it stops, memory is lost, and
+     * {@link #boot()} starts it again.
+     */
+    public void halt() {
+        powerOff();
+    }
+
     public boolean poweredOff() {
         return poweredOff;
     }

@@ -79,6 +79,11 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
         return frozen;
     }
 
+    /** Bytes written into the device so far (restore side), as the file position {@code write()} advanced. */
+    public long bytesWritten() {
+        return mode() == Mode.RESTORE ? pos : 0;
+    }
+
     /** Whether an image is ready to be read (or was just restored). */
     public boolean ready() {
         return ready;

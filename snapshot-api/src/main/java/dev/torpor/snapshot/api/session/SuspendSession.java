@@ -135,11 +135,23 @@ public final class SuspendSession implements Closeable {
      * device never returns more than the rest of the current page per call.
      */
     public ByteBuffer readPage() throws SnapshotException {
+        return readPage(ByteBuffer.allocate(pageSize));
+    }
+
+    /**
+     * As {@link #readPage()}, into {@code page} (a page-sized buffer the caller reuses, so that storing an image
+     * allocates nothing per page); returns it flipped, or {@code null} after the last page.
+     */
+    public ByteBuffer readPage(ByteBuffer page) throws SnapshotException {
         require("readPage", State.IMAGE_CREATED);
+        if (page.capacity() != pageSize) {
+            throw new IllegalArgumentException("the buffer holds " + page.capacity() + " bytes, not a " + pageSize
+                    + "-byte page");
+        }
         if (endOfImage) {
             return null;
         }
-        ByteBuffer page = ByteBuffer.allocate(pageSize);
+        page.clear();
         while (page.hasRemaining()) {
             int n = device.read(page);
             if (n == 0) {

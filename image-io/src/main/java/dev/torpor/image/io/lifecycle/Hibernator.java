@@ -1,0 +1,231 @@
+package dev.torpor.image.io.lifecycle;
+
+import dev.torpor.image.io.Compressor;
+import dev.torpor.image.io.KeyMaterial;
+import dev.torpor.image.io.write.EncryptedImageWriter;
+import dev.torpor.image.io.write.ImageWriter;
+import dev.torpor.image.io.write.Invalidation;
+import dev.torpor.image.io.write.SlotAllocator;
+import dev.torpor.image.io.write.SwapArea;
+import dev.torpor.snapshot.api.TargetProfile;
+import dev.torpor.snapshot.api.device.Errno;
+import dev.torpor.snapshot.api.device.SnapshotDevice;
+import dev.torpor.snapshot.api.device.SnapshotException;
+import dev.torpor.snapshot.api.session.SuspendSession;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Torpor's s2disk, following the order of the kernel's userland interface: set the swap area, freeze, platform
+ * support, preferred image size, create the image. When the image was just created it is stored in the swap area
+ * (kernel-compatible, or Torpor's encrypted kind) with slots from {@code ALLOC_SWAP_PAGE}, then the machine is
+ * turned off. When the same {@code CREATE_IMAGE} call returns in the resumed system, the image is freed and the
+ * processes thawed. If the swap area is too small ({@code ENOSPC}) the image is dropped and created again with a
+ * smaller preferred size, as the seeds' {@code suspend.c} does. On any other failure whatever was written is
+ * invalidated, the image freed, processes thawed, and the failure thrown.
+ *
+ * <p>Nothing here allocates much or touches files other than the swap area once the image exists, but classes
+ * load on first use: callers run a rehearsal first (see {@code torpor hibernate}).
+ */
+public final class Hibernator {
+
+    /** How to turn the machine off once the image is durable. */
+    public enum Shutdown {
+        /** {@code reboot(RB_POWER_OFF)}. */
+        POWEROFF,
+        /** {@code reboot(RB_AUTOBOOT)}. */
+        REBOOT,
+        /** {@code SNAPSHOT_POWER_OFF} with platform (ACPI S4) support enabled first. */
+        PLATFORM
+    }
+
+    /** Turns the machine off; on a real machine it returns only by throwing. */
+    @FunctionalInterface
+    public interface Power {
+        void off(Shutdown how, SuspendSession session) throws IOException;
+    }
+
+    /**
+     * What to do.
+     *
+     * @param target       the running kernel's page size, word size and byte order
+     * @param swapDevice   {@code dev_t} of the device holding the swap area (new encoding)
+     * @param resumeOffset device page of the swap header (0 for a partition, the file's offset for a swap file)
+     * @param imageSize    preferred image size in bytes ({@code /sys/power/image_size}); the kernel may go lower
+     * @param compressor   none, LZO or LZ4
+     * @param threads      compression threads
+     * @param shutdown     how to turn the machine off
+     * @param key          encrypt into Torpor's own image kind (only {@code torpor resume --key} restores it)
+     * @param attempts     how many times to create the image when the swap area is too small
+     */
+    public record Plan(TargetProfile target, int swapDevice, long resumeOffset, long imageSize, Compressor compressor,
+                       int threads, Shutdown shutdown, Optional<KeyMaterial> key, int attempts) {
+        public Plan {
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(compressor, "compressor");
+            Objects.requireNonNull(shutdown, "shutdown");
+            Objects.requireNonNull(key, "key");
+            if (imageSize < 0) {
+                throw new IllegalArgumentException("image size must not be negative");
+            }
+            if (attempts < 1) {
+                throw new IllegalArgumentException("attempts must be at least 1");
+            }
+        }
+    }
+
+    /** What the caller is told as the run goes. */
+    public interface Listener {
+        /** The image exists (the kernel's atomic copy); {@code bytes} is its size. Nothing may load from now on. */
+        default void imageCreated(int attempt, long bytes) {
+        }
+
+        /** The area was too small for the image; it is made again with {@code nextSize} preferred. */
+        default void retrying(int attempt, long nextSize, String reason) {
+        }
+
+        default void progress(long pagesDone, long pagesTotal, long bytesWritten) {
+        }
+
+        /** The image is durable and signed; the machine is about to be turned off. */
+        default void stored(ImageWriter.Result result, Duration writing) {
+        }
+    }
+
+    /**
+     * The run ended in the resumed system.
+     *
+     * @param written  what was stored before the machine went off
+     * @param writing  how long storing took
+     * @param away     wall-clock time between the image's creation and the return in the resumed system
+     * @param attempts images created (more than one after ENOSPC retries)
+     * @param sizes    the preferred image size of each attempt
+     */
+    public record Resumed(ImageWriter.Result written, Duration writing, Duration away, int attempts, List<Long> sizes) {
+    }
+
+    private Hibernator() {
+    }
+
+    /**
+     * Runs the whole sequence on {@code device} (opened read-only) storing into {@code area}. Returns in the resumed
+     * system; throws if the machine could not be hibernated, with the swap area a plain swap area again.
+     */
+    public static Resumed hibernate(SnapshotDevice device, SwapArea area, Plan plan, Power power, Listener listener)
+            throws IOException {
+        int page = plan.target().pageSize();
+        SuspendSession session = new SuspendSession(device, page);
+        session.setSwapArea(plan.resumeOffset(), plan.swapDevice());
+        session.freeze();
+        List<Long> sizes = new ArrayList<>();
+        long size = plan.imageSize();
+        boolean mayHaveWritten = false;
+        try {
+            if (plan.shutdown() == Shutdown.PLATFORM) {
+                session.platformSupport(true);
+            }
+            for (int attempt = 1; ; attempt++) {
+                sizes.add(size);
+                session.prefImageSize(size);
+                long created = System.currentTimeMillis();
+                if (session.createImage() == SuspendSession.Outcome.RESUMED) {
+                    // this is the resumed system, returning from the call of the hibernated one: unreachable on
+                    // the first pass, since the kernel resumes into the process image taken below
+                    return resumed(session, null, Duration.ZERO, created, attempt, sizes);
+                }
+                long bytes = session.imageSize();
+                listener.imageCreated(attempt, bytes);
+                long start = System.nanoTime();
+                ImageWriter.Result result;
+                try {
+                    mayHaveWritten = true;
+                    result = store(session, area, plan, listener);
+                } catch (SlotAllocator.NoSpaceException e) {
+                    if (attempt >= plan.attempts()) {
+                        throw new SnapshotException("ALLOC_SWAP_PAGE", Errno.ENOSPC.value(), "the swap area has no room "
+                                + "for an image of " + bytes + " bytes after " + attempt + " attempts");
+                    }
+                    session.free();
+                    session.freeSwapPages();
+                    long next = Math.max(0, Math.min(size, bytes) / 2);
+                    listener.retrying(attempt, next, e.getMessage());
+                    size = next;
+                    continue;
+                }
+                Duration writing = Duration.ofNanos(System.nanoTime() - start);
+                listener.stored(result, writing);
+                power.off(plan.shutdown(), session);
+                // an emulated machine comes back here after its restore; a real one resumes inside createImage()
+                session.resumedFromCreateImage();
+                return resumed(session, result, writing, created, attempt, sizes);
+            }
+        } catch (IOException | RuntimeException e) {
+            cleanUp(session, area, mayHaveWritten, e);
+            throw e;
+        }
+    }
+
+    private static Resumed resumed(SuspendSession session, ImageWriter.Result written, Duration writing, long created,
+                                   int attempts, List<Long> sizes) throws SnapshotException {
+        session.free();
+        session.freeSwapPages();
+        session.unfreeze();
+        return new Resumed(written, writing, Duration.ofMillis(System.currentTimeMillis() - created), attempts,
+                List.copyOf(sizes));
+    }
+
+    private static ImageWriter.Result store(SuspendSession session, SwapArea area, Plan plan, Listener listener)
+            throws IOException {
+        int page = plan.target().pageSize();
+        ByteBuffer reused = ByteBuffer.allocate(page);
+        SlotAllocator slots = () -> {
+            try {
+                return session.allocSwapPage() / page;
+            } catch (SnapshotException e) {
+                if (e.errno() == Errno.ENOSPC.value()) {
+                    throw new SlotAllocator.NoSpaceException("ALLOC_SWAP_PAGE: no free swap page left (ENOSPC)");
+                }
+                throw e;
+            }
+        };
+        dev.torpor.image.io.PageSource source = () -> session.readPage(reused);
+        if (plan.key().isPresent()) {
+            return EncryptedImageWriter.write(source, plan.target(), area, slots, plan.key().get(), plan.compressor(),
+                    dev.torpor.image.io.KeyMaterial.DEFAULT_ITERATIONS, plan.threads());
+        }
+        ImageWriter.Options options = ImageWriter.Options.defaults().withCompressor(plan.compressor())
+                .withThreads(plan.threads()).withProgress(listener::progress);
+        if (plan.shutdown() == Shutdown.PLATFORM) {
+            options = options.withPlatformMode(true);
+        }
+        return ImageWriter.write(source, plan.target(), area, slots, options);
+    }
+
+    /** After a failure: no signature may stay over data the kernel would trust; thaw the machine. */
+    private static void cleanUp(SuspendSession session, SwapArea area, boolean mayHaveWritten, Exception cause) {
+        if (mayHaveWritten) {
+            try {
+                Invalidation.invalidate(area.store(), area.resumeOffset());
+            } catch (IOException | RuntimeException e) {
+                cause.addSuppressed(e);
+            }
+        }
+        try {
+            if (session.state() == SuspendSession.State.IMAGE_CREATED || session.state() == SuspendSession.State.RESUMED
+                    || session.state() == SuspendSession.State.POWERED_OFF) {
+                session.free();
+            }
+            if (session.state() == SuspendSession.State.FROZEN) {
+                session.unfreeze();
+            }
+        } catch (SnapshotException | RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.torpor.image.io.lifecycle;
+
+import dev.torpor.image.io.HibernationImage;
+import dev.torpor.image.io.ReadOptions;
+import dev.torpor.image.io.write.PageStore;
+import dev.torpor.image.io.write.SwapArea;
+import dev.torpor.snapshot.api.device.SnapshotDevice;
+import dev.torpor.snapshot.api.emulator.EmulatedMachine;
+import dev.torpor.snapshot.api.emulator.EmulatedMemory;
+import dev.torpor.snapshot.api.emulator.EmulatedSwap;
+import dev.torpor.snapshot.api.emulator.KernelProfile;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The whole hibernate-and-resume sequence against the emulator: an emulated machine of the given kernel with
+ * synthetic memory hibernates through {@link Hibernator} into a swap file, powers off, boots, and
+ * {@link Resumer} restores it; the memory afterwards is compared with the memory saved. It serves as
+ * {@code --dry-run} and as the rehearsal before a real hibernation, which runs every code path the real
+ * post-snapshot path runs, so that no class is loaded after the real snapshot.
+ */
+public final class Rehearsal {
+    private static final int DEV = SnapshotDevice.encodeDev(254, 99);
+
+    /**
+     * What happened.
+     *
+     * @param hibernated   the hibernator's report in the resumed (emulated) system
+     * @param restored     what the resumer verified and restored
+     * @param savedPages   memory pages the emulated kernel saved
+     * @param memoryIntact every saved page is back with the same content after the restore
+     * @param swapFile     the scratch swap file used (deleted unless kept)
+     */
+    public record Report(Hibernator.Resumed hibernated, Resumer.Verified restored, int savedPages, boolean memoryIntact,
+                         Path swapFile) {
+    }
+
+    private Rehearsal() {
+    }
+
+    /**
+     * Runs {@code plan} (its swap device and offset are replaced by the emulated ones) on an emulated {@code kernel}
+     * with {@code memoryPages} pages of memory, in a swap file under {@code scratch}.
+     */
+    public static Report run(Hibernator.Plan plan, KernelProfile kernel, int memoryPages, Path scratch,
+                             Hibernator.Listener listener) throws IOException {
+        int p = kernel.pageSize();
+        long areaPages = memoryPages + memoryPages / 4L + 64;
+        EmulatedMemory memory = new EmulatedMemory(p, memoryPages).fillSynthetic(2026, memoryPages / 3, memoryPages / 5);
+        EmulatedMachine machine = new EmulatedMachine(kernel, memory)
+                .addSwap(new EmulatedSwap(DEV, 0, areaPages - 1, Set.of()));
+        Path swapFile = Files.createTempFile(scratch, "torpor-rehearsal", ".swap");
+        try (FileChannel ch = FileChannel.open(swapFile, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            PageStore store = PageStore.of(ch);
+            SwapArea.format(store, 0, p, kernel.target().byteOrder(), areaPages, UUID.randomUUID(), "rehearsal");
+            SwapArea area = SwapArea.open(store, 0, p, kernel.target().byteOrder());
+            Map<Long, byte[]>[] saved = new Map[1];
+            Resumer.Verified[] restored = new Resumer.Verified[1];
+            Hibernator.Plan emulated = new Hibernator.Plan(kernel.target(), DEV, 0, plan.imageSize(), plan.compressor(),
+                    plan.threads(), plan.shutdown(), plan.key(), plan.attempts());
+            Hibernator.Power power = (how, session) -> {
+                saved[0] = machine.memory().snapshotOfSavedPages();
+                if (how == Hibernator.Shutdown.PLATFORM) {
+                    session.powerOff();
+                } else {
+                    machine.halt();
+                }
+                machine.boot();
+                try (HibernationImage image = HibernationImage.open(swapFile, ReadOptions.defaults())) {
+                    restored[0] = Resumer.resume(image, store, 0, machine.open(SnapshotDevice.Mode.RESTORE), plan.key(),
+                            Resumer.RunningKernel.unknown(), null);
+                }
+            };
+            Hibernator.Resumed resumed = Hibernator.hibernate(machine.open(SnapshotDevice.Mode.HIBERNATE), area,
+                    emulated, power, listener);
+            Map<Long, byte[]> now = machine.memory().snapshotOfSavedPages();
+            boolean intact = now.size() == saved[0].size() && saved[0].entrySet().stream()
+                    .allMatch(e -> java.util.Arrays.equals(machine.memory().get(e.getKey()), e.getValue()));
+            return new Report(resumed, restored[0], saved[0].size(), intact, swapFile);
+        } finally {
+            Files.deleteIfExists(swapFile);
+        }
+    }
+}

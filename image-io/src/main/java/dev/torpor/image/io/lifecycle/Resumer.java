@@ -1,0 +1,197 @@
+package dev.torpor.image.io.lifecycle;
+
+import dev.torpor.image.io.HibernationImage;
+import dev.torpor.image.io.ImageFormatException;
+import dev.torpor.image.io.ImageKind;
+import dev.torpor.image.io.Inspection;
+import dev.torpor.image.io.KeyMaterial;
+import dev.torpor.image.io.PageSource;
+import dev.torpor.image.io.Verdict;
+import dev.torpor.image.io.write.Invalidation;
+import dev.torpor.image.io.write.PageStore;
+import dev.torpor.snapshot.api.KernelByteOrder;
+import dev.torpor.snapshot.api.SnapshotInfo;
+import dev.torpor.snapshot.api.TargetProfile;
+import dev.torpor.snapshot.api.Utsname;
+import dev.torpor.snapshot.api.device.SnapshotDevice;
+import dev.torpor.snapshot.api.session.ResumeSession;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Restores a hibernated system from an image, as the kernel's {@code software_resume} does but in user space:
+ * the whole image is verified first (every unit decoded, CRC32 or authentication tags checked, the header
+ * compared with the running kernel), then the signature is reset so the image is never used twice, then the
+ * stream is written into {@code /dev/snapshot}, processes are frozen and the atomic restore is asked for. On
+ * success the restore does not return on a real machine. On any failure the area is left a plain swap area.
+ */
+public final class Resumer {
+
+    /**
+     * What the running system is, for the header check; empty fields are not checked.
+     *
+     * @param uname    the running kernel's {@code uname} (the kernel compares sysname, release, version, machine)
+     * @param physPages the running kernel's {@code get_num_physpages()} (sum of the zones' present pages)
+     */
+    public record RunningKernel(Optional<Utsname> uname, Optional<Long> physPages) {
+        public static RunningKernel unknown() {
+            return new RunningKernel(Optional.empty(), Optional.empty());
+        }
+    }
+
+    /**
+     * A verified image.
+     *
+     * @param kind      kernel image or Torpor's encrypted kind
+     * @param pageSize  the stream's page size
+     * @param pages     stream pages (header page included)
+     * @param info      the image's header page
+     * @param crc32Ok   the stored CRC32 matched (empty when the image carries none)
+     */
+    public record Verified(ImageKind kind, int pageSize, long pages, SnapshotInfo info, Optional<Boolean> crc32Ok) {
+    }
+
+    /** Why an image is not restored. */
+    public static final class Refused extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        public Refused(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private Resumer() {
+    }
+
+    /**
+     * Checks all of {@code image} without touching any device: structure and every unit, CRC32 or authentication
+     * (with {@code key} for Torpor's encrypted kind), and the header against {@code running}.
+     */
+    public static Verified verify(HibernationImage image, Optional<KeyMaterial> key, RunningKernel running)
+            throws IOException {
+        Objects.requireNonNull(key, "key");
+        Inspection inspection = image.inspect(false);
+        // Torpor's encrypted kind is "foreign" to the kernel's reader; its units are authenticated below instead
+        boolean ours = image.kind() == ImageKind.TORPOR && inspection.verdict() == Verdict.FOREIGN_IMAGE;
+        if (inspection.verdict() != Verdict.VALID && !ours) {
+            throw new Refused("the image is not valid: " + inspection.problems().stream().findFirst()
+                    .map(p -> p.message() + " (byte " + p.offset() + ")").orElse(inspection.verdict().toString()), null);
+        }
+        SnapshotInfo info;
+        int pageSize;
+        if (image.kind() == ImageKind.TORPOR) {
+            if (key.isEmpty()) {
+                throw new Refused("the image is Torpor's encrypted kind: a key is needed (--key)", null);
+            }
+            image.encrypted().orElseThrow().verify(key.get());
+            pageSize = image.encrypted().orElseThrow().header().pageSize();
+            info = headerOf(image.encrypted().orElseThrow().pages(key.get()), pageSize);
+        } else {
+            if (image.kind() != ImageKind.KERNEL) {
+                throw new Refused("Torpor cannot restore a " + image.kind() + " image", null);
+            }
+            info = image.info().orElseThrow(() -> new Refused("the image has no readable header page", null));
+            pageSize = image.detection().orElseThrow().target().pageSize();
+        }
+        checkAgainst(info, running);
+        return new Verified(image.kind(), pageSize, info.pages(), info, inspection.crc32Ok());
+    }
+
+    /** The header page of a decrypted stream, read with the word size and byte order at which it is consistent. */
+    private static SnapshotInfo headerOf(PageSource pages, int pageSize) throws IOException {
+        ByteBuffer first = pages.next();
+        for (KernelByteOrder order : KernelByteOrder.values()) {
+            for (int word : new int[] {8, 4}) {
+                TargetProfile t = new TargetProfile(pageSize, word, order, "unknown");
+                if (SnapshotInfo.plausible(first, t)) {
+                    return SnapshotInfo.parse(first, t);
+                }
+            }
+        }
+        throw new Refused("the decrypted stream does not start with a snapshot header page", null);
+    }
+
+    /**
+     * What the kernel's {@code check_header} would refuse: a header from another kernel build (utsname, on
+     * architectures without their own record), another architecture (x86, arm64 and riscv keep an arch record
+     * instead; its own checks, such as x86's e820 checksum, are left to the kernel), or another memory size.
+     */
+    private static void checkAgainst(SnapshotInfo info, RunningKernel running) throws Refused {
+        if (running.uname().isPresent()) {
+            Utsname mine = running.uname().get();
+            if (info.uts().isPresent()) {
+                Utsname theirs = info.uts().get();
+                if (!mine.sysname().equals(theirs.sysname()) || !mine.release().equals(theirs.release())
+                        || !mine.version().equals(theirs.version()) || !mine.machine().equals(theirs.machine())) {
+                    throw new Refused("the image was made by kernel " + theirs.release() + " " + theirs.version()
+                            + " (" + theirs.machine() + "), this is " + mine.release() + " " + mine.version() + " ("
+                            + mine.machine() + "); the kernel would refuse it", null);
+                }
+            } else if (!info.arch().equals(Utsname.archOfMachine(mine.machine()))) {
+                throw new Refused("the image was made by an " + info.arch() + " kernel, this kernel is "
+                        + Utsname.archOfMachine(mine.machine()), null);
+            }
+        }
+        if (running.physPages().isPresent() && info.numPhysPages() != running.physPages().get()) {
+            throw new Refused("the image was made on a machine with " + info.numPhysPages() + " physical pages, this "
+                    + "one has " + running.physPages().get() + "; the kernel would refuse it", null);
+        }
+    }
+
+    /** Progress of the write into the device. */
+    @FunctionalInterface
+    public interface Progress {
+        void update(long pagesWritten, long pagesTotal);
+    }
+
+    /**
+     * Verifies, resets the signature of the area at {@code resumeOffset} in {@code store}, writes the stream into
+     * {@code device} (opened write-only), freezes and restores. Returns only where a restore can return (the
+     * emulator); on a real machine a successful restore continues in the hibernated system.
+     *
+     * @throws Refused     if verification failed (the area is a plain swap area afterwards)
+     * @throws IOException if the device refused the image (likewise)
+     */
+    public static Verified resume(HibernationImage image, PageStore store, long resumeOffset, SnapshotDevice device,
+                                  Optional<KeyMaterial> key, RunningKernel running, Progress progress) throws IOException {
+        Verified v;
+        PageSource stream;
+        try {
+            v = verify(image, key, running);
+            stream = v.kind() == ImageKind.TORPOR ? image.encrypted().orElseThrow().pages(key.get())
+                    : image.stream()::next;
+        } catch (IOException | RuntimeException e) {
+            invalidate(store, resumeOffset, e);
+            throw e;
+        }
+        // as the kernel does once it has found an image: never resume the same image twice
+        Invalidation.invalidate(store, resumeOffset);
+        ResumeSession session = new ResumeSession(device, v.pageSize());
+        long written = 0;
+        for (ByteBuffer page = stream.next(); page != null; page = stream.next()) {
+            session.writePage(page);
+            written++;
+            if (progress != null && (written % 256 == 0 || written == v.pages())) {
+                progress.update(written, v.pages());
+            }
+        }
+        if (written != v.pages()) {
+            throw new ImageFormatException(0, "the stream held " + written + " pages, its header announces " + v.pages());
+        }
+        session.finishWriting();
+        session.freeze();
+        session.atomicRestore();
+        return v;
+    }
+
+    private static void invalidate(PageStore store, long resumeOffset, Exception cause) {
+        try {
+            Invalidation.invalidate(store, resumeOffset);
+        } catch (IOException | RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+}

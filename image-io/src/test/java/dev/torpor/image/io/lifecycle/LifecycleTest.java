@@ -1,0 +1,230 @@
+package dev.torpor.image.io.lifecycle;
+
+import dev.torpor.image.io.Compressor;
+import dev.torpor.image.io.HibernationImage;
+import dev.torpor.image.io.ImageKind;
+import dev.torpor.image.io.KeyMaterial;
+import dev.torpor.image.io.ReadOptions;
+import dev.torpor.image.io.write.Invalidation;
+import dev.torpor.image.io.write.PageStore;
+import dev.torpor.image.io.write.SwapArea;
+import dev.torpor.snapshot.api.KernelByteOrder;
+import dev.torpor.snapshot.api.Utsname;
+import dev.torpor.snapshot.api.device.SnapshotDevice;
+import dev.torpor.snapshot.api.device.SnapshotException;
+import dev.torpor.snapshot.api.emulator.EmulatedMachine;
+import dev.torpor.snapshot.api.emulator.EmulatedMemory;
+import dev.torpor.snapshot.api.emulator.EmulatedSnapshotDevice;
+import dev.torpor.snapshot.api.emulator.EmulatedSwap;
+import dev.torpor.snapshot.api.emulator.KernelProfile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Hibernator, Resumer and the rehearsal against the emulator: success, ENOSPC retries, and every failure path. */
+class LifecycleTest {
+    private static final int P = 4096;
+    private static final int DEV = SnapshotDevice.encodeDev(254, 16);
+
+    @TempDir
+    Path tmp;
+
+    static Stream<Arguments> variants() {
+        return Stream.of(Arguments.of(KernelProfile.linux(6, 1), Compressor.LZO, Hibernator.Shutdown.POWEROFF, false),
+                Arguments.of(KernelProfile.linux(6, 1), Compressor.NONE, Hibernator.Shutdown.PLATFORM, false),
+                Arguments.of(KernelProfile.linux(6, 12), Compressor.LZ4, Hibernator.Shutdown.REBOOT, false),
+                Arguments.of(KernelProfile.linux(6, 12).withTrailingZeroDrain(), Compressor.LZO,
+                        Hibernator.Shutdown.POWEROFF, true));
+    }
+
+    private static Hibernator.Plan plan(KernelProfile k, Compressor c, Hibernator.Shutdown s, Optional<KeyMaterial> key,
+                                        long imageSize, int attempts) {
+        return new Hibernator.Plan(k.target(), DEV, 0, imageSize, c, 2, s, key, attempts);
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2} encrypted={3}")
+    @MethodSource("variants")
+    void rehearsalHibernatesAndRestoresTheEmulatedMachine(KernelProfile k, Compressor c, Hibernator.Shutdown s,
+                                                          boolean encrypted) throws Exception {
+        Optional<KeyMaterial> key = encrypted ? Optional.of(KeyMaterial.rawKey(new byte[32])) : Optional.empty();
+        List<String> events = new ArrayList<>();
+        Rehearsal.Report r = Rehearsal.run(plan(k, c, s, key, 1L << 30, 3), k, 4096, tmp, new Hibernator.Listener() {
+            @Override
+            public void imageCreated(int attempt, long bytes) {
+                events.add("created " + attempt);
+            }
+
+            @Override
+            public void stored(dev.torpor.image.io.write.ImageWriter.Result result, java.time.Duration writing) {
+                events.add("stored " + result.pages());
+            }
+        });
+        assertThat(r.memoryIntact()).isTrue();
+        assertThat(r.savedPages()).isGreaterThan(1000);
+        assertThat(r.hibernated().attempts()).isEqualTo(1);
+        assertThat(r.restored().kind()).isEqualTo(encrypted ? ImageKind.TORPOR : ImageKind.KERNEL);
+        assertThat(r.hibernated().written().pages()).isEqualTo(r.restored().pages());
+        assertThat(events).containsExactly("created 1", "stored " + r.restored().pages());
+        assertThat(r.swapFile()).doesNotExist();
+    }
+
+    /** A real swap area file plus an emulated machine whose emulated swap has {@code slots} usable pages. */
+    private record Rig(EmulatedMachine machine, Path file, FileChannel ch, SwapArea area) {
+    }
+
+    private Rig rig(KernelProfile k, long areaPages, long emulatedLastPage) throws IOException {
+        EmulatedMemory memory = new EmulatedMemory(P, 8192).fillSynthetic(7, 3000, 2000);
+        EmulatedMachine m = new EmulatedMachine(k, memory).addSwap(new EmulatedSwap(DEV, 0, emulatedLastPage, Set.of()));
+        Path f = tmp.resolve("area-" + UUID.randomUUID() + ".swap");
+        Files.createFile(f);
+        FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        SwapArea.format(PageStore.of(ch), 0, P, KernelByteOrder.LITTLE, areaPages, UUID.randomUUID(), "t");
+        return new Rig(m, f, ch, SwapArea.open(PageStore.of(ch), 0, P, KernelByteOrder.LITTLE));
+    }
+
+    @Test
+    void enospcMakesASmallerImageAndTriesAgain() throws Exception {
+        KernelProfile k = KernelProfile.linux(6, 1);
+        // 3000 used pages do not fit uncompressed into 2500 slots; the kernel's smaller image (reclaimable pages
+        // dropped, used ones kept) does after the preferred size shrinks
+        Rig rig = rig(k, 8192, 3200);
+        List<Long> retries = new ArrayList<>();
+        Hibernator.Power power = (how, session) -> {
+            rig.machine().halt();
+            rig.machine().boot();
+            try (HibernationImage image = HibernationImage.open(rig.file(), ReadOptions.defaults())) {
+                Resumer.resume(image, PageStore.of(rig.ch()), 0, rig.machine().open(SnapshotDevice.Mode.RESTORE),
+                        Optional.empty(), Resumer.RunningKernel.unknown(), null);
+            }
+        };
+        Hibernator.Resumed r = Hibernator.hibernate(rig.machine().open(SnapshotDevice.Mode.HIBERNATE), rig.area(),
+                plan(k, Compressor.NONE, Hibernator.Shutdown.POWEROFF, Optional.empty(), 8192L * P, 4), power,
+                new Hibernator.Listener() {
+                    @Override
+                    public void retrying(int attempt, long nextSize, String reason) {
+                        retries.add(nextSize);
+                    }
+                });
+        assertThat(r.attempts()).isGreaterThan(1);
+        assertThat(retries).hasSize(r.attempts() - 1);
+        assertThat(r.sizes()).isSortedAccordingTo((a, b) -> Long.compare(b, a));
+        assertThat(Invalidation.invalidate(PageStore.of(rig.ch()), 0).outcome())
+                .as("the resumer reset the signature").isEqualTo(Invalidation.Outcome.ALREADY_PLAIN);
+    }
+
+    @Test
+    void whenNothingFitsTheAreaStaysPlainAndTheMachineIsThawed() throws Exception {
+        KernelProfile k = KernelProfile.linux(6, 1);
+        Rig rig = rig(k, 8192, 40);
+        EmulatedSnapshotDevice dev = rig.machine().open(SnapshotDevice.Mode.HIBERNATE);
+        assertThatThrownBy(() -> Hibernator.hibernate(dev, rig.area(),
+                plan(k, Compressor.LZO, Hibernator.Shutdown.POWEROFF, Optional.empty(), 8192L * P, 2),
+                (how, s) -> { throw new AssertionError("must not power off"); }, new Hibernator.Listener() { }))
+                .isInstanceOf(SnapshotException.class).hasMessageContaining("ENOSPC").hasMessageContaining("2 attempts");
+        assertThat(Invalidation.invalidate(PageStore.of(rig.ch()), 0).outcome()).isEqualTo(Invalidation.Outcome.ALREADY_PLAIN);
+        assertThat(dev.frozen()).isFalse();
+    }
+
+    @Test
+    void aFailedPowerOffInvalidatesTheSignedImage() throws Exception {
+        KernelProfile k = KernelProfile.linux(6, 12);
+        Rig rig = rig(k, 16384, 16383);
+        EmulatedSnapshotDevice dev = rig.machine().open(SnapshotDevice.Mode.HIBERNATE);
+        assertThatThrownBy(() -> Hibernator.hibernate(dev, rig.area(),
+                plan(k, Compressor.LZ4, Hibernator.Shutdown.POWEROFF, Optional.empty(), 8192L * P, 1),
+                (how, s) -> {
+                    try (HibernationImage image = HibernationImage.open(rig.file(), ReadOptions.defaults())) {
+                        assertThat(image.kind()).as("signed before power-off").isEqualTo(ImageKind.KERNEL);
+                    }
+                    throw new IOException("reboot(RB_POWER_OFF): EPERM");
+                }, new Hibernator.Listener() { }))
+                .hasMessageContaining("EPERM");
+        assertThat(Invalidation.invalidate(PageStore.of(rig.ch()), 0).outcome()).isEqualTo(Invalidation.Outcome.ALREADY_PLAIN);
+        assertThat(dev.frozen()).isFalse();
+        assertThat(rig.machine().poweredOff()).isFalse();
+    }
+
+    @Test
+    void theResumerChecksTheKernelAndTheKey() throws Exception {
+        for (boolean encrypted : new boolean[] {false, true}) {
+            KernelProfile k = KernelProfile.linux(6, 1);
+            Optional<KeyMaterial> key = encrypted ? Optional.of(KeyMaterial.rawKey(new byte[32])) : Optional.empty();
+            Rig rig = rig(k, 16384, 16383);
+            EmulatedSnapshotDevice dev = rig.machine().open(SnapshotDevice.Mode.HIBERNATE);
+            Path copy = tmp.resolve("copy-" + encrypted + ".swap");
+            assertThatThrownBy(() -> Hibernator.hibernate(dev, rig.area(),
+                    plan(k, Compressor.LZO, Hibernator.Shutdown.POWEROFF, key, 8192L * P, 1),
+                    (how, s) -> {
+                        Files.copy(rig.file(), copy); // the signed image, as the machine would find it on boot
+                        throw new Stop();
+                    }, new Hibernator.Listener() { })).isInstanceOf(Stop.class);
+            rig.machine().halt();
+            rig.machine().boot();
+            try (FileChannel ch = FileChannel.open(copy, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                if (encrypted) {
+                    byte[] wrong = new byte[32];
+                    wrong[0] = 1;
+                    assertRefused(copy, ch, rig.machine(), Optional.of(KeyMaterial.rawKey(wrong)),
+                            Resumer.RunningKernel.unknown(), "authenticat");
+                    continue;
+                }
+                Utsname other = new Utsname("Linux", "guest", "6.1.0-99-arm64", "#1 SMP Debian", "aarch64", "");
+                assertRefused(copy, ch, rig.machine(), Optional.empty(),
+                        new Resumer.RunningKernel(Optional.of(other), Optional.empty()), "made by an x86_64 kernel");
+            }
+        }
+    }
+
+    @Test
+    void theResumerRefusesAPhysicalMemoryMismatch() throws Exception {
+        KernelProfile k = KernelProfile.linux(6, 12);
+        Rig rig = rig(k, 16384, 16383);
+        Path copy = tmp.resolve("copy.swap");
+        assertThatThrownBy(() -> Hibernator.hibernate(rig.machine().open(SnapshotDevice.Mode.HIBERNATE), rig.area(),
+                plan(k, Compressor.LZ4, Hibernator.Shutdown.POWEROFF, Optional.empty(), 8192L * P, 1),
+                (how, s) -> {
+                    Files.copy(rig.file(), copy);
+                    throw new Stop();
+                }, new Hibernator.Listener() { })).isInstanceOf(Stop.class);
+        rig.machine().halt();
+        rig.machine().boot();
+        try (FileChannel ch = FileChannel.open(copy, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            assertRefused(copy, ch, rig.machine(), Optional.empty(),
+                    new Resumer.RunningKernel(Optional.empty(), Optional.of(123L)), "physical pages");
+        }
+    }
+
+    private static void assertRefused(Path copy, FileChannel ch, EmulatedMachine machine, Optional<KeyMaterial> key,
+                                      Resumer.RunningKernel running, String message) throws Exception {
+        EmulatedSnapshotDevice restore = machine.open(SnapshotDevice.Mode.RESTORE);
+        try (HibernationImage image = HibernationImage.open(copy, ReadOptions.defaults())) {
+            assertThatThrownBy(() -> Resumer.resume(image, PageStore.of(ch), 0, restore, key, running, null))
+                    .isInstanceOf(IOException.class).hasMessageContaining(message);
+        }
+        assertThat(restore.bytesWritten()).as("nothing reached the device").isZero();
+        assertThat(Invalidation.invalidate(PageStore.of(ch), 0).outcome()).isEqualTo(Invalidation.Outcome.ALREADY_PLAIN);
+        restore.close();
+    }
+
+    /** Thrown by a test's power-off to end a run with the image in place. */
+    private static final class Stop extends IOException {
+        private static final long serialVersionUID = 1L;
+    }
+}
