@@ -19,6 +19,14 @@ public final class FileDevices {
         return new LinuxFacts.DeviceNumber(major, minor);
     }
 
+    /** The device number a device node stands for ({@code st_rdev}), e.g. 254:0 for {@code /dev/vda}. */
+    public static LinuxFacts.DeviceNumber numberOf(Path deviceNode) throws IOException {
+        long dev = ((Number) Files.getAttribute(deviceNode, "unix:rdev")).longValue();
+        int major = (int) (((dev >>> 32) & 0xfffff000L) | ((dev >>> 8) & 0xfffL));
+        int minor = (int) (((dev >>> 12) & 0xffffff00L) | (dev & 0xffL));
+        return new LinuxFacts.DeviceNumber(major, minor);
+    }
+
     /** {@code /dev/NAME} of a block device, from {@code /sys/dev/block/MAJ:MIN/uevent}, if sysfs knows it. */
     public static Optional<Path> nameOf(LinuxFacts.DeviceNumber dev, Path sysRoot) throws IOException {
         try {

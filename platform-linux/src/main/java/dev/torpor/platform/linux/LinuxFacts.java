@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
@@ -159,6 +160,43 @@ public final class LinuxFacts {
             m.put(line.substring(0, colon).trim(), Long.parseLong(v[0]));
         }
         return m;
+    }
+
+    /**
+     * The kernel's {@code get_num_physpages()}: the present pages of every zone, from {@code /proc/zoneinfo}. The
+     * kernel refuses an image whose header records another number. Empty if the file is missing.
+     */
+    public OptionalLong physPages() throws IOException {
+        return read("proc/zoneinfo").map(LinuxFacts::parsePresentPages).orElse(OptionalLong.empty());
+    }
+
+    /** Sums the {@code present} lines of a {@code /proc/zoneinfo} text. */
+    public static OptionalLong parsePresentPages(String zoneinfo) {
+        long sum = 0;
+        boolean any = false;
+        for (String line : zoneinfo.split("\\n")) {
+            String t = line.trim();
+            if (t.startsWith("present ")) {
+                sum += Long.parseLong(t.substring("present ".length()).trim());
+                any = true;
+            }
+        }
+        return any ? OptionalLong.of(sum) : OptionalLong.empty();
+    }
+
+    /** The kernel's page size, from the {@code KernelPageSize} of this process's first mapping. */
+    public OptionalInt kernelPageSize() throws IOException {
+        return read("proc/self/smaps").map(LinuxFacts::parseKernelPageSize).orElse(OptionalInt.empty());
+    }
+
+    /** The first {@code KernelPageSize: N kB} of a {@code /proc/PID/smaps} text, in bytes. */
+    public static OptionalInt parseKernelPageSize(String smaps) {
+        for (String line : smaps.split("\\n")) {
+            if (line.startsWith("KernelPageSize:")) {
+                return OptionalInt.of(Integer.parseInt(line.replaceAll("\\D", "")) * 1024);
+            }
+        }
+        return OptionalInt.empty();
     }
 
     /** What the kernel command line says about hibernation. */

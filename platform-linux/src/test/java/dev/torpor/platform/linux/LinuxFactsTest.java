@@ -66,4 +66,25 @@ class LinuxFactsTest {
         assertThat(LinuxFacts.DeviceNumber.parse("0:0").none()).isTrue();
         assertThat(LinuxFacts.unescape("/a\\040b\\134c")).isEqualTo("/a b\\c");
     }
+
+    /** The fixture is this build machine's /proc/zoneinfo (5 zones); awk over it gives 6291358 present pages. */
+    @org.junit.jupiter.api.Test
+    void physicalPagesAreTheSumOfTheZonesPresentPages() throws Exception {
+        org.assertj.core.api.Assertions.assertThat(fixture("debian-6.1").physPages())
+                .isEqualTo(java.util.OptionalLong.of(6291358));
+        org.assertj.core.api.Assertions.assertThat(fixture("locked").physPages()).isEmpty();
+        org.assertj.core.api.Assertions.assertThat(LinuxFacts.parsePresentPages("Node 0, zone DMA\n  pages free 1\n"))
+                .isEmpty();
+    }
+
+    @org.junit.jupiter.api.Test
+    void kernelPageSizeAndDeviceNumbersComeFromTheRunningSystem() throws Exception {
+        org.assertj.core.api.Assertions.assertThat(LinuxFacts.parseKernelPageSize(
+                "55d0-55d1 r--p 00000000 fe:00 1 /bin/x\nSize: 4 kB\nKernelPageSize:       64 kB\n")).hasValue(65536);
+        org.assertj.core.api.Assertions.assertThat(LinuxFacts.system().kernelPageSize()).isPresent();
+        org.assertj.core.api.Assertions.assertThat(FileDevices.numberOf(Path.of("/dev/null")))
+                .isEqualTo(new LinuxFacts.DeviceNumber(1, 3));
+        org.assertj.core.api.Assertions.assertThat(FileDevices.numberOf(Path.of("/dev/zero")))
+                .isEqualTo(new LinuxFacts.DeviceNumber(1, 5));
+    }
 }
