@@ -158,10 +158,25 @@ public final class Resumer {
     public static Verified resume(HibernationImage image, PageStore store, long resumeOffset, SnapshotDevice device,
                                   Optional<KeyMaterial> key, RunningKernel running, Progress progress) throws IOException {
         Verified v;
-        PageSource stream;
         try {
             v = verify(image, key, running);
-            stream = v.kind() == ImageKind.TORPOR ? image.encrypted().orElseThrow().pages(key.get())
+        } catch (IOException | RuntimeException e) {
+            invalidate(store, resumeOffset, e);
+            throw e;
+        }
+        restore(image, v, store, resumeOffset, device, key, progress);
+        return v;
+    }
+
+    /**
+     * The second half of {@link #resume}, for callers that verified first (before opening the device): resets the
+     * signature, writes the stream, freezes, restores. The area is a plain swap area whatever happens.
+     */
+    public static void restore(HibernationImage image, Verified v, PageStore store, long resumeOffset,
+                               SnapshotDevice device, Optional<KeyMaterial> key, Progress progress) throws IOException {
+        PageSource stream;
+        try {
+            stream = v.kind() == ImageKind.TORPOR ? image.encrypted().orElseThrow().pages(key.orElseThrow())
                     : image.stream()::next;
         } catch (IOException | RuntimeException e) {
             invalidate(store, resumeOffset, e);
@@ -184,7 +199,6 @@ public final class Resumer {
         session.finishWriting();
         session.freeze();
         session.atomicRestore();
-        return v;
     }
 
     private static void invalidate(PageStore store, long resumeOffset, Exception cause) {

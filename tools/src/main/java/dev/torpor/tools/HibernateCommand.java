@@ -1,0 +1,262 @@
+package dev.torpor.tools;
+
+import dev.torpor.image.io.Compressor;
+import dev.torpor.image.io.KeyMaterial;
+import dev.torpor.image.io.lifecycle.Hibernator;
+import dev.torpor.image.io.lifecycle.Rehearsal;
+import dev.torpor.image.io.write.ImageWriter;
+import dev.torpor.image.io.write.PageStore;
+import dev.torpor.image.io.write.SwapArea;
+import dev.torpor.platform.linux.FileDevices;
+import dev.torpor.platform.linux.LinuxFacts;
+import dev.torpor.platform.linux.LinuxSnapshotDevice;
+import dev.torpor.platform.linux.LinuxSystem;
+import dev.torpor.snapshot.api.TargetProfile;
+import dev.torpor.snapshot.api.Utsname;
+import dev.torpor.snapshot.api.device.SnapshotDevice;
+import dev.torpor.snapshot.api.emulator.KernelProfile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code torpor hibernate}. */
+@Command(name = "hibernate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Hibernate this machine through /dev/snapshot, as s2disk does: freeze, let the kernel make the "
+                + "atomic snapshot, store it in the swap area in the kernel's own format (so the kernel's resume, or "
+                + "torpor resume, restores it), power off. When the machine is resumed, the same command returns, "
+                + "thaws the system and reports how long it was away.", "",
+                "Before anything is frozen the whole sequence is rehearsed against the emulator (a small emulated "
+                        + "machine hibernates into a scratch swap file and is restored), so that every class the "
+                        + "post-snapshot path needs is loaded: after the snapshot nothing may be read from a file "
+                        + "system. The process then locks itself in memory (mlockall).",
+                "If the swap area is too small the image is made again with a smaller preferred size. On any "
+                        + "failure the image is invalidated, the system thawed, and the exit code is non-zero.", "",
+                "Run it with a small fixed heap, the serial collector and no periodic safepoints, since the JVM's "
+                        + "own threads are frozen with everything else:",
+                "  TORPOR_JAVA_OPTS='-Xms64m -Xmx64m -Xmn40m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=32m "
+                        + "-XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:GuaranteedSafepointInterval=0'", "",
+                "Exit codes: 0 hibernated and resumed (or the dry run restored the emulated machine), 1 hibernation "
+                        + "failed and the system was thawed, 64 usage error, 69 this machine cannot hibernate."},
+        footer = {"", "Examples:", "  torpor hibernate --dry-run",
+                "  torpor hibernate --device /dev/vda2 --compress lz4",
+                "  torpor hibernate --device /dev/sda3 --encrypt /etc/torpor.key   # resume with torpor resume --key"})
+final class HibernateCommand implements Callable<Integer> {
+    @Option(names = "--device", paramLabel = "DEV",
+            description = "Swap device or file system device holding the swap area. Default: /sys/power/resume, then "
+                    + "resume= of the kernel command line, then the first active swap partition.")
+    Path device;
+
+    @Option(names = "--resume-offset", paramLabel = "N",
+            description = "Device page of the swap header (a swap file). Default: /sys/power/resume_offset, then "
+                    + "resume_offset=, then 0.")
+    Long resumeOffset;
+
+    @Option(names = "--compress", paramLabel = "ALG", defaultValue = "lzo",
+            description = "lzo, lz4 (kernels 6.9+ read it) or none. Default: ${DEFAULT-VALUE}.")
+    String compress;
+
+    @Option(names = "--shutdown", paramLabel = "HOW", defaultValue = "poweroff",
+            description = "poweroff (reboot(2) power-off), reboot, or platform (ACPI S4 through SNAPSHOT_POWER_OFF). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String shutdown;
+
+    @Option(names = "--image-size", paramLabel = "BYTES",
+            description = "Preferred image size; the kernel frees memory to get near it. Default: /sys/power/image_size.")
+    Long imageSize;
+
+    @Option(names = "--encrypt", paramLabel = "KEYFILE",
+            description = "Write Torpor's encrypted image kind (AES-256-GCM) with this key (32 raw bytes, or a "
+                    + "passphrase). The kernel cannot resume it; torpor resume --key can.")
+    Path keyFile;
+
+    @Option(names = "--attempts", paramLabel = "N", defaultValue = "3",
+            description = "Images to try when the swap area is too small. Default: ${DEFAULT-VALUE}.")
+    int attempts;
+
+    @Option(names = "--dry-run",
+            description = "Run the whole sequence against the emulator only: nothing is frozen, nothing written "
+                    + "outside a scratch file in the temporary directory.")
+    boolean dryRun;
+
+    @Option(names = "--snapshot-device", paramLabel = "PATH", defaultValue = "/dev/snapshot", hidden = true,
+            description = "The snapshot device node (for tests).")
+    Path snapshotDevice;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Compressor compressor = parseCompressor(compress);
+        Hibernator.Shutdown how = parseShutdown(shutdown);
+        Optional<KeyMaterial> key = keyFile == null ? Optional.empty() : Optional.of(KeyMaterial.fromFile(keyFile));
+        if (attempts < 1 || attempts > 10) {
+            throw new IllegalArgumentException("--attempts must be 1..10");
+        }
+        LinuxFacts facts = LinuxFacts.system();
+        Path scratch = Path.of(System.getProperty("java.io.tmpdir"));
+        if (dryRun) {
+            return dryRun(out, compressor, how, key, scratch);
+        }
+        Utsname uname = LinuxSystem.local().uname();
+        TargetProfile target = RunningSystem.target(uname, facts);
+        Path dev = RunningSystem.device(device, facts);
+        long offset = RunningSystem.resumeOffset(resumeOffset, facts);
+        long size = imageSize != null ? imageSize : facts.imageSize().orElse(0);
+        LinuxFacts.DeviceNumber number = FileDevices.numberOf(dev);
+        Hibernator.Plan plan = new Hibernator.Plan(target, SnapshotDevice.encodeDev(number.major(), number.minor()),
+                offset, size, compressor, 1, how, key, attempts);
+
+        // the rehearsal: the same path on an emulated machine of this kernel, so that everything is loaded
+        KernelProfile kernel = RunningSystem.emulatedKernel(uname.release());
+        Rehearsal.Report rehearsal = Rehearsal.run(plan, kernel, 2048, scratch, new Printer(out, true));
+        if (!rehearsal.memoryIntact()) {
+            throw new IllegalStateException("the rehearsal did not restore the emulated memory; not hibernating");
+        }
+        out.printf("torpor: rehearsal ok (%d emulated pages saved and restored)%n", rehearsal.savedPages());
+        LinuxSystem system = LinuxSystem.local();
+        system.lockAllMemory();
+        out.printf("torpor: locked in memory: %d kB (VmLck)%n", RunningSystem.lockedKib());
+        out.printf("torpor: hibernating to %s (%s) offset %d, %s, image size %d, then %s%n", dev, number, offset,
+                compressor.label(), size, how.name().toLowerCase(Locale.ROOT));
+        out.flush();
+        system.syncFileSystems();
+        try (FileChannel ch = FileChannel.open(dev, StandardOpenOption.READ, StandardOpenOption.WRITE);
+             LinuxSnapshotDevice snapshot = LinuxSnapshotDevice.open(snapshotDevice, SnapshotDevice.Mode.HIBERNATE)) {
+            PageStore store = PageStore.of(ch);
+            SwapArea area = SwapArea.open(store, offset, target.pageSize(), target.byteOrder());
+            Hibernator.Power power = (off, session) -> {
+                out.flush();
+                switch (off) {
+                    case PLATFORM:
+                        session.powerOff();
+                        throw new IOException("SNAPSHOT_POWER_OFF returned: the platform did not power off");
+                    case REBOOT:
+                        system.reboot();
+                        break;
+                    default:
+                        system.powerOff();
+                        break;
+                }
+                throw new IOException("reboot(2) returned");
+            };
+            System.gc(); // an empty young generation: the collector's threads are frozen from now on
+            Hibernator.Resumed r = Hibernator.hibernate(snapshot, area, plan, power, new Printer(out, false));
+            report(out, r);
+            return ExitCodes.OK;
+        } catch (IOException | RuntimeException e) {
+            spec.commandLine().getErr().println("torpor: hibernation failed, the system is thawed and the swap area "
+                    + "holds no image: " + Torpor.describe(e));
+            return ExitCodes.NO_IMAGE;
+        } finally {
+            system.unlockAllMemory();
+        }
+    }
+
+    private int dryRun(PrintWriter out, Compressor compressor, Hibernator.Shutdown how, Optional<KeyMaterial> key,
+                       Path scratch) throws IOException {
+        KernelProfile kernel = KernelProfile.linux(6, 12);
+        Hibernator.Plan plan = new Hibernator.Plan(kernel.target(), 0, 0, imageSize == null ? 0 : imageSize, compressor,
+                1, how, key, attempts);
+        Rehearsal.run(plan, kernel, 2048, scratch, new Printer(out, true));
+        out.println("torpor: rehearsal ok");
+        out.println("torpor: dry run on an emulated 6.12 x86_64 machine with 64 MiB of memory");
+        Rehearsal.Report r = Rehearsal.run(plan, kernel, 16384, scratch, new Printer(out, false));
+        report(out, r.hibernated());
+        out.printf("torpor: the emulated machine was restored: %d pages saved, memory %s%n", r.savedPages(),
+                r.memoryIntact() ? "intact" : "DIFFERENT");
+        return r.memoryIntact() ? ExitCodes.OK : ExitCodes.SOFTWARE;
+    }
+
+    private static void report(PrintWriter out, Hibernator.Resumed r) {
+        if (r.written() != null) {
+            double secs = Math.max(1e-9, r.writing().toNanos() / 1e9);
+            out.printf("torpor: resumed after %.1f s away; the image held %d pages (%.1f MB), %.1f MB written in "
+                            + "%.2f s (%.0f MB/s of image), %d attempt(s)%n", r.away().toMillis() / 1000.0,
+                    r.written().pages(), r.written().bytesIn() / 1e6, r.written().bytesOut() / 1e6, secs,
+                    r.written().bytesIn() / 1e6 / secs, r.attempts());
+        } else {
+            out.printf("torpor: resumed after %.1f s away%n", r.away().toMillis() / 1000.0);
+        }
+        out.flush();
+    }
+
+    static Compressor parseCompressor(String name) {
+        switch (name.toLowerCase(Locale.ROOT)) {
+            case "lzo": return Compressor.LZO;
+            case "lz4": return Compressor.LZ4;
+            case "none": return Compressor.NONE;
+            default: throw new IllegalArgumentException("--compress must be lzo, lz4 or none, not " + name);
+        }
+    }
+
+    static Hibernator.Shutdown parseShutdown(String name) {
+        switch (name.toLowerCase(Locale.ROOT)) {
+            case "poweroff": return Hibernator.Shutdown.POWEROFF;
+            case "reboot": return Hibernator.Shutdown.REBOOT;
+            case "platform": return Hibernator.Shutdown.PLATFORM;
+            default: throw new IllegalArgumentException("--shutdown must be poweroff, reboot or platform, not " + name);
+        }
+    }
+
+    /** Prints the run's events; quiet for the rehearsal except failures. Markers are stable for tests. */
+    private static final class Printer implements Hibernator.Listener {
+        private final PrintWriter out;
+        private final boolean quiet;
+        private long lastPercent = -1;
+
+        Printer(PrintWriter out, boolean quiet) {
+            this.out = out;
+            this.quiet = quiet;
+        }
+
+        @Override
+        public void imageCreated(int attempt, long bytes) {
+            if (!quiet) {
+                out.println("torpor: image created (" + bytes + " bytes, attempt " + attempt + ")");
+                out.flush();
+            }
+        }
+
+        @Override
+        public void retrying(int attempt, long nextSize, String reason) {
+            if (!quiet) {
+                out.println("torpor: the swap area is too small (" + reason + "); trying a smaller image ("
+                        + nextSize + " bytes)");
+                out.flush();
+            }
+        }
+
+        @Override
+        public void progress(long done, long total, long bytes) {
+            long percent = total == 0 ? 100 : done * 10 / total * 10;
+            if (!quiet && percent != lastPercent) {
+                lastPercent = percent;
+                out.print("torpor: writing ");
+                out.print(percent);
+                out.println('%');
+                out.flush();
+            }
+        }
+
+        @Override
+        public void stored(ImageWriter.Result result, Duration writing) {
+            if (!quiet) {
+                out.println("torpor: image stored (" + result.pages() + " pages, " + result.bytesOut() + " bytes)");
+                out.flush();
+            }
+        }
+    }
+}

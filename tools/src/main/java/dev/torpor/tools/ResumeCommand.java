@@ -1,0 +1,136 @@
+package dev.torpor.tools;
+
+import dev.torpor.image.io.HibernationImage;
+import dev.torpor.image.io.ImageKind;
+import dev.torpor.image.io.KeyMaterial;
+import dev.torpor.image.io.ReadOptions;
+import dev.torpor.image.io.lifecycle.Resumer;
+import dev.torpor.image.io.write.Invalidation;
+import dev.torpor.image.io.write.PageStore;
+import dev.torpor.platform.linux.LinuxFacts;
+import dev.torpor.platform.linux.LinuxSnapshotDevice;
+import dev.torpor.platform.linux.LinuxSystem;
+import dev.torpor.snapshot.api.device.SnapshotDevice;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code torpor resume}. */
+@Command(name = "resume", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Resume a hibernated system from an initramfs, before any file system is mounted: find the image "
+                + "in the swap area, verify all of it (every unit, the CRC32 or the authentication tags, the header "
+                + "against this kernel: architecture and memory size), reset the signature as the kernel does, write "
+                + "the snapshot stream into /dev/snapshot, freeze and ask for the atomic restore. On success this "
+                + "command never returns: the hibernated system carries on.", "",
+                "If there is no image it exits 1 at once. If the image cannot be used it is invalidated, so the swap "
+                        + "area is a clean swap area, and the exit code is non-zero: boot continues normally.", "",
+                "Exit codes: 0 (--check-only) the image can be resumed, 1 no image, 2 the image was refused "
+                        + "(invalidated), 64 usage error, 74 I/O error or the kernel refused the image (invalidated)."},
+        footer = {"", "Examples:", "  torpor resume --device /dev/vda2",
+                "  torpor resume --device /dev/sda3 --key /etc/torpor.key",
+                "  torpor resume --check-only --device /dev/vda2"})
+final class ResumeCommand implements Callable<Integer> {
+    @Option(names = "--device", paramLabel = "DEV",
+            description = "The swap device. Default: /sys/power/resume, then resume= of the kernel command line.")
+    Path device;
+
+    @Option(names = "--resume-offset", paramLabel = "N",
+            description = "Device page of the swap header (a swap file). Default: resume_offset=, then 0.")
+    Long resumeOffset;
+
+    @Option(names = "--key", paramLabel = "KEYFILE",
+            description = "Key of Torpor's encrypted image kind (as given to hibernate --encrypt).")
+    Path keyFile;
+
+    @Option(names = "--check-only", description = "Verify the image and report; change nothing.")
+    boolean checkOnly;
+
+    @Option(names = "--snapshot-device", paramLabel = "PATH", defaultValue = "/dev/snapshot", hidden = true,
+            description = "The snapshot device node (for tests).")
+    Path snapshotDevice;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        LinuxFacts facts = LinuxFacts.system();
+        Path dev = RunningSystem.device(device, facts);
+        long offset = RunningSystem.resumeOffset(resumeOffset, facts);
+        Optional<KeyMaterial> key = keyFile == null ? Optional.empty() : Optional.of(KeyMaterial.fromFile(keyFile));
+        Resumer.RunningKernel running = new Resumer.RunningKernel(Optional.of(LinuxSystem.local().uname()),
+                facts.physPages().isPresent() ? Optional.of(facts.physPages().getAsLong()) : Optional.empty());
+        long size = RunningSystem.size(dev);
+        try (FileChannel rw = FileChannel.open(dev, StandardOpenOption.READ, StandardOpenOption.WRITE);
+             HibernationImage image = HibernationImage.open(FileChannel.open(dev, StandardOpenOption.READ), size,
+                     dev.toString(), ReadOptions.defaults().withResumeOffset(offset))) {
+            if (image.kind() == ImageKind.NONE) {
+                out.println("torpor: no hibernation image in " + dev + "; booting normally");
+                return ExitCodes.NO_IMAGE;
+            }
+            PageStore store = PageStore.of(rw);
+            if (checkOnly) {
+                try {
+                    Resumer.Verified v = Resumer.verify(image, key, running);
+                    out.printf("torpor: %s holds a resumable %s image of %d pages%s%n", dev, kindLabel(v.kind()),
+                            v.pages(), v.crc32Ok().map(ok -> ok ? ", CRC32 ok" : ", CRC32 WRONG").orElse(""));
+                    return ExitCodes.OK;
+                } catch (Resumer.Refused e) {
+                    out.println("torpor: the image in " + dev + " would be refused: " + e.getMessage());
+                    return ExitCodes.CORRUPT;
+                }
+            }
+            long start = System.nanoTime();
+            try {
+                // all of it is verified before /dev/snapshot is touched
+                Resumer.Verified v = Resumer.verify(image, key, running);
+                SnapshotDevice snapshot = LinuxSnapshotDevice.open(snapshotDevice, SnapshotDevice.Mode.RESTORE);
+                try (snapshot) {
+                    out.printf("torpor: resuming from %s (%s image)%n", dev, kindLabel(image.kind()));
+                    out.flush();
+                    Resumer.restore(image, v, store, offset, snapshot, key, (done, total) -> {
+                        if (done == total) {
+                            double secs = (System.nanoTime() - start) / 1e9;
+                            out.printf("torpor: image read and verified: %d pages (%.1f MB) in %.2f s (%.0f MB/s); "
+                                    + "restoring%n", total, total * 4096 / 1e6, secs, total * 4096 / 1e6 / secs);
+                            out.flush();
+                        }
+                    });
+                }
+                err.println("torpor: the atomic restore returned; the image was not restored");
+                return ExitCodes.IO_ERROR;
+            } catch (Resumer.Refused e) {
+                invalidateQuietly(store, offset, e);
+                err.println("torpor: image refused and invalidated, booting normally: " + e.getMessage());
+                return ExitCodes.CORRUPT;
+            } catch (IOException | RuntimeException e) {
+                invalidateQuietly(store, offset, e);
+                err.println("torpor: resume failed, the image is invalidated, booting normally: " + Torpor.describe(e));
+                return e instanceof dev.torpor.image.io.ImageFormatException ? ExitCodes.CORRUPT : ExitCodes.IO_ERROR;
+            }
+        }
+    }
+
+    private static String kindLabel(ImageKind kind) {
+        return kind == ImageKind.TORPOR ? "Torpor encrypted" : "kernel";
+    }
+
+    private static void invalidateQuietly(PageStore store, long offset, Exception cause) {
+        try {
+            Invalidation.invalidate(store, offset);
+        } catch (IOException | RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+}
