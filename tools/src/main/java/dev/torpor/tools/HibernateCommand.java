@@ -121,12 +121,21 @@ final class HibernateCommand implements Callable<Integer> {
 
         // the rehearsal: the same path on an emulated machine of this kernel, so that everything is loaded
         KernelProfile kernel = RunningSystem.emulatedKernel(uname.release());
-        Rehearsal.Report rehearsal = Rehearsal.run(plan, kernel, 2048, scratch, new Printer(out, true));
+        // printing through the same code as the real run, into nothing: string concatenation sites link on first use
+        PrintWriter nowhere = new PrintWriter(java.io.Writer.nullWriter());
+        Rehearsal.Report rehearsal = Rehearsal.run(plan, kernel, 2048, scratch, new Printer(nowhere));
+        Rehearsal.run(plan, kernel, 1024, scratch, new Printer(nowhere));
         if (!rehearsal.memoryIntact()) {
             throw new IllegalStateException("the rehearsal did not restore the emulated memory; not hibernating");
         }
         out.printf("torpor: rehearsal ok (%d emulated pages saved and restored)%n", rehearsal.savedPages());
         LinuxSystem system = LinuxSystem.local();
+        LinuxSnapshotDevice.rehearse(Path.of("/dev/zero"), Path.of("/dev/null"));
+        int rebootErrno = system.rehearseReboot();
+        if (rebootErrno != 22) {
+            throw new IllegalStateException("reboot(2) with an unknown command gave errno " + rebootErrno
+                    + " instead of EINVAL: not allowed to power off (CAP_SYS_BOOT)?");
+        }
         system.lockAllMemory();
         out.printf("torpor: locked in memory: %d kB (VmLck)%n", RunningSystem.lockedKib());
         out.printf("torpor: hibernating to %s (%s) offset %d, %s, image size %d, then %s%n", dev, number, offset,
@@ -135,7 +144,7 @@ final class HibernateCommand implements Callable<Integer> {
         system.syncFileSystems();
         try (FileChannel ch = FileChannel.open(dev, StandardOpenOption.READ, StandardOpenOption.WRITE);
              LinuxSnapshotDevice snapshot = LinuxSnapshotDevice.open(snapshotDevice, SnapshotDevice.Mode.HIBERNATE)) {
-            PageStore store = PageStore.of(ch);
+            PageStore store = syncingEvery(PageStore.of(ch), 8 << 20);
             SwapArea area = SwapArea.open(store, offset, target.pageSize(), target.byteOrder());
             Hibernator.Power power = (off, session) -> {
                 out.flush();
@@ -153,7 +162,9 @@ final class HibernateCommand implements Callable<Integer> {
                 throw new IOException("reboot(2) returned");
             };
             System.gc(); // an empty young generation: the collector's threads are frozen from now on
-            Hibernator.Resumed r = Hibernator.hibernate(snapshot, area, plan, power, new Printer(out, false));
+            out.println("torpor: freezing");
+            out.flush();
+            Hibernator.Resumed r = Hibernator.hibernate(snapshot, area, plan, power, new Printer(out));
             report(out, r);
             return ExitCodes.OK;
         } catch (IOException | RuntimeException e) {
@@ -165,15 +176,47 @@ final class HibernateCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Writes through {@code store}, making the data durable every {@code bytes} bytes: written pages of the device's
+     * page cache become clean and reclaimable, which matters while the image's copy fills half the memory.
+     */
+    static PageStore syncingEvery(PageStore store, long bytes) {
+        return new PageStore() {
+            private long pending;
+
+            @Override
+            public void write(java.nio.ByteBuffer src, long position) throws IOException {
+                pending += src.remaining();
+                store.write(src, position);
+                if (pending >= bytes) {
+                    store.force();
+                    pending = 0;
+                }
+            }
+
+            @Override
+            public void read(java.nio.ByteBuffer dst, long position) throws IOException {
+                store.read(dst, position);
+            }
+
+            @Override
+            public void force() throws IOException {
+                store.force();
+                pending = 0;
+            }
+        };
+    }
+
     private int dryRun(PrintWriter out, Compressor compressor, Hibernator.Shutdown how, Optional<KeyMaterial> key,
                        Path scratch) throws IOException {
         KernelProfile kernel = KernelProfile.linux(6, 12);
         Hibernator.Plan plan = new Hibernator.Plan(kernel.target(), 0, 0, imageSize == null ? 0 : imageSize, compressor,
                 1, how, key, attempts);
-        Rehearsal.run(plan, kernel, 2048, scratch, new Printer(out, true));
+        Rehearsal.run(plan, kernel, 1024, scratch, new Printer(new PrintWriter(java.io.Writer.nullWriter())));
         out.println("torpor: rehearsal ok");
-        out.println("torpor: dry run on an emulated 6.12 x86_64 machine with 64 MiB of memory");
-        Rehearsal.Report r = Rehearsal.run(plan, kernel, 16384, scratch, new Printer(out, false));
+        out.println("torpor: dry run on an emulated 6.12 x86_64 machine with 16 MiB of memory");
+        out.println("torpor: freezing");
+        Rehearsal.Report r = Rehearsal.run(plan, kernel, 4096, scratch, new Printer(out));
         report(out, r.hibernated());
         out.printf("torpor: the emulated machine was restored: %d pages saved, memory %s%n", r.savedPages(),
                 r.memoryIntact() ? "intact" : "DIFFERENT");
@@ -211,20 +254,20 @@ final class HibernateCommand implements Callable<Integer> {
         }
     }
 
-    /** Prints the run's events; quiet for the rehearsal except failures. Markers are stable for tests. */
+    /** Prints the run's events; Markers are stable for tests. */
     private static final class Printer implements Hibernator.Listener {
         private final PrintWriter out;
-        private final boolean quiet;
+
         private long lastPercent = -1;
 
-        Printer(PrintWriter out, boolean quiet) {
+        Printer(PrintWriter out) {
             this.out = out;
-            this.quiet = quiet;
+
         }
 
         @Override
         public void imageCreated(int attempt, long bytes) {
-            if (!quiet) {
+            {
                 out.println("torpor: image created (" + bytes + " bytes, attempt " + attempt + ")");
                 out.flush();
             }
@@ -232,7 +275,7 @@ final class HibernateCommand implements Callable<Integer> {
 
         @Override
         public void retrying(int attempt, long nextSize, String reason) {
-            if (!quiet) {
+            {
                 out.println("torpor: the swap area is too small (" + reason + "); trying a smaller image ("
                         + nextSize + " bytes)");
                 out.flush();
@@ -242,7 +285,7 @@ final class HibernateCommand implements Callable<Integer> {
         @Override
         public void progress(long done, long total, long bytes) {
             long percent = total == 0 ? 100 : done * 10 / total * 10;
-            if (!quiet && percent != lastPercent) {
+            if (percent != lastPercent) {
                 lastPercent = percent;
                 out.print("torpor: writing ");
                 out.print(percent);
@@ -253,8 +296,12 @@ final class HibernateCommand implements Callable<Integer> {
 
         @Override
         public void stored(ImageWriter.Result result, Duration writing) {
-            if (!quiet) {
-                out.println("torpor: image stored (" + result.pages() + " pages, " + result.bytesOut() + " bytes)");
+            {
+                double secs = Math.max(1e-9, writing.toNanos() / 1e9);
+                // printed now: the resumed system wakes up with the memory of the moment before this write
+                out.printf("torpor: image stored (%d pages, %d bytes written) in %.2f s: Wrote %d kbytes (%.1f MB/s)%n",
+                        result.pages(), result.bytesOut(), secs, result.bytesIn() / 1024,
+                        result.bytesIn() / 1e6 / secs);
                 out.flush();
             }
         }

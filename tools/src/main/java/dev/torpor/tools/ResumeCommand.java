@@ -95,15 +95,20 @@ final class ResumeCommand implements Callable<Integer> {
             try {
                 // all of it is verified before /dev/snapshot is touched
                 Resumer.Verified v = Resumer.verify(image, key, running);
+                double verifySecs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+                long streamBytes = v.pages() * v.pageSize();
+                out.printf("torpor: verified %d pages in %.2f s: Read %d kbytes (%.1f MB/s)%n", v.pages(), verifySecs,
+                        streamBytes / 1024, streamBytes / 1e6 / verifySecs);
+                long restoreStart = System.nanoTime();
                 SnapshotDevice snapshot = LinuxSnapshotDevice.open(snapshotDevice, SnapshotDevice.Mode.RESTORE);
                 try (snapshot) {
                     out.printf("torpor: resuming from %s (%s image)%n", dev, kindLabel(image.kind()));
                     out.flush();
                     Resumer.restore(image, v, store, offset, snapshot, key, (done, total) -> {
                         if (done == total) {
-                            double secs = (System.nanoTime() - start) / 1e9;
-                            out.printf("torpor: image read and verified: %d pages (%.1f MB) in %.2f s (%.0f MB/s); "
-                                    + "restoring%n", total, total * 4096 / 1e6, secs, total * 4096 / 1e6 / secs);
+                            double secs = Math.max(1e-9, (System.nanoTime() - restoreStart) / 1e9);
+                            out.printf("torpor: stream written into the snapshot device: %d pages in %.2f s (%.1f MB/s);"
+                                    + " restoring%n", total, secs, streamBytes / 1e6 / secs);
                             out.flush();
                         }
                     });

@@ -83,6 +83,22 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
         return arg.getByteBuffer(0, 16).order(ByteOrder.nativeOrder());
     }
 
+    /** Whether the allocation-free direct calls apply (an LP64 kernel ABI). */
+    private final boolean direct = Native.LONG_SIZE == 8;
+
+    /** An ioctl writing a 64-bit result, without allocating (ALLOC_SWAP_PAGE runs once per stored page). */
+    private long outLong(SnapshotIoctl op) throws SnapshotException {
+        if (!direct) {
+            return out(op).getLong(0);
+        }
+        try {
+            DirectLibC.ioctl(fd, request(op), com.sun.jna.Pointer.nativeValue(arg));
+        } catch (com.sun.jna.LastErrorException e) {
+            throw new SnapshotException("SNAPSHOT_" + op.name(), e.getErrorCode(), "");
+        }
+        return arg.getLong(0);
+    }
+
     @Override
     public long ioctl(long request, long v, ByteBuffer buffer) throws SnapshotException {
         String name = String.format("ioctl 0x%08x", request);
@@ -98,24 +114,109 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
         return r;
     }
 
+    /** A native buffer for read and write, reused so that moving an image allocates nothing per page. */
+    private Memory io = new Memory(65536);
+
+    private Memory io(int bytes) {
+        if (io.size() < bytes) {
+            io = new Memory(bytes);
+        }
+        return io;
+    }
+
+    /**
+     * Runs every call of this class, many times, on a harmless device node ({@code /dev/zero}, {@code /dev/null}:
+     * reads succeed, ioctls fail with ENOTTY, writes are swallowed), so that everything the calls need is loaded
+     * and JNA's reflective paths are compiled before a hibernation, when loading a class would read a file.
+     */
+    public static void rehearse(Path readable, Path writable) throws SnapshotException {
+        ByteBuffer page = ByteBuffer.allocate(4096);
+        try (LinuxSnapshotDevice d = open(readable, Mode.HIBERNATE)) {
+            for (int i = 0; i < 40; i++) {
+                page.clear();
+                d.read(page);
+                for (SnapshotCall c : HIBERNATE_CALLS) {
+                    try {
+                        c.run(d);
+                    } catch (SnapshotException expected) {
+                        // ENOTTY: the device is not /dev/snapshot
+                    }
+                }
+            }
+        }
+        try (LinuxSnapshotDevice d = open(writable, Mode.RESTORE)) {
+            for (int i = 0; i < 40; i++) {
+                page.clear();
+                d.write(page);
+                for (SnapshotCall c : new SnapshotCall[] {SnapshotDevice::freeze, SnapshotDevice::atomicRestore,
+                        SnapshotDevice::unfreeze}) {
+                    try {
+                        c.run(d);
+                    } catch (SnapshotException expected) {
+                        // ENOTTY
+                    }
+                }
+            }
+        }
+    }
+
+    /** One call on a device. */
+    @FunctionalInterface
+    private interface SnapshotCall {
+        void run(SnapshotDevice d) throws SnapshotException;
+    }
+
+    private static final SnapshotCall[] HIBERNATE_CALLS = {
+        d -> d.setSwapArea(0, 0), SnapshotDevice::freeze, d -> d.platformSupport(true), d -> d.prefImageSize(0),
+        SnapshotDevice::createImage, SnapshotDevice::imageSize, SnapshotDevice::availSwapSize,
+        SnapshotDevice::allocSwapPage, SnapshotDevice::freeSwapPages, SnapshotDevice::free, SnapshotDevice::powerOff,
+        SnapshotDevice::s2ram, SnapshotDevice::unfreeze};
+
     @Override
     public int read(ByteBuffer dst) throws SnapshotException {
-        Memory m = new Memory(Math.max(1, dst.remaining()));
-        long n = libc.read(fd, m, new NativeLong(dst.remaining())).longValue();
-        if (n < 0) {
-            throw new SnapshotException("read", Native.getLastError(), "");
+        Memory m = io(Math.max(1, dst.remaining()));
+        long n;
+        if (direct) {
+            try {
+                n = DirectLibC.read(fd, com.sun.jna.Pointer.nativeValue(m), dst.remaining());
+            } catch (com.sun.jna.LastErrorException e) {
+                throw new SnapshotException("read", e.getErrorCode(), "");
+            }
+        } else {
+            n = libc.read(fd, m, new NativeLong(dst.remaining())).longValue();
+            if (n < 0) {
+                throw new SnapshotException("read", Native.getLastError(), "");
+            }
         }
-        dst.put(m.getByteBuffer(0, n));
+        if (dst.hasArray()) { // no view object: nothing allocated per page
+            m.read(0, dst.array(), dst.arrayOffset() + dst.position(), (int) n);
+            dst.position(dst.position() + (int) n);
+        } else {
+            dst.put(m.getByteBuffer(0, n));
+        }
         return (int) n;
     }
 
     @Override
     public int write(ByteBuffer src) throws SnapshotException {
-        Memory m = new Memory(Math.max(1, src.remaining()));
-        m.getByteBuffer(0, src.remaining()).put(src.duplicate());
-        long n = libc.write(fd, m, new NativeLong(src.remaining())).longValue();
-        if (n < 0) {
-            throw new SnapshotException("write", Native.getLastError(), "");
+        Memory m = io(Math.max(1, src.remaining()));
+        if (src.hasArray()) {
+            m.write(0, src.array(), src.arrayOffset() + src.position(), src.remaining());
+        } else {
+            m.getByteBuffer(0, src.remaining()).put(src.duplicate());
+        }
+        long n;
+        if (direct) {
+            try {
+                n = DirectLibC.write(fd, com.sun.jna.Pointer.nativeValue(m), src.remaining());
+            } catch (com.sun.jna.LastErrorException e) {
+                throw new SnapshotException("write", e.getErrorCode(), "");
+            }
+        } else {
+            n = libc.write(fd, m, new NativeLong(src.remaining())).longValue();
+            if (n < 0) {
+                throw new SnapshotException("write", Native.getLastError(), "");
+            }
         }
         src.position(src.position() + (int) n);
         return (int) n;
@@ -153,17 +254,17 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
 
     @Override
     public long imageSize() throws SnapshotException {
-        return out(SnapshotIoctl.GET_IMAGE_SIZE).getLong(0);
+        return outLong(SnapshotIoctl.GET_IMAGE_SIZE);
     }
 
     @Override
     public long availSwapSize() throws SnapshotException {
-        return out(SnapshotIoctl.AVAIL_SWAP_SIZE).getLong(0);
+        return outLong(SnapshotIoctl.AVAIL_SWAP_SIZE);
     }
 
     @Override
     public long allocSwapPage() throws SnapshotException {
-        return out(SnapshotIoctl.ALLOC_SWAP_PAGE).getLong(0);
+        return outLong(SnapshotIoctl.ALLOC_SWAP_PAGE);
     }
 
     @Override

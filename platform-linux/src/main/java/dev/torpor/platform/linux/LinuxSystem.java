@@ -47,6 +47,15 @@ public final class LinuxSystem {
         check("reboot(RB_POWER_OFF)", libc.reboot(LibC.RB_POWER_OFF));
     }
 
+    /**
+     * Calls {@code reboot(2)} with a command no kernel knows, which fails with EINVAL (EPERM unprivileged) and does
+     * nothing, so that the binding is ready before a hibernation. Returns the errno.
+     */
+    public int rehearseReboot() {
+        int rc = libc.reboot(0x5EB0C0DE);
+        return rc == 0 ? 0 : Native.getLastError();
+    }
+
     /** {@code reboot(RB_AUTOBOOT)}; returns only on failure. */
     public void reboot() throws NativeException {
         check("reboot(RB_AUTOBOOT)", libc.reboot(LibC.RB_AUTOBOOT));

@@ -28,10 +28,103 @@ public final class GuestKit {
 
     private final Path kernel;
     private final Path initrd;
+    private final String memory;
 
-    private GuestKit(Path kernel, Path initrd) {
+    private GuestKit(Path kernel, Path initrd, String memory) {
         this.kernel = kernel;
         this.initrd = initrd;
+        this.memory = memory;
+    }
+
+    /** The kernel of this kit. */
+    public Path kernel() {
+        return kernel;
+    }
+
+    /**
+     * The same kernel with Java in the initramfs: a runtime made by jlink from the JDK running the tests (with its
+     * class-data-sharing archive), the glibc libraries it needs, {@code torpor.jar} at {@code /opt/torpor.jar}, and
+     * two 32-byte keys ({@code /keys/right.key}, {@code /keys/wrong.key}). Boots with 1 GiB.
+     */
+    public synchronized GuestKit withJava(Path torporJar) throws Exception {
+        Path dir = initrd.getParent();
+        Path jrt = dir.getParent().resolve("qemu-jrt");
+        if (!Files.isRegularFile(jrt.resolve("bin/java"))) {
+            Path jlink = Path.of(System.getProperty("java.home"), "bin", "jlink");
+            run(dir, jlink.toString(), "--add-modules",
+                    "java.base,java.logging,java.management,jdk.unsupported,java.naming,java.sql",
+                    "--strip-debug", "--no-man-pages", "--no-header-files", "--compress=2", "--generate-cds-archive",
+                    "--output", jrt.toString());
+            Files.deleteIfExists(jrt.resolve("lib/server/classes_nocoops.jsa"));
+        }
+        String name = initrd.getFileName().toString().replace(".initrd.gz", ".java.initrd.gz");
+        Path javaInitrd = dir.resolve(name);
+        if (!Files.exists(javaInitrd) || Files.getLastModifiedTime(javaInitrd).compareTo(
+                Files.getLastModifiedTime(torporJar)) < 0) {
+            buildJavaInitrd(initrd, jrt, torporJar, javaInitrd);
+        }
+        return new GuestKit(kernel, javaInitrd, "1G");
+    }
+
+    /** The base initramfs plus Java: a second cpio archive appended (the kernel unpacks them in turn). */
+    private static void buildJavaInitrd(Path base, Path jrt, Path torporJar, Path out) throws Exception {
+        java.util.TreeMap<String, byte[]> files = new java.util.TreeMap<>();
+        java.util.Set<String> executables = new java.util.HashSet<>();
+        java.util.Set<String> libs = new java.util.TreeSet<>();
+        try (Stream<Path> s = Files.walk(jrt)) {
+            for (Path f : (Iterable<Path>) s::iterator) {
+                if (Files.isRegularFile(f)) {
+                    String rel = "opt/jrt/" + jrt.relativize(f);
+                    files.put(rel, Files.readAllBytes(f));
+                    if (Files.isExecutable(f)) {
+                        executables.add(rel);
+                    }
+                    if (f.toString().endsWith(".so") || rel.equals("opt/jrt/bin/java")) {
+                        for (String line : run(jrt, "ldd", f.toString()).split("\n")) {
+                            Matcher m = Pattern.compile("(/\\S+) \\(0x").matcher(line.trim());
+                            if (m.find() && !m.group(1).startsWith(jrt.toString())) {
+                                libs.add(m.group(1));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for (String lib : libs) {
+            files.put(lib.substring(1), Files.readAllBytes(Path.of(lib).toRealPath()));
+            executables.add(lib.substring(1));
+        }
+        files.put("opt/torpor.jar", Files.readAllBytes(torporJar));
+        byte[] right = new byte[32];
+        byte[] wrong = new byte[32];
+        new java.util.Random(2026).nextBytes(right);
+        new java.util.Random(4711).nextBytes(wrong);
+        files.put("keys/right.key", right);
+        files.put("keys/wrong.key", wrong);
+        java.util.TreeSet<String> dirs = new java.util.TreeSet<>();
+        for (String f : files.keySet()) {
+            for (Path d = Path.of(f).getParent(); d != null; d = d.getParent()) {
+                dirs.add(d.toString());
+            }
+        }
+        try (OutputStream o = Files.newOutputStream(out)) {
+            Files.copy(base, o); // a gzip member with the base archive; a second member follows
+            try (OutputStream gz = new GZIPOutputStream(new java.io.FilterOutputStream(o) {
+                @Override
+                public void close() throws IOException {
+                    flush(); // keep the file open for the outer stream
+                }
+            })) {
+                Cpio cpio = new Cpio(gz);
+                for (String d : dirs) { // sorted: parents first
+                    cpio.directory(d);
+                }
+                for (java.util.Map.Entry<String, byte[]> e : files.entrySet()) {
+                    cpio.file(e.getKey(), e.getValue(), executables.contains(e.getKey()) ? 0755 : 0644);
+                }
+                cpio.trailer();
+            }
+        }
     }
 
     /** Prepares (once, under {@code dir}) the kernel of the Debian package depended on by {@code metaPackage}. */
@@ -77,11 +170,19 @@ public final class GuestKit {
         try (Stream<Path> s = Files.list(extracted.resolve("boot"))) {
             kernel = s.filter(p -> p.getFileName().toString().startsWith("vmlinuz-")).findFirst().orElseThrow();
         }
-        Path initrd = dir.resolve(pkg + ".initrd.gz");
+        Path initrd = dir.resolve(pkg + "-" + initHash() + ".initrd.gz"); // a changed init script makes a new one
         if (!Files.exists(initrd)) {
             buildInitrd(extracted, initrd);
         }
-        return new GuestKit(kernel, initrd);
+        return new GuestKit(kernel, initrd, "256M");
+    }
+
+    /** The first 8 hex digits of the SHA-256 of the guest init script. */
+    private static String initHash() throws Exception {
+        try (var in = GuestKit.class.getResourceAsStream("/qemu/init")) {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(in.readAllBytes());
+            return String.format("%02x%02x%02x%02x", d[0], d[1], d[2], d[3]);
+        }
     }
 
     /** The versioned kernel package a meta-package (e.g. linux-image-amd64) depends on. */
@@ -154,15 +255,29 @@ public final class GuestKit {
 
     /** Boots the guest on {@code disk} with {@code torpor.mode=MODE}; returns its console output. */
     public String boot(Path disk, String mode, int timeoutSeconds) throws Exception {
-        Process p = new ProcessBuilder("qemu-system-x86_64", "-accel", "tcg", "-m", "256M", "-smp", "1",
+        return boot(disk, "torpor.mode=" + mode, timeoutSeconds, false);
+    }
+
+    /**
+     * Boots the guest on {@code disk} with extra kernel arguments ({@code torpor.mode=…} and others the init script
+     * reads); {@code verbose} shows the kernel's informational messages (its hibernation timing lines).
+     */
+    public String boot(Path disk, String args, int timeoutSeconds, boolean verbose) throws Exception {
+        Process p = new ProcessBuilder("qemu-system-x86_64", "-accel", "tcg", "-m", memory, "-smp", "1",
                 "-kernel", kernel.toString(), "-initrd", initrd.toString(),
-                "-append", "console=ttyS0 quiet torpor.mode=" + mode,
+                "-append", "console=ttyS0 " + (verbose ? "loglevel=7" : "quiet") + " " + args,
                 "-drive", "file=" + disk + ",if=virtio,format=raw", "-nographic", "-no-reboot")
                 .redirectErrorStream(true).start();
         ByteArrayOutputStream console = new ByteArrayOutputStream();
+        Path live = initrd.getParent().resolve("console-live.log"); // follow a running guest: tail -f this file
         Thread reader = new Thread(() -> {
-            try {
-                p.getInputStream().transferTo(console);
+            try (OutputStream file = Files.newOutputStream(live)) {
+                byte[] buf = new byte[8192];
+                for (int n; (n = p.getInputStream().read(buf)) > 0; ) {
+                    console.write(buf, 0, n);
+                    file.write(buf, 0, n);
+                    file.flush();
+                }
             } catch (IOException ignored) {
                 // the process ended
             }
