@@ -45,7 +45,8 @@ import java.util.concurrent.Callable;
                 "Run it with a small fixed heap, the serial collector and no periodic safepoints, since the JVM's "
                         + "own threads are frozen with everything else:",
                 "  TORPOR_JAVA_OPTS='-Xms64m -Xmx64m -Xmn40m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=32m "
-                        + "-XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:GuaranteedSafepointInterval=0'", "",
+                        + "-XX:MaxMetaspaceSize=64m -XX:CompressedClassSpaceSize=32m -XX:-UsePerfData "
+                        + "-XX:+UnlockDiagnosticVMOptions -XX:GuaranteedSafepointInterval=0'", "",
                 "Exit codes: 0 hibernated and resumed (or the dry run restored the emulated machine), 1 hibernation "
                         + "failed and the system was thawed, 64 usage error, 69 this machine cannot hibernate."},
         footer = {"", "Examples:", "  torpor hibernate --dry-run",
@@ -124,7 +125,7 @@ final class HibernateCommand implements Callable<Integer> {
         // printing through the same code as the real run, into nothing: string concatenation sites link on first use
         PrintWriter nowhere = new PrintWriter(java.io.Writer.nullWriter());
         Rehearsal.Report rehearsal = Rehearsal.run(plan, kernel, 2048, scratch, new Printer(nowhere));
-        Rehearsal.run(plan, kernel, 1024, scratch, new Printer(nowhere));
+        warmUp(plan, kernel, scratch, nowhere);
         if (!rehearsal.memoryIntact()) {
             throw new IllegalStateException("the rehearsal did not restore the emulated memory; not hibernating");
         }
@@ -137,7 +138,8 @@ final class HibernateCommand implements Callable<Integer> {
                     + " instead of EINVAL: not allowed to power off (CAP_SYS_BOOT)?");
         }
         system.lockAllMemory();
-        out.printf("torpor: locked in memory: %d kB (VmLck)%n", RunningSystem.lockedKib());
+        out.printf("torpor: locked in memory: %d kB resident (VmRSS), %d kB of locked mappings (VmLck)%n",
+                RunningSystem.statusKib("VmRSS:"), RunningSystem.statusKib("VmLck:"));
         out.printf("torpor: hibernating to %s (%s) offset %d, %s, image size %d, then %s%n", dev, number, offset,
                 compressor.label(), size, how.name().toLowerCase(Locale.ROOT));
         out.flush();
@@ -146,18 +148,16 @@ final class HibernateCommand implements Callable<Integer> {
              LinuxSnapshotDevice snapshot = LinuxSnapshotDevice.open(snapshotDevice, SnapshotDevice.Mode.HIBERNATE)) {
             PageStore store = syncingEvery(PageStore.of(ch), 8 << 20);
             SwapArea area = SwapArea.open(store, offset, target.pageSize(), target.byteOrder());
+            // if/else, not a switch: a switch on an enum loads a synthetic class on first use, after the snapshot
             Hibernator.Power power = (off, session) -> {
                 out.flush();
-                switch (off) {
-                    case PLATFORM:
-                        session.powerOff();
-                        throw new IOException("SNAPSHOT_POWER_OFF returned: the platform did not power off");
-                    case REBOOT:
-                        system.reboot();
-                        break;
-                    default:
-                        system.powerOff();
-                        break;
+                if (off == Hibernator.Shutdown.PLATFORM) {
+                    session.powerOff();
+                    throw new IOException("SNAPSHOT_POWER_OFF returned: the platform did not power off");
+                } else if (off == Hibernator.Shutdown.REBOOT) {
+                    system.reboot();
+                } else {
+                    system.powerOff();
                 }
                 throw new IOException("reboot(2) returned");
             };
@@ -173,6 +173,30 @@ final class HibernateCommand implements Callable<Integer> {
             return ExitCodes.NO_IMAGE;
         } finally {
             system.unlockAllMemory();
+        }
+    }
+
+    /**
+     * Repeats the rehearsal until the JIT compilers have been idle for two rounds (at most 90 s): their threads are
+     * frozen with the system, so whatever is not compiled by then runs interpreted while the image is stored.
+     */
+    private static void warmUp(Hibernator.Plan plan, KernelProfile kernel, Path scratch, PrintWriter nowhere)
+            throws IOException {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        long deadline = System.nanoTime() + 90_000_000_000L;
+        long last = -1;
+        int idle = 0;
+        while (idle < 2 && System.nanoTime() < deadline) {
+            Rehearsal.run(plan, kernel, 2048, scratch, new Printer(nowhere));
+            try {
+                Thread.sleep(500); // let queued compilations start
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            long now = jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+            idle = now == last ? idle + 1 : 0;
+            last = now;
         }
     }
 

@@ -87,11 +87,11 @@ final class RunningSystem {
         return Files.size(device);
     }
 
-    /** {@code VmLck} of this process in kB, from /proc/self/status (-1 if unknown). */
-    static long lockedKib() {
+    /** A field of /proc/self/status in kB ({@code VmLck:}, {@code VmRSS:}; -1 if unknown). */
+    static long statusKib(String field) {
         try {
             for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (l.startsWith("VmLck:")) {
+                if (l.startsWith(field)) {
                     return Long.parseLong(l.replaceAll("\\D", ""));
                 }
             }

@@ -263,11 +263,15 @@ public final class GuestKit {
      * reads); {@code verbose} shows the kernel's informational messages (its hibernation timing lines).
      */
     public String boot(Path disk, String args, int timeoutSeconds, boolean verbose) throws Exception {
-        Process p = new ProcessBuilder("qemu-system-x86_64", "-accel", "tcg", "-m", memory, "-smp", "1",
-                "-kernel", kernel.toString(), "-initrd", initrd.toString(),
-                "-append", "console=ttyS0 " + (verbose ? "loglevel=7" : "quiet") + " " + args,
-                "-drive", "file=" + disk + ",if=virtio,format=raw", "-nographic", "-no-reboot")
-                .redirectErrorStream(true).start();
+        List<String> cmd = new java.util.ArrayList<>(List.of("qemu-system-x86_64", "-accel", "tcg", "-m", memory,
+                "-smp", memory.equals("1G") ? "2" : "1", "-kernel", kernel.toString(), "-initrd", initrd.toString(),
+                "-append", "console=ttyS0 sysrq_always_enabled=1 " + (verbose ? "loglevel=7" : "quiet") + " " + args,
+                "-drive", "file=" + disk + ",if=virtio,format=raw", "-nographic", "-no-reboot"));
+        String monitor = System.getProperty("torpor.qemu.monitor"); // debugging: a QEMU monitor socket (sendkey ...)
+        if (monitor != null) {
+            cmd.addAll(List.of("-monitor", "unix:" + monitor + ",server,nowait"));
+        }
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         Path live = initrd.getParent().resolve("console-live.log"); // follow a running guest: tail -f this file
         Thread reader = new Thread(() -> {
