@@ -25,6 +25,7 @@ public final class SiteBuilder {
     static final List<String[]> NAV = List.of(
             new String[] {"index.html", "Home"},
             new String[] {"format.html", "Image format"},
+            new String[] {"hibernate.html", "Hibernate and resume"},
             new String[] {"cli.html", "CLI reference"},
             new String[] {"api.html", "API (javadoc)"},
             new String[] {"performance.html", "Performance"});
