@@ -177,13 +177,13 @@ final class HibernateCommand implements Callable<Integer> {
     }
 
     /**
-     * Repeats the rehearsal until the JIT compilers have been idle for two rounds (at most 90 s): their threads are
+     * Repeats the rehearsal until the JIT compilers have been idle for two rounds (at most 60 s): their threads are
      * frozen with the system, so whatever is not compiled by then runs interpreted while the image is stored.
      */
     private static void warmUp(Hibernator.Plan plan, KernelProfile kernel, Path scratch, PrintWriter nowhere)
             throws IOException {
         java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
-        long deadline = System.nanoTime() + 90_000_000_000L;
+        long deadline = System.nanoTime() + 60_000_000_000L;
         long last = -1;
         int idle = 0;
         while (idle < 2 && System.nanoTime() < deadline) {

@@ -88,7 +88,7 @@ public final class Resumer {
             }
             image.encrypted().orElseThrow().verify(key.get());
             pageSize = image.encrypted().orElseThrow().header().pageSize();
-            info = headerOf(image.encrypted().orElseThrow().pages(key.get()), pageSize);
+            info = headerOf(image.encrypted().orElseThrow().pagesAfterVerify(key.get()), pageSize);
         } else {
             if (image.kind() != ImageKind.KERNEL) {
                 throw new Refused("Torpor cannot restore a " + image.kind() + " image", null);
@@ -176,7 +176,7 @@ public final class Resumer {
                                SnapshotDevice device, Optional<KeyMaterial> key, Progress progress) throws IOException {
         PageSource stream;
         try {
-            stream = v.kind() == ImageKind.TORPOR ? image.encrypted().orElseThrow().pages(key.orElseThrow())
+            stream = v.kind() == ImageKind.TORPOR ? image.encrypted().orElseThrow().pagesAfterVerify(key.orElseThrow())
                     : image.stream()::next;
         } catch (IOException | RuntimeException e) {
             invalidate(store, resumeOffset, e);
