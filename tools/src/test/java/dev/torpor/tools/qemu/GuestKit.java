@@ -264,8 +264,7 @@ public final class GuestKit {
      */
     public String boot(Path disk, String args, int timeoutSeconds, boolean verbose) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of("qemu-system-x86_64", "-accel", "tcg", "-m", memory,
-                "-smp", "1", "-cpu", "qemu64,+aes,+pclmulqdq", // AES-GCM and CRC32 intrinsics for the guest JVM
-                "-kernel", kernel.toString(), "-initrd", initrd.toString(),
+                "-smp", "1", "-kernel", kernel.toString(), "-initrd", initrd.toString(),
                 "-append", "console=ttyS0 sysrq_always_enabled=1 " + (verbose ? "loglevel=7" : "quiet") + " " + args,
                 "-drive", "file=" + disk + ",if=virtio,format=raw", "-nographic", "-no-reboot"));
         String monitor = System.getProperty("torpor.qemu.monitor"); // debugging: a QEMU monitor socket (sendkey ...)
