@@ -67,7 +67,7 @@ public final class Lzo1x1Compressor {
             } else if (t <= 3) {
                 out[stateAt] |= (byte) t;
             } else {
-                literalLength(out, t);
+                op = literalLength(out, op, t);
             }
             System.arraycopy(in, ii, out, op, t);
             op += t;
@@ -78,11 +78,14 @@ public final class Lzo1x1Compressor {
         return op - outOff;
     }
 
-    /** The length instruction of a literal run of {@code t > 3} bytes: {@code t − 3}, or 0, 255s and the rest. */
-    private void literalLength(byte[] out, int t) {
+    /**
+     * The length instruction of a literal run of {@code t > 3} bytes at {@code op}: {@code t − 3}, or 0, 255s and the
+     * rest; returns the output position after it.
+     */
+    private static int literalLength(byte[] out, int op, int t) {
         if (t <= 18) {
             out[op++] = (byte) (t - 3);
-            return;
+            return op;
         }
         int tt = t - 18;
         out[op++] = 0;
@@ -91,6 +94,7 @@ public final class Lzo1x1Compressor {
             out[op++] = 0;
         }
         out[op++] = (byte) tt;
+        return op;
     }
 
     /**
@@ -158,9 +162,7 @@ public final class Lzo1x1Compressor {
                     }
                     op += t;
                 } else {
-                    this.op = op;
-                    literalLength(out, t);
-                    op = this.op;
+                    op = literalLength(out, op, t);
                     System.arraycopy(buf, ii, out, op, t);
                     op += t;
                 }

@@ -14,14 +14,17 @@ public final class FileDevices {
     /** The device number of the file system holding {@code file} (glibc's {@code major()}/{@code minor()}). */
     public static LinuxFacts.DeviceNumber deviceOf(Path file) throws IOException {
         long dev = ((Number) Files.getAttribute(file, "unix:dev")).longValue();
-        int major = (int) (((dev >>> 32) & 0xfffff000L) | ((dev >>> 8) & 0xfffL));
-        int minor = (int) (((dev >>> 12) & 0xffffff00L) | (dev & 0xffL));
-        return new LinuxFacts.DeviceNumber(major, minor);
+        return decode(dev);
     }
 
     /** The device number a device node stands for ({@code st_rdev}), e.g. 254:0 for {@code /dev/vda}. */
     public static LinuxFacts.DeviceNumber numberOf(Path deviceNode) throws IOException {
         long dev = ((Number) Files.getAttribute(deviceNode, "unix:rdev")).longValue();
+        return decode(dev);
+    }
+
+    /** glibc's {@code major()}/{@code minor()} of a 64-bit {@code dev_t}. */
+    private static LinuxFacts.DeviceNumber decode(long dev) {
         int major = (int) (((dev >>> 32) & 0xfffff000L) | ((dev >>> 8) & 0xfffL));
         int minor = (int) (((dev >>> 12) & 0xffffff00L) | (dev & 0xffL));
         return new LinuxFacts.DeviceNumber(major, minor);
