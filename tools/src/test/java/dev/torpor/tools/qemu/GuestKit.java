@@ -46,17 +46,9 @@ public final class GuestKit {
      * class-data-sharing archive), the glibc libraries it needs, {@code torpor.jar} at {@code /opt/torpor.jar}, and
      * two 32-byte keys ({@code /keys/right.key}, {@code /keys/wrong.key}). Boots with 1 GiB.
      */
-    public synchronized GuestKit withJava(Path torporJar) throws Exception {
+    public GuestKit withJava(Path torporJar) throws Exception {
         Path dir = initrd.getParent();
-        Path jrt = dir.getParent().resolve("qemu-jrt");
-        if (!Files.isRegularFile(jrt.resolve("bin/java"))) {
-            Path jlink = Path.of(System.getProperty("java.home"), "bin", "jlink");
-            run(dir, jlink.toString(), "--add-modules",
-                    "java.base,java.logging,java.management,jdk.unsupported,java.naming,java.sql",
-                    "--strip-debug", "--no-man-pages", "--no-header-files", "--compress=2", "--generate-cds-archive",
-                    "--output", jrt.toString());
-            Files.deleteIfExists(jrt.resolve("lib/server/classes_nocoops.jsa"));
-        }
+        Path jrt = javaRuntime(dir.getParent().resolve("qemu-jrt"));
         String name = initrd.getFileName().toString().replace(".initrd.gz", ".java.initrd.gz");
         Path javaInitrd = dir.resolve(name);
         if (!Files.exists(javaInitrd) || Files.getLastModifiedTime(javaInitrd).compareTo(
@@ -64,6 +56,29 @@ public final class GuestKit {
             buildJavaInitrd(initrd, jrt, torporJar, javaInitrd);
         }
         return new GuestKit(kernel, javaInitrd, "1G");
+    }
+
+    /**
+     * The guests' Java runtime, made once by jlink. Static and synchronized: guests of both kernels are prepared in
+     * parallel and share it; a half-made runtime (an earlier run stopped) is made again.
+     */
+    private static synchronized Path javaRuntime(Path jrt) throws Exception {
+        if (!Files.isRegularFile(jrt.resolve("lib/server/classes.jsa"))) {
+            if (Files.exists(jrt)) {
+                try (Stream<Path> s = Files.walk(jrt)) {
+                    for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                        Files.delete(p);
+                    }
+                }
+            }
+            Path jlink = Path.of(System.getProperty("java.home"), "bin", "jlink");
+            run(jrt.getParent(), jlink.toString(), "--add-modules",
+                    "java.base,java.logging,java.management,jdk.unsupported,java.naming,java.sql",
+                    "--strip-debug", "--no-man-pages", "--no-header-files", "--compress=2", "--generate-cds-archive",
+                    "--output", jrt.toString());
+            Files.deleteIfExists(jrt.resolve("lib/server/classes_nocoops.jsa"));
+        }
+        return jrt;
     }
 
     /** The base initramfs plus Java: a second cpio archive appended (the kernel unpacks them in turn). */
@@ -271,6 +286,7 @@ public final class GuestKit {
         if (monitor != null) {
             cmd.addAll(List.of("-monitor", "unix:" + monitor + ",server,nowait"));
         }
+        long started = System.nanoTime();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         Path live = initrd.getParent().resolve("console-live.log"); // follow a running guest: tail -f this file
@@ -294,6 +310,8 @@ public final class GuestKit {
                     + console.toString(StandardCharsets.ISO_8859_1));
         }
         reader.join(5000);
+        System.out.printf("guest %s [%s] ran %d s%n", kernel.getFileName(), args,
+                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
         return console.toString(StandardCharsets.ISO_8859_1);
     }
 
