@@ -63,9 +63,9 @@ final class HibernateCommand implements Callable<Integer> {
                     + "resume_offset=, then 0.")
     Long resumeOffset;
 
-    @Option(names = "--compress", paramLabel = "ALG", defaultValue = "lzo",
+    @Option(names = "--compress", paramLabel = "ALG", defaultValue = "lzo", converter = CompressorConverter.class,
             description = "lzo, lz4 (kernels 6.9+ read it) or none. Default: ${DEFAULT-VALUE}.")
-    String compress;
+    Compressor compressor;
 
     @Option(names = "--shutdown", paramLabel = "HOW", defaultValue = "poweroff",
             description = "poweroff (reboot(2) power-off), reboot, or platform (ACPI S4 through SNAPSHOT_POWER_OFF). "
@@ -100,7 +100,6 @@ final class HibernateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Compressor compressor = parseCompressor(compress);
         Hibernator.Shutdown how = parseShutdown(shutdown);
         Optional<KeyMaterial> key = keyFile == null ? Optional.empty() : Optional.of(KeyMaterial.fromFile(keyFile));
         if (attempts < 1 || attempts > 10) {
@@ -258,15 +257,6 @@ final class HibernateCommand implements Callable<Integer> {
             out.printf("torpor: resumed after %.1f s away%n", r.away().toMillis() / 1000.0);
         }
         out.flush();
-    }
-
-    static Compressor parseCompressor(String name) {
-        switch (name.toLowerCase(Locale.ROOT)) {
-            case "lzo": return Compressor.LZO;
-            case "lz4": return Compressor.LZ4;
-            case "none": return Compressor.NONE;
-            default: throw new IllegalArgumentException("--compress must be lzo, lz4 or none, not " + name);
-        }
     }
 
     static Hibernator.Shutdown parseShutdown(String name) {

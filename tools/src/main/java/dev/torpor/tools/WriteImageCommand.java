@@ -130,16 +130,4 @@ final class WriteImageCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
     }
-
-    /** Accepts lzo, lz4, none. */
-    static final class CompressorConverter implements picocli.CommandLine.ITypeConverter<Compressor> {
-        @Override
-        public Compressor convert(String value) {
-            try {
-                return Compressor.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not lzo, lz4 or none");
-            }
-        }
-    }
 }

@@ -1,0 +1,46 @@
+package dev.torpor.tools.guest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** The guests' Java runtime: made once by jlink from a host JDK, with its class-data-sharing archive. */
+public final class JavaRuntime {
+    /** What torpor.jar needs (JNA wants java.logging; Jackson and Micrometer the others). */
+    static final String MODULES = "java.base,java.logging,java.management,jdk.unsupported,java.naming,java.sql";
+
+    private JavaRuntime() {
+    }
+
+    /** Whether {@code jdkHome} can make runtimes (a JDK with jlink, not a bare runtime). */
+    public static boolean canLink(Path jdkHome) {
+        return Files.isExecutable(jdkHome.resolve("bin/jlink"));
+    }
+
+    /**
+     * Makes the runtime at {@code jrt} unless a complete one is there (a half-made one, left by a stopped run, is
+     * made again). Synchronized: guests prepared in parallel share one runtime.
+     */
+    public static synchronized Path ensure(Path jdkHome, Path jrt) throws IOException {
+        if (!Files.isRegularFile(jrt.resolve("lib/server/classes.jsa"))) {
+            if (!canLink(jdkHome)) {
+                throw new IOException(jdkHome + " has no bin/jlink: run torpor with a JDK, not a bare runtime");
+            }
+            if (Files.exists(jrt)) {
+                try (Stream<Path> s = Files.walk(jrt)) {
+                    for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+                        Files.delete(p);
+                    }
+                }
+            }
+            Files.createDirectories(jrt.toAbsolutePath().getParent());
+            HostProgram.run(jrt.toAbsolutePath().getParent(), jdkHome.resolve("bin/jlink").toString(),
+                    "--add-modules", MODULES, "--strip-debug", "--no-man-pages", "--no-header-files",
+                    "--compress=2", "--generate-cds-archive", "--output", jrt.toAbsolutePath().toString());
+            Files.deleteIfExists(jrt.resolve("lib/server/classes_nocoops.jsa")); // the guest heap uses compressed oops
+        }
+        return jrt;
+    }
+}
