@@ -69,10 +69,15 @@ final class DemoCommand implements Callable<Integer> {
             description = "torpor.jar to run in the guest. Default: the jar this torpor runs from.")
     Path jar;
 
+    @Option(names = "--guest-append", paramLabel = "ARGS", defaultValue = "", hidden = true,
+            description = "More kernel arguments for both boots (experiments, e.g. torpor.javaopts=-XX:...).")
+    String guestAppend;
+
     @Option(names = "--console", description = "Show the guests' whole console, not only Torpor's lines.")
     boolean console;
 
-    @Option(names = "--json", description = "Print the report as one JSON object (progress still goes to stderr).")
+    @Option(names = "--json",
+            description = "Print the report as one JSON object. Progress always goes to stderr, the report to stdout.")
     boolean json;
 
     @Spec
@@ -99,8 +104,8 @@ final class DemoCommand implements Callable<Integer> {
             return CheckCommand.UNAVAILABLE;
         }
         GuestDemo.Settings settings = new GuestDemo.Settings(work != null ? work : defaultWork(), kernel, sources,
-                compressor, Duration.ofSeconds(timeoutSeconds), guestJar, jdk, console);
-        GuestDemo.Report r = new GuestDemo(settings, json ? err : out).run();
+                compressor, Duration.ofSeconds(timeoutSeconds), guestJar, jdk, console, guestAppend);
+        GuestDemo.Report r = new GuestDemo(settings, err).run();
         if (json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json(r)));
         } else {
@@ -113,7 +118,8 @@ final class DemoCommand implements Callable<Integer> {
     static void text(GuestDemo.Report r, PrintWriter out) {
         out.println();
         out.printf("Torpor hibernated and resumed a Debian %s guest (%s):%n", r.kernelRelease(), r.kernelPackage());
-        out.printf("  image        %d pages of memory, %s%n", r.imagePages(), r.compressor());
+        out.printf("  image        %,d pages of memory, %s%s%n", r.imagePages(), r.compressor(),
+                r.bytesWritten().map(b -> String.format(", %,d bytes in the swap area", b)).orElse(""));
         out.printf("  hibernate    torpor hibernate wrote %s%s%n", rate(r.wrote()),
                 r.residentKb().map(k -> String.format("; resident while frozen %,d kB", k)).orElse(""));
         out.printf("  resume       torpor resume read and verified %s%n", rate(r.read()));
@@ -137,6 +143,7 @@ final class DemoCommand implements Callable<Integer> {
         o.put("kernelRelease", r.kernelRelease());
         o.put("compressor", r.compressor());
         o.put("imagePages", r.imagePages());
+        r.bytesWritten().ifPresentOrElse(b -> o.put("bytesWritten", b), () -> o.putNull("bytesWritten"));
         rate(o, "written", r.wrote());
         rate(o, "read", r.read());
         r.residentKb().ifPresentOrElse(k -> o.put("residentKb", k), () -> o.putNull("residentKb"));

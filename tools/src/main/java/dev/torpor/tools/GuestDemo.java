@@ -34,7 +34,7 @@ final class GuestDemo {
 
     /** What to run. */
     record Settings(Path work, String kernelPackage, String sources, Compressor compressor, Duration timeout,
-                    Path jar, Path jdk, boolean console) {
+                    Path jar, Path jdk, boolean console, String guestAppend) {
     }
 
     /** One thing the demo verified, and how it came out. */
@@ -43,7 +43,7 @@ final class GuestDemo {
 
     /** What the demo measured and verified. */
     record Report(String kernelPackage, String kernelRelease, String compressor, long imagePages,
-                  Optional<GuestLog.Rate> wrote, Optional<GuestLog.Rate> read, Optional<Long> residentKb,
+                  Optional<Long> bytesWritten, Optional<GuestLog.Rate> wrote, Optional<GuestLog.Rate> read, Optional<Long> residentKb,
                   Optional<Double> awaySeconds, Duration hibernateBoot, Duration resumeBoot, List<Check> checks,
                   Path hibernateConsole, Path resumeConsole) {
         boolean ok() {
@@ -78,7 +78,7 @@ final class GuestDemo {
         step("booting the guest (QEMU, TCG, 1 GiB; a few minutes): it fills RAM files and runs torpor hibernate");
         Path hibernateLog = work.resolve("console-hibernate.log");
         QemuGuest.Console first = guest.boot(disk, "torpor.mode=javahibernate torpor.compress="
-                + s.compressor().label(), s.timeout(), false, hibernateLog, this::guestLine);
+                + s.compressor().label() + " " + s.guestAppend(), s.timeout(), false, hibernateLog, this::guestLine);
         String b1 = first.text();
         Optional<GuestLog.Memory> kept = GuestLog.remembered(b1);
         Optional<Integer> failed = GuestLog.exitCode(b1, "hibernate");
@@ -86,6 +86,12 @@ final class GuestDemo {
         checks.add(new Check("torpor hibernate stored the image and powered the guest off", stored,
                 stored ? "" : failed.map(c -> "torpor hibernate returned " + c).orElse("no \"image stored\" line")
                         + "; see " + hibernateLog));
+        if (stored) {
+            List<String> loaded = GuestLog.classesLoadedWhileFrozen(b1);
+            boolean none = GuestLog.frozeAndPoweredOff(b1) && loaded.isEmpty();
+            checks.add(new Check("no class was loaded between the snapshot and the power-off", none,
+                    none ? "" : loaded.isEmpty() ? "no power-off after \"torpor: freezing\"" : loaded.get(0)));
+        }
         long imagePages = 0;
         if (stored) {
             step("the guest is off; checking the image in its swap area on the host");
@@ -100,11 +106,14 @@ final class GuestDemo {
         Path resumeLog = work.resolve("console-resume.log");
         if (stored) {
             step("booting again: torpor resume in the initramfs verifies the image and restores the guest");
-            second = guest.boot(disk, "torpor.mode=javaresume", s.timeout(), false, resumeLog, this::guestLine);
+            second = guest.boot(disk, "torpor.mode=javaresume " + s.guestAppend(), s.timeout(), false, resumeLog,
+                    this::guestLine);
             Optional<GuestLog.Memory> found = GuestLog.recalled(second.text());
             boolean same = kept.isPresent() && found.equals(kept);
-            checks.add(new Check("the restored guest still holds its marker and 8 MiB of random data", same,
-                    "before " + kept.map(Object::toString).orElse("?") + ", after "
+            checks.add(new Check("the restored guest still holds its random marker and 8 MiB of random data", same,
+                    same ? "marker " + kept.get().marker() + ", data SHA-256 "
+                            + kept.get().ballast().orElse("?").substring(0, 16) + "…"
+                            : "before " + kept.map(Object::toString).orElse("?") + ", after "
                             + found.map(Object::toString).orElse("(not restored; see " + resumeLog + ")")));
             Optional<Integer> exit = GuestLog.exitCode(second.text(), "hibernate");
             checks.add(new Check("torpor hibernate returned 0 in the restored guest", exit.equals(Optional.of(0)),
@@ -114,7 +123,7 @@ final class GuestDemo {
                     after.verdict() == Verdict.NO_IMAGE, after.verdict().toString()));
         }
         return new Report(kernel.packageName(), kernel.release(), s.compressor().label(), imagePages,
-                GuestLog.torporWrote(b1), GuestLog.torporRead(second.text()), GuestLog.residentKb(b1),
+                GuestLog.torporStoredBytes(b1), GuestLog.torporWrote(b1), GuestLog.torporRead(second.text()), GuestLog.residentKb(b1),
                 GuestLog.away(second.text()), first.ran(), second.ran(), checks, hibernateLog, resumeLog);
     }
 

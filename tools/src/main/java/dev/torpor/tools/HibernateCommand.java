@@ -123,12 +123,13 @@ final class HibernateCommand implements Callable<Integer> {
         KernelProfile kernel = RunningSystem.emulatedKernel(uname.release());
         // printing through the same code as the real run, into nothing: string concatenation sites link on first use
         PrintWriter nowhere = new PrintWriter(java.io.Writer.nullWriter());
-        Rehearsal.Report rehearsal = Rehearsal.run(plan, kernel, 2048, scratch, new Printer(nowhere));
-        warmUp(plan, kernel, scratch, nowhere);
-        if (!rehearsal.memoryIntact()) {
+        WarmUp warm = warmUp(plan, kernel, scratch, nowhere);
+        if (!warm.first().memoryIntact()) {
             throw new IllegalStateException("the rehearsal did not restore the emulated memory; not hibernating");
         }
-        out.printf("torpor: rehearsal ok (%d emulated pages saved and restored)%n", rehearsal.savedPages());
+        out.printf("torpor: rehearsal ok (%d emulated pages saved and restored); %d rehearsals in %.1f s %s%n",
+                warm.first().savedPages(), warm.runs(), warm.took().toMillis() / 1000.0,
+                warm.idle() ? "until the JIT compilers were idle" : "(stopped with JIT compilations pending)");
         LinuxSystem system = LinuxSystem.local();
         LinuxSnapshotDevice.rehearse(Path.of("/dev/zero"), Path.of("/dev/null"));
         int rebootErrno = system.rehearseReboot();
@@ -179,24 +180,43 @@ final class HibernateCommand implements Callable<Integer> {
      * Repeats the rehearsal until the JIT compilers have been idle for two rounds (at most 60 s): their threads are
      * frozen with the system, so whatever is not compiled by then runs interpreted while the image is stored.
      */
-    private static void warmUp(Hibernator.Plan plan, KernelProfile kernel, Path scratch, PrintWriter nowhere)
+    /** What the warm-up did: its first rehearsal's report, how many ran, how long, whether the JIT went idle. */
+    private record WarmUp(Rehearsal.Report first, int runs, Duration took, boolean idle) {
+    }
+
+    /**
+     * Rehearses until the JIT compilers have been idle for two rounds (at most 60 s), so that the code the
+     * post-snapshot path runs is compiled before the compiler threads are frozen with everything else.
+     */
+    private static WarmUp warmUp(Hibernator.Plan plan, KernelProfile kernel, Path scratch, PrintWriter nowhere)
             throws IOException {
         java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
-        long deadline = System.nanoTime() + 60_000_000_000L;
+        long start = System.nanoTime();
+        long deadline = start + 60_000_000_000L;
+        Rehearsal.Report first = null;
         long last = -1;
         int idle = 0;
+        int runs = 0;
         while (idle < 2 && System.nanoTime() < deadline) {
-            Rehearsal.run(plan, kernel, 2048, scratch, new Printer(nowhere));
+            Rehearsal.Report r = Rehearsal.run(plan, kernel, 2048, scratch, new Printer(nowhere));
+            runs++;
+            if (first == null) {
+                first = r;
+                if (!r.memoryIntact()) {
+                    break;
+                }
+            }
             try {
                 Thread.sleep(500); // let queued compilations start
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                break;
             }
             long now = jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
             idle = now == last ? idle + 1 : 0;
             last = now;
         }
+        return new WarmUp(first, runs, Duration.ofNanos(System.nanoTime() - start), idle >= 2);
     }
 
     /**

@@ -60,13 +60,13 @@ class DemoCliTest {
     @Test
     void theReportSaysWhatFailed() throws Exception {
         GuestDemo.Report r = new GuestDemo.Report("linux-image-6.1.0-99-amd64", "6.1.0-99-amd64", "lzo", 71796,
-                Optional.of(new GuestLog.Rate(287184, 24.1)), Optional.empty(), Optional.of(155128L),
+                Optional.of(127586304L), Optional.of(new GuestLog.Rate(287184, 24.1)), Optional.empty(), Optional.of(155128L),
                 Optional.empty(), Duration.ofSeconds(200), Duration.ofSeconds(150),
                 List.of(new GuestDemo.Check("stored", true, ""), new GuestDemo.Check("restored", false, "not restored")),
                 tmp.resolve("h.log"), tmp.resolve("r.log"));
         StringWriter text = new StringWriter();
         DemoCommand.text(r, new PrintWriter(text));
-        assertThat(text.toString()).contains("287,184 kB at 24.1 MB/s").contains("ok   stored")
+        assertThat(text.toString()).contains("287,184 kB at 24.1 MB/s").contains("127,586,304 bytes in the swap area").contains("ok   stored")
                 .contains("FAIL restored: not restored").contains("read and verified ?")
                 .contains("Something failed");
         JsonNode j = DemoCommand.json(r);

@@ -20,6 +20,8 @@ public final class GuestLog {
             "PM: (?:hibernation: )?Read (\\d+) kbytes in [0-9.]+ seconds \\(([0-9.]+) MB/s\\)");
     private static final Pattern AWAY = Pattern.compile("torpor: resumed after ([0-9.]+) s away");
     private static final Pattern RESIDENT = Pattern.compile("torpor: locked in memory: (\\d+) kB resident");
+    private static final Pattern CLASS_LOAD = Pattern.compile("(?m)^\\[[0-9.]+s\\] \\S+ source: .*$");
+    private static final Pattern STORED_BYTES = Pattern.compile("torpor: image stored \\(\\d+ pages, (\\d+) bytes");
     private static final Pattern EXIT = Pattern.compile("(?m)^TORPOR-GUEST (hibernate|resume)-exit=(\\d+)");
 
     private GuestLog() {
@@ -62,6 +64,35 @@ public final class GuestLog {
     /** Pages in the image torpor hibernate stored. */
     public static Optional<Long> torporStoredPages(String console) {
         return last(TORPOR_WROTE, console).map(m -> Long.parseLong(m.group(1)));
+    }
+
+    /** Bytes torpor hibernate wrote into the swap area for its image (compressed units, map and header). */
+    public static Optional<Long> torporStoredBytes(String console) {
+        return last(STORED_BYTES, console).map(m -> Long.parseLong(m.group(1)));
+    }
+
+    /**
+     * The classes the JVM loaded (with {@code -Xlog:class+load}) after torpor hibernate's last "torpor: freezing"
+     * and before the kernel's power-off message: after the snapshot nothing may be read from a file system. Empty
+     * when the console has no frozen period.
+     */
+    public static java.util.List<String> classesLoadedWhileFrozen(String console) {
+        int from = console.lastIndexOf("torpor: freezing");
+        int to = from < 0 ? -1 : console.indexOf("reboot: Power down", from);
+        java.util.List<String> loads = new java.util.ArrayList<>();
+        if (to > from) {
+            Matcher m = CLASS_LOAD.matcher(console.substring(from, to));
+            while (m.find()) {
+                loads.add(m.group());
+            }
+        }
+        return loads;
+    }
+
+    /** Whether the console shows a frozen period: "torpor: freezing" followed by the kernel's power-off. */
+    public static boolean frozeAndPoweredOff(String console) {
+        int from = console.lastIndexOf("torpor: freezing");
+        return from >= 0 && console.indexOf("reboot: Power down", from) > from;
     }
 
     /** torpor resume's "verified … Read N kbytes (X MB/s)". */

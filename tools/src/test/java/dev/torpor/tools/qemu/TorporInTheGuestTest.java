@@ -1,9 +1,12 @@
 package dev.torpor.tools.qemu;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.torpor.tools.Torpor;
+import dev.torpor.tools.guest.GuestLog;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.PrintWriter;
 import java.io.RandomAccessFile;
@@ -11,63 +14,70 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Torpor hibernating and resuming real Debian kernels from Java inside QEMU guests (TCG, 1 GiB). One guest runs a
- * chain of four hibernations, each remembered by a random marker and 8 MiB of random data in RAM files, and the
- * host chooses how each is resumed:
+ * Torpor hibernating and resuming real Debian kernels (6.1, and 6.12 from bookworm-backports) from Java inside
+ * QEMU guests (TCG, 1 GiB). Per kernel, two runs:
  *
+ * <p>{@code torpor demo} as a user runs it: Torpor hibernates, {@code torpor resume} restores (scenario 2), with
+ * the demo's own checks (image valid on the host, memory intact, no class loaded while frozen, image consumed).
+ *
+ * <p>A chain in one guest, each hibernation remembered by a random marker and 8 MiB of random data in RAM files,
+ * the host choosing how each is resumed:
  * <ol>
  *   <li>Torpor hibernates, the kernel's own resume restores it (scenario 1);</li>
  *   <li>the kernel hibernates ({@code echo disk > /sys/power/state}), {@code torpor resume} restores it (3);</li>
- *   <li>Torpor hibernates, {@code torpor resume} restores it (2);</li>
  *   <li>Torpor hibernates into its encrypted kind: on a copy of the disk {@code torpor resume} with the wrong key
  *       refuses, leaves a plain swap area and the guest boots normally; with the right key it restores (5).</li>
  * </ol>
+ * The JVM logs every class it loads: none may load between "torpor: freezing" and the power-off. The kernel's and
+ * Torpor's write and read rates go to {@code target/guest-performance.txt}.
  *
- * Each restored guest prints the marker and the data's SHA-256 it had before. The JVM logs every class it loads:
- * none may load between "torpor: freezing" and the power-off. The kernel's and Torpor's write and read rates are
- * collected in {@code target/guest-performance.txt}.
+ * <p>The four runs share two threads, one guest per host core (a TCG guest uses one), so the whole proof fits the
+ * time the test command allows for QEMU.
  */
 @Tag("guest-java")
 class TorporInTheGuestTest {
-    private static final Pattern CLASS_LOAD = Pattern.compile("(?m)^\\[[0-9.]+s\\] \\S+ source: .*$");
+    private static final String BACKPORTS = "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] "
+            + "http://deb.debian.org/debian bookworm-backports main";
 
     @TempDir
     Path tmp;
 
-    /**
-     * Both kernels at once, one guest each (a guest uses one host core under TCG): the whole proof then fits the
-     * time the test command allows for QEMU.
-     */
     @Test
-    void onBothKernelsFourHibernationsAreResumedFourWays() throws Exception {
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    void onBothKernelsTorporHibernatesAndResumesFiveWays() throws Exception {
+        List<Callable<Void>> runs = List.of(
+                () -> demo("6.1", null, "lzo"),
+                () -> demo("6.12", BACKPORTS, "lz4"),
+                () -> chain("6.1", null, "lzo"),
+                () -> chain("6.12", BACKPORTS, "lz4"));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            java.util.concurrent.Future<?> k61 = pool.submit(() -> {
-                chain("6.1", null, "lzo");
-                return null;
-            });
-            java.util.concurrent.Future<?> k612 = pool.submit(() -> {
-                chain("6.12", "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] "
-                        + "http://deb.debian.org/debian bookworm-backports main", "lz4");
-                return null;
-            });
-            List<Throwable> failures = new java.util.ArrayList<>();
-            for (java.util.concurrent.Future<?> f : List.of(k61, k612)) {
+            List<Future<Void>> futures = new ArrayList<>();
+            for (Callable<Void> run : runs) {
+                futures.add(pool.submit(run));
+            }
+            List<Throwable> failures = new ArrayList<>();
+            for (Future<Void> f : futures) {
                 try {
                     f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     failures.add(e.getCause());
                 }
             }
             if (!failures.isEmpty()) {
-                AssertionError all = new AssertionError(failures.size() + " kernel(s) failed: " + failures.get(0));
+                AssertionError all = new AssertionError(failures.size() + " run(s) failed: " + failures.get(0));
                 failures.forEach(all::addSuppressed);
                 throw all;
             }
@@ -76,10 +86,35 @@ class TorporInTheGuestTest {
         }
     }
 
-    private void chain(String kernel, String sources, String compressor) throws Exception {
+    /** {@code torpor demo --json}, exactly as the README runs it but with a work directory under target/. */
+    private Void demo(String kernel, String sources, String compressor) throws Exception {
+        List<String> args = new ArrayList<>(List.of("demo", "--json", "--compress", compressor,
+                "--work", Path.of("target", "qemu-demo-" + kernel).toString(), "--jar", torporJar().toString()));
+        if (sources != null) {
+            args.addAll(List.of("--sources", sources));
+        }
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Torpor.run(new PrintWriter(out), new PrintWriter(err), args.toArray(new String[0]));
+        assertThat(exit).as("torpor demo on %s:%n%s%s", kernel, err, out).isZero();
+        JsonNode report = new ObjectMapper().readTree(out.toString());
+        assertThat(report.get("ok").asBoolean()).isTrue();
+        assertThat(report.get("kernelRelease").asText()).startsWith(kernel + ".");
+        assertThat(report.get("compressor").asText()).isEqualTo(compressor);
+        assertThat(report.get("checks")).hasSize(6);
+        for (JsonNode c : report.get("checks")) {
+            assertThat(c.get("ok").asBoolean()).as(c.toString()).isTrue();
+        }
+        assertThat(report.at("/written/kbytes").asLong()).isPositive();
+        assertThat(report.at("/read/kbytes").asLong()).isEqualTo(report.at("/written/kbytes").asLong());
+        assertThat(report.get("imagePages").asLong()).isPositive();
+        System.out.printf("demo %s %s: %s%n", kernel, compressor, report);
+        return null;
+    }
+
+    private Void chain(String kernel, String sources, String compressor) throws Exception {
         Path where = Path.of("target", sources == null ? "qemu" : "qemu-bpo");
-        GuestKit kit = GuestKit.prepare(where, "linux-image-amd64", sources)
-                .withJava(Path.of(System.getProperty("torpor.jar", "target/torpor.jar")));
+        GuestKit kit = GuestKit.prepare(where, "linux-image-amd64", sources).withJava(torporJar());
         Path dir = Files.createDirectories(tmp.resolve(kernel));
         Path disk = dir.resolve("disk.img");
         try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
@@ -103,25 +138,25 @@ class TorporInTheGuestTest {
         assertThat(b3).as(b3).contains("TORPOR-GUEST RESUMED " + m2).doesNotContain("NO-RESUME");
         String m3 = remembered(b3, 3);
         assertNothingLoadedWhileFrozen(b3);
-
-        String b4 = kit.boot(disk, "torpor.mode=javaresume", 900, true);
-        assertThat(b4).as(b4).contains("TORPOR-GUEST RESUMED " + m3);
-        String m4 = remembered(b4, 4);
-        assertNothingLoadedWhileFrozen(b4);
         assertThat(cli("inspect", disk.toString())).as("the encrypted kind is not the kernel's").isEqualTo(3);
 
         Path copy = dir.resolve("copy.img");
         Files.copy(disk, copy);
-        String b5 = kit.boot(copy, "torpor.mode=javaresume torpor.key=wrong", 900, true);
-        assertThat(b5).as(b5).contains("TORPOR-GUEST resume-exit=2").contains("TORPOR-GUEST NO-RESUME")
+        String b4 = kit.boot(copy, "torpor.mode=javaresume torpor.key=wrong", 900, true);
+        assertThat(b4).as(b4).contains("TORPOR-GUEST resume-exit=2").contains("TORPOR-GUEST NO-RESUME")
                 .doesNotContain("TORPOR-GUEST RESUMED");
         assertThat(cli("inspect", copy.toString())).as("refused means invalidated: a plain swap area").isEqualTo(1);
 
-        String b6 = kit.boot(disk, "torpor.mode=javaresume torpor.key=right", 900, true);
-        assertThat(b6).as(b6).contains("TORPOR-GUEST RESUMED " + m4).contains("TORPOR-GUEST step=5 done");
+        String b5 = kit.boot(disk, "torpor.mode=javaresume torpor.key=right", 900, true);
+        assertThat(b5).as(b5).contains("TORPOR-GUEST RESUMED " + m3).contains("TORPOR-GUEST step=4 done");
         assertThat(cli("inspect", disk.toString())).as("the image was consumed").isEqualTo(1);
 
         recordPerformance(kernel, compressor, b1, b2, b3);
+        return null;
+    }
+
+    private static Path torporJar() {
+        return Path.of(System.getProperty("torpor.jar", "target/torpor.jar"));
     }
 
     /** The marker and data hash the guest printed before hibernation {@code step}. */
@@ -134,29 +169,18 @@ class TorporInTheGuestTest {
 
     /** Between "torpor: freezing" and the power-off the JVM loaded no class (nothing read from a file system). */
     private static void assertNothingLoadedWhileFrozen(String console) {
-        int from = console.lastIndexOf("torpor: freezing");
-        int to = console.indexOf("reboot: Power down", from);
-        assertThat(from).as(console).isNotNegative();
-        assertThat(to).as(console).isGreaterThan(from);
-        String frozen = console.substring(from, to);
-        assertThat(frozen).contains("torpor: image stored");
-        Matcher m = CLASS_LOAD.matcher(frozen);
-        List<String> loads = new java.util.ArrayList<>();
-        while (m.find()) {
-            loads.add(m.group());
-        }
-        assertThat(loads).as("classes loaded after the snapshot").isEmpty();
+        assertThat(GuestLog.frozeAndPoweredOff(console)).as(console).isTrue();
+        assertThat(console.substring(console.lastIndexOf("torpor: freezing"))).contains("torpor: image stored");
+        assertThat(GuestLog.classesLoadedWhileFrozen(console)).as("classes loaded after the snapshot").isEmpty();
     }
 
+    /** Torpor's rates (hibernate in b1, resume in b3) against the kernel's (resume and hibernate in b2). */
     private static void recordPerformance(String kernel, String compressor, String b1, String b2, String b3)
             throws Exception {
-        String torporWrote = rate(b1, "torpor: image stored .*Wrote (\\d+) kbytes \\(([0-9.]+) MB/s\\)");
-        String kernelRead = rate(b2, "PM: (?:hibernation: )?Read (\\d+) kbytes in [0-9.]+ seconds \\(([0-9.]+) MB/s\\)");
-        String kernelWrote = rate(b2, "PM: (?:hibernation: )?Wrote (\\d+) kbytes in [0-9.]+ seconds \\(([0-9.]+) MB/s\\)");
-        String torporRead = rate(b3, "torpor: verified .*Read (\\d+) kbytes \\(([0-9.]+) MB/s\\)");
-        String locked = b1.lines().filter(l -> l.startsWith("torpor: locked in memory")).findFirst().orElse("?");
-        String line = String.format("%s %s: torpor wrote %s, kernel wrote %s; torpor read %s, kernel read %s; %s%n",
-                kernel, compressor, torporWrote, kernelWrote, torporRead, kernelRead, locked);
+        String line = String.format("%s %s: torpor wrote %s, kernel wrote %s; torpor read %s, kernel read %s; "
+                        + "torpor resident %s kB%n", kernel, compressor, text(GuestLog.torporWrote(b1)),
+                text(GuestLog.kernelWrote(b2)), text(GuestLog.torporRead(b3)), text(GuestLog.kernelRead(b2)),
+                GuestLog.residentKb(b1).map(String::valueOf).orElse("?"));
         System.out.print(line);
         synchronized (TorporInTheGuestTest.class) {
             Files.writeString(Path.of("target", "guest-performance.txt"), line, StandardOpenOption.CREATE,
@@ -164,9 +188,8 @@ class TorporInTheGuestTest {
         }
     }
 
-    private static String rate(String console, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(console);
-        return m.find() ? m.group(1) + " kB at " + m.group(2) + " MB/s" : "?";
+    private static String text(java.util.Optional<GuestLog.Rate> rate) {
+        return rate.map(Object::toString).orElse("?");
     }
 
     private static int cli(String... args) {

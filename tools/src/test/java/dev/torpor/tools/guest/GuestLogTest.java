@@ -1,0 +1,58 @@
+package dev.torpor.tools.guest;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Reading a real guest's consoles (a torpor demo run on Debian 6.1, see resources/guest/README.md). */
+class GuestLogTest {
+    private static final String MARKER = "ea6f05fe46614f48d9584bae5ce5761b";
+    private static final String BALLAST = "cda5d4eb1ebe09917b17e55b2d545566423e491e7d6b804c597337b67cc0414b";
+
+    @Test
+    void theHibernatingBoot() throws IOException {
+        String c = console("demo-6.1-hibernate.log");
+        assertThat(GuestLog.remembered(c)).contains(new GuestLog.Memory(MARKER, Optional.of(BALLAST)));
+        assertThat(GuestLog.recalled(c)).isEmpty();
+        assertThat(GuestLog.torporWrote(c)).contains(new GuestLog.Rate(287736, 19.4));
+        assertThat(GuestLog.torporStoredPages(c)).contains(71934L);
+        assertThat(GuestLog.torporStoredBytes(c)).contains(127586304L);
+        assertThat(GuestLog.residentKb(c)).contains(158520L);
+        assertThat(GuestLog.exitCode(c, "hibernate")).isEmpty();
+        assertThat(GuestLog.frozeAndPoweredOff(c)).isTrue();
+        assertThat(GuestLog.classesLoadedWhileFrozen(c)).isEmpty();
+    }
+
+    @Test
+    void theResumingBoot() throws IOException {
+        String c = console("demo-6.1-resume.log");
+        assertThat(GuestLog.recalled(c)).contains(new GuestLog.Memory(MARKER, Optional.of(BALLAST)));
+        assertThat(GuestLog.torporRead(c)).contains(new GuestLog.Rate(287736, 21.0));
+        assertThat(GuestLog.away(c)).contains(87.5);
+        assertThat(GuestLog.exitCode(c, "hibernate")).contains(0);
+        assertThat(GuestLog.exitCode(c, "resume")).isEmpty();
+        assertThat(GuestLog.torporWrote(c)).isEmpty();
+    }
+
+    @Test
+    void aClassLoadedAfterTheSnapshotIsFound() throws IOException {
+        String c = console("demo-6.1-hibernate.log");
+        String late = "[99.999s] dev.torpor.Late source: file:/opt/torpor.jar";
+        String changed = c.replace("torpor: image created", late + "\ntorpor: image created");
+        assertThat(GuestLog.classesLoadedWhileFrozen(changed)).containsExactly(late);
+        String cut = c.substring(0, c.indexOf("reboot: Power down"));
+        assertThat(GuestLog.frozeAndPoweredOff(cut)).isFalse();
+        assertThat(GuestLog.classesLoadedWhileFrozen(cut)).isEmpty();
+    }
+
+    private static String console(String name) throws IOException {
+        try (InputStream in = GuestLogTest.class.getResourceAsStream("/guest/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+}
