@@ -16,6 +16,7 @@ import dev.torpor.snapshot.api.Utsname;
 import dev.torpor.snapshot.api.device.SnapshotDevice;
 import dev.torpor.snapshot.api.emulator.KernelProfile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -53,15 +54,8 @@ import java.util.concurrent.Callable;
                 "  torpor hibernate --device /dev/vda2 --compress lz4",
                 "  torpor hibernate --device /dev/sda3 --encrypt /etc/torpor.key   # resume with torpor resume --key"})
 final class HibernateCommand implements Callable<Integer> {
-    @Option(names = "--device", paramLabel = "DEV",
-            description = "Swap device or file system device holding the swap area. Default: /sys/power/resume, then "
-                    + "resume= of the kernel command line, then the first active swap partition.")
-    Path device;
-
-    @Option(names = "--resume-offset", paramLabel = "N",
-            description = "Device page of the swap header (a swap file). Default: /sys/power/resume_offset, then "
-                    + "resume_offset=, then 0.")
-    Long resumeOffset;
+    @Mixin
+    SwapAreaOptions location;
 
     @Option(names = "--compress", paramLabel = "ALG", defaultValue = "lzo", converter = CompressorConverter.class,
             description = "lzo, lz4 (kernels 6.9+ read it) or none. Default: ${DEFAULT-VALUE}.")
@@ -90,10 +84,6 @@ final class HibernateCommand implements Callable<Integer> {
                     + "outside a scratch file in the temporary directory.")
     boolean dryRun;
 
-    @Option(names = "--snapshot-device", paramLabel = "PATH", defaultValue = "/dev/snapshot", hidden = true,
-            description = "The snapshot device node (for tests).")
-    Path snapshotDevice;
-
     @Spec
     CommandSpec spec;
 
@@ -112,8 +102,8 @@ final class HibernateCommand implements Callable<Integer> {
         }
         Utsname uname = LinuxSystem.local().uname();
         TargetProfile target = RunningSystem.target(uname, facts);
-        Path dev = RunningSystem.device(device, facts);
-        long offset = RunningSystem.resumeOffset(resumeOffset, facts);
+        Path dev = location.device(facts);
+        long offset = location.resumeOffset(facts);
         long size = imageSize != null ? imageSize : facts.imageSize().orElse(0);
         LinuxFacts.DeviceNumber number = FileDevices.numberOf(dev);
         Hibernator.Plan plan = new Hibernator.Plan(target, SnapshotDevice.encodeDev(number.major(), number.minor()),
@@ -129,7 +119,7 @@ final class HibernateCommand implements Callable<Integer> {
         }
         out.printf("torpor: rehearsal ok (%d emulated pages saved and restored); %d rehearsals in %.1f s %s%n",
                 warm.first().savedPages(), warm.runs(), warm.took().toMillis() / 1000.0,
-                warm.idle() ? "until the JIT compilers were idle" : "(stopped with JIT compilations pending)");
+                warm.converged() ? "until their speed converged" : "(stopped at the 60 s limit)");
         LinuxSystem system = LinuxSystem.local();
         LinuxSnapshotDevice.rehearse(Path.of("/dev/zero"), Path.of("/dev/null"));
         int rebootErrno = system.rehearseReboot();
@@ -145,7 +135,8 @@ final class HibernateCommand implements Callable<Integer> {
         out.flush();
         system.syncFileSystems();
         try (FileChannel ch = FileChannel.open(dev, StandardOpenOption.READ, StandardOpenOption.WRITE);
-             LinuxSnapshotDevice snapshot = LinuxSnapshotDevice.open(snapshotDevice, SnapshotDevice.Mode.HIBERNATE)) {
+             LinuxSnapshotDevice snapshot = LinuxSnapshotDevice.open(location.snapshotDevice,
+                     SnapshotDevice.Mode.HIBERNATE)) {
             PageStore store = syncingEvery(PageStore.of(ch), 8 << 20);
             SwapArea area = SwapArea.open(store, offset, target.pageSize(), target.byteOrder());
             // if/else, not a switch: a switch on an enum loads a synthetic class on first use, after the snapshot
@@ -176,29 +167,28 @@ final class HibernateCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * Repeats the rehearsal until the JIT compilers have been idle for two rounds (at most 60 s): their threads are
-     * frozen with the system, so whatever is not compiled by then runs interpreted while the image is stored.
-     */
-    /** What the warm-up did: its first rehearsal's report, how many ran, how long, whether the JIT went idle. */
-    private record WarmUp(Rehearsal.Report first, int runs, Duration took, boolean idle) {
+    /** What the warm-up did: its first rehearsal's report, how many ran, how long, whether the speed converged. */
+    private record WarmUp(Rehearsal.Report first, int runs, Duration took, boolean converged) {
     }
 
     /**
-     * Rehearses until the JIT compilers have been idle for two rounds (at most 60 s), so that the code the
-     * post-snapshot path runs is compiled before the compiler threads are frozen with everything else.
+     * Rehearses until a rehearsal's time has stopped improving (four in a row not 10% faster than the best, at least
+     * six in all; at most 60 s), so that the hot code of the post-snapshot path (compression, CRC32, page copies) is
+     * compiled before the JIT's threads are frozen with everything else. The JIT never goes fully idle: rarely used
+     * methods keep crossing their thresholds, so waiting for an idle compiler ran into the 60 s limit in every guest.
      */
     private static WarmUp warmUp(Hibernator.Plan plan, KernelProfile kernel, Path scratch, PrintWriter nowhere)
             throws IOException {
-        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
         long start = System.nanoTime();
         long deadline = start + 60_000_000_000L;
         Rehearsal.Report first = null;
-        long last = -1;
-        int idle = 0;
+        long best = Long.MAX_VALUE;
+        int stale = 0;
         int runs = 0;
-        while (idle < 2 && System.nanoTime() < deadline) {
+        while (System.nanoTime() < deadline && (runs < 6 || stale < 4)) {
+            long t = System.nanoTime();
             Rehearsal.Report r = Rehearsal.run(plan, kernel, 2048, scratch, new Printer(nowhere));
+            t = System.nanoTime() - t;
             runs++;
             if (first == null) {
                 first = r;
@@ -206,17 +196,16 @@ final class HibernateCommand implements Callable<Integer> {
                     break;
                 }
             }
+            stale = t < best - best / 10 ? 0 : stale + 1;
+            best = Math.min(best, t);
             try {
-                Thread.sleep(500); // let queued compilations start
+                Thread.sleep(300); // the JIT's threads get the CPU (a guest may have only one)
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
-            long now = jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
-            idle = now == last ? idle + 1 : 0;
-            last = now;
         }
-        return new WarmUp(first, runs, Duration.ofNanos(System.nanoTime() - start), idle >= 2);
+        return new WarmUp(first, runs, Duration.ofNanos(System.nanoTime() - start), runs >= 6 && stale >= 4);
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.torpor.platform.linux.LinuxSnapshotDevice;
 import dev.torpor.platform.linux.LinuxSystem;
 import dev.torpor.snapshot.api.device.SnapshotDevice;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -39,13 +40,8 @@ import java.util.concurrent.Callable;
                 "  torpor resume --device /dev/sda3 --key /etc/torpor.key",
                 "  torpor resume --check-only --device /dev/vda2"})
 final class ResumeCommand implements Callable<Integer> {
-    @Option(names = "--device", paramLabel = "DEV",
-            description = "The swap device. Default: /sys/power/resume, then resume= of the kernel command line.")
-    Path device;
-
-    @Option(names = "--resume-offset", paramLabel = "N",
-            description = "Device page of the swap header (a swap file). Default: resume_offset=, then 0.")
-    Long resumeOffset;
+    @Mixin
+    SwapAreaOptions location;
 
     @Option(names = "--key", paramLabel = "KEYFILE",
             description = "Key of Torpor's encrypted image kind (as given to hibernate --encrypt).")
@@ -53,10 +49,6 @@ final class ResumeCommand implements Callable<Integer> {
 
     @Option(names = "--check-only", description = "Verify the image and report; change nothing.")
     boolean checkOnly;
-
-    @Option(names = "--snapshot-device", paramLabel = "PATH", defaultValue = "/dev/snapshot", hidden = true,
-            description = "The snapshot device node (for tests).")
-    Path snapshotDevice;
 
     @Spec
     CommandSpec spec;
@@ -66,8 +58,8 @@ final class ResumeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         LinuxFacts facts = LinuxFacts.system();
-        Path dev = RunningSystem.device(device, facts);
-        long offset = RunningSystem.resumeOffset(resumeOffset, facts);
+        Path dev = location.device(facts);
+        long offset = location.resumeOffset(facts);
         Optional<KeyMaterial> key = keyFile == null ? Optional.empty() : Optional.of(KeyMaterial.fromFile(keyFile));
         Resumer.RunningKernel running = new Resumer.RunningKernel(Optional.of(LinuxSystem.local().uname()),
                 facts.physPages().isPresent() ? Optional.of(facts.physPages().getAsLong()) : Optional.empty());
@@ -100,7 +92,7 @@ final class ResumeCommand implements Callable<Integer> {
                 out.printf("torpor: verified %d pages in %.2f s: Read %d kbytes (%.1f MB/s)%n", v.pages(), verifySecs,
                         streamBytes / 1024, streamBytes / 1e6 / verifySecs);
                 long restoreStart = System.nanoTime();
-                SnapshotDevice snapshot = LinuxSnapshotDevice.open(snapshotDevice, SnapshotDevice.Mode.RESTORE);
+                SnapshotDevice snapshot = LinuxSnapshotDevice.open(location.snapshotDevice, SnapshotDevice.Mode.RESTORE);
                 try (snapshot) {
                     out.printf("torpor: resuming from %s (%s image)%n", dev, kindLabel(image.kind()));
                     out.flush();
