@@ -21,6 +21,7 @@ public final class GuestLog {
     private static final Pattern AWAY = Pattern.compile("torpor: resumed after ([0-9.]+) s away");
     private static final Pattern RESIDENT = Pattern.compile("torpor: locked in memory: (\\d+) kB resident");
     private static final Pattern CLASS_LOAD = Pattern.compile("(?m)^\\[[0-9.]+s\\] \\S+ source: .*$");
+    private static final Pattern FILE_OPEN = Pattern.compile("\\[\\s*[0-9.]+\\] sys_open(?:at2?)?\\([^\\r\\n]*");
     private static final Pattern STORED_BYTES = Pattern.compile("torpor: image stored \\(\\d+ pages, (\\d+) bytes");
     private static final Pattern EXIT = Pattern.compile("(?m)^TORPOR-GUEST (hibernate|resume)-exit=(\\d+)");
 
@@ -77,16 +78,42 @@ public final class GuestLog {
      * when the console has no frozen period.
      */
     public static java.util.List<String> classesLoadedWhileFrozen(String console) {
+        return whileFrozen(console, CLASS_LOAD);
+    }
+
+    /**
+     * Kernel arguments that make the kernel print every open(2)/openat(2) call on the console (the syscall
+     * tracepoints with {@code tp_printk}; shown from loglevel 5 on), so that {@link #filesOpenedWhileFrozen} can
+     * see them. Whatever the booted system enables stays enabled in the systems restored from its images.
+     */
+    public static final String TRACE_FILE_OPENS = "tp_printk trace_event=syscalls:sys_enter_openat,"
+            + "syscalls:sys_enter_open,syscalls:sys_enter_openat2";
+
+    /**
+     * The open(2)/openat(2) calls (traced with {@link #TRACE_FILE_OPENS}) between torpor hibernate's last
+     * "torpor: freezing" and the power-off: only torpor runs then, and it may not open anything.
+     */
+    public static java.util.List<String> filesOpenedWhileFrozen(String console) {
+        return whileFrozen(console, FILE_OPEN);
+    }
+
+    /** How many open(2)/openat(2) calls the console shows before the last "torpor: freezing" (0: not traced). */
+    public static long filesOpenedBeforeFreezing(String console) {
+        int from = console.lastIndexOf("torpor: freezing");
+        return from < 0 ? 0 : FILE_OPEN.matcher(console.substring(0, from)).results().count();
+    }
+
+    private static java.util.List<String> whileFrozen(String console, Pattern what) {
         int from = console.lastIndexOf("torpor: freezing");
         int to = from < 0 ? -1 : console.indexOf("reboot: Power down", from);
-        java.util.List<String> loads = new java.util.ArrayList<>();
+        java.util.List<String> found = new java.util.ArrayList<>();
         if (to > from) {
-            Matcher m = CLASS_LOAD.matcher(console.substring(from, to));
+            Matcher m = what.matcher(console.substring(from, to));
             while (m.find()) {
-                loads.add(m.group());
+                found.add(m.group());
             }
         }
-        return loads;
+        return found;
     }
 
     /** Whether the console shows a frozen period: "torpor: freezing" followed by the kernel's power-off. */

@@ -41,7 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   <li>Torpor hibernates into its encrypted kind: on a copy of the disk {@code torpor resume} with the wrong key
  *       refuses, leaves a plain swap area and the guest boots normally; with the right key it restores (5).</li>
  * </ol>
- * The JVM logs every class it loads: none may load between "torpor: freezing" and the power-off. The kernel's and
+ * The JVM logs every class it loads and the kernel prints every open(2)/openat(2): no class may load and no
+ * file may be opened between "torpor: freezing" and the power-off. The kernel's and
  * Torpor's write and read rates go to {@code target/guest-performance.txt}.
  *
  * <p>The four runs share two threads, one guest per host core (a TCG guest uses one), so the whole proof fits the
@@ -122,7 +123,9 @@ class TorporInTheGuestTest {
         }
         GuestKit.run(dir, "mkswap", disk.toString());
 
-        String b1 = kit.boot(disk, "torpor.mode=chain torpor.compress=" + compressor, 900, true);
+        // the tracing of file opens stays on in every system restored from this one
+        String b1 = kit.boot(disk, "torpor.mode=chain torpor.compress=" + compressor + " "
+                + GuestLog.TRACE_FILE_OPENS, 900, true);
         String m1 = remembered(b1, 1);
         assertThat(b1).as(b1).contains("torpor: image stored").doesNotContain("TORPOR-GUEST RESUMED");
         assertNothingLoadedWhileFrozen(b1);
@@ -167,11 +170,16 @@ class TorporInTheGuestTest {
         return m.group(1);
     }
 
-    /** Between "torpor: freezing" and the power-off the JVM loaded no class (nothing read from a file system). */
+    /**
+     * Between "torpor: freezing" and the power-off the JVM loaded no class and opened no file (the kernel traced
+     * every open(2) and openat(2) on the console, and did trace the JVM's opens before).
+     */
     private static void assertNothingLoadedWhileFrozen(String console) {
         assertThat(GuestLog.frozeAndPoweredOff(console)).as(console).isTrue();
         assertThat(console.substring(console.lastIndexOf("torpor: freezing"))).contains("torpor: image stored");
         assertThat(GuestLog.classesLoadedWhileFrozen(console)).as("classes loaded after the snapshot").isEmpty();
+        assertThat(GuestLog.filesOpenedBeforeFreezing(console)).as("file opens are traced").isPositive();
+        assertThat(GuestLog.filesOpenedWhileFrozen(console)).as("files opened after the snapshot").isEmpty();
     }
 
     /** Torpor's rates (hibernate in b1, resume in b3) against the kernel's (resume and hibernate in b2). */
