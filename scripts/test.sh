@@ -2,13 +2,14 @@
 # The whole test suite, exactly as CI runs it (.ci/run calls this script).
 # Tests use real tools from Debian: readelf (binutils) checks exported ELF cores, mkswap/losetup/fallocate
 # (util-linux, mount) make real swap areas, loop devices and preallocated files, filefrag (e2fsprogs)
-# cross-checks FIEMAP, qemu-system-x86 and busybox-static run real Debian kernels in guests (TCG).
+# cross-checks FIEMAP, qemu-system-x86 and busybox-static run real Debian kernels in guests (TCG), and gcc
+# builds the library that reports the guest JVM's file opens.
 # They are installed here when missing.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 . scripts/host-packages.sh
 ensure_packages readelf:binutils mkswap:util-linux losetup:mount filefrag:e2fsprogs fallocate:util-linux \
-  qemu-system-x86_64:qemu-system-x86 xz:xz-utils busybox-static:busybox-static apt-lists
+  qemu-system-x86_64:qemu-system-x86 xz:xz-utils busybox-static:busybox-static gcc:gcc apt-lists
 
 ./mvnw -B -ntp verify "$@"

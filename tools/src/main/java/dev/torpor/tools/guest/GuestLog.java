@@ -21,7 +21,7 @@ public final class GuestLog {
     private static final Pattern AWAY = Pattern.compile("torpor: resumed after ([0-9.]+) s away");
     private static final Pattern RESIDENT = Pattern.compile("torpor: locked in memory: (\\d+) kB resident");
     private static final Pattern CLASS_LOAD = Pattern.compile("(?m)^\\[[0-9.]+s\\] \\S+ source: .*$");
-    private static final Pattern FILE_OPEN = Pattern.compile("\\[\\s*[0-9.]+\\] sys_open(?:at2?)?\\([^\\r\\n]*");
+    private static final Pattern FILE_OPEN = Pattern.compile("TORPOR-OPEN [^\\r\\n]*");
     private static final Pattern STORED_BYTES = Pattern.compile("torpor: image stored \\(\\d+ pages, (\\d+) bytes");
     private static final Pattern EXIT = Pattern.compile("(?m)^TORPOR-GUEST (hibernate|resume)-exit=(\\d+)");
 
@@ -82,22 +82,14 @@ public final class GuestLog {
     }
 
     /**
-     * Kernel arguments that make the kernel print every open(2)/openat(2) call on the console (the syscall
-     * tracepoints with {@code tp_printk}; shown from loglevel 5 on), so that {@link #filesOpenedWhileFrozen} can
-     * see them. Whatever the booted system enables stays enabled in the systems restored from its images.
-     */
-    public static final String TRACE_FILE_OPENS = "tp_printk trace_event=syscalls:sys_enter_openat,"
-            + "syscalls:sys_enter_open,syscalls:sys_enter_openat2";
-
-    /**
-     * The open(2)/openat(2) calls (traced with {@link #TRACE_FILE_OPENS}) between torpor hibernate's last
-     * "torpor: freezing" and the power-off: only torpor runs then, and it may not open anything.
+     * The files the JVM opened (reported by the guest's open-logging preload library, "TORPOR-OPEN" lines) between
+     * torpor hibernate's last "torpor: freezing" and the power-off: after the snapshot it may not open anything.
      */
     public static java.util.List<String> filesOpenedWhileFrozen(String console) {
         return whileFrozen(console, FILE_OPEN);
     }
 
-    /** How many open(2)/openat(2) calls the console shows before the last "torpor: freezing" (0: not traced). */
+    /** How many opens the console reports before the last "torpor: freezing" (0: opens were not logged). */
     public static long filesOpenedBeforeFreezing(String console) {
         int from = console.lastIndexOf("torpor: freezing");
         return from < 0 ? 0 : FILE_OPEN.matcher(console.substring(0, from)).results().count();

@@ -6,6 +6,7 @@ import dev.torpor.tools.guest.HostProgram;
 import dev.torpor.tools.guest.JavaRuntime;
 import dev.torpor.tools.guest.QemuGuest;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -41,18 +42,31 @@ public final class GuestKit {
 
     /**
      * The same kernel with Java: a jlink runtime from the JDK running the tests (shared by all kits, in
-     * {@code target/qemu-jrt}), {@code torpor.jar} and two 32-byte keys ({@code /keys/right.key},
-     * {@code /keys/wrong.key}). Boots with 1 GiB.
+     * {@code target/qemu-jrt}), {@code torpor.jar}, two 32-byte keys ({@code /keys/right.key},
+     * {@code /keys/wrong.key}) and {@code /opt/openlog.so}, which the guest init preloads into torpor hibernate
+     * to report every file it opens. Boots with 1 GiB.
      */
     public GuestKit withJava(Path torporJar) throws Exception {
-        Path jrt = JavaRuntime.ensure(Path.of(System.getProperty("java.home")),
-                guest.initrd().getParent().getParent().resolve("qemu-jrt"));
+        Path target = guest.initrd().getParent().getParent();
+        Path jrt = JavaRuntime.ensure(Path.of(System.getProperty("java.home")), target.resolve("qemu-jrt"));
         byte[] right = new byte[32];
         byte[] wrong = new byte[32];
         new Random(2026).nextBytes(right);
         new Random(4711).nextBytes(wrong);
         return new GuestKit(Guests.withJava(guest, jrt, torporJar,
-                Map.of("keys/right.key", right, "keys/wrong.key", wrong)));
+                Map.of("keys/right.key", right, "keys/wrong.key", wrong, "opt/openlog.so", openLog(target))));
+    }
+
+    /** The open-logging preload library, compiled with the host's gcc (the guest gets the host's glibc). */
+    private static synchronized byte[] openLog(Path target) throws Exception {
+        Path source = target.resolve("qemu-openlog.c");
+        Path library = target.resolve("qemu-openlog.so");
+        try (var in = GuestKit.class.getResourceAsStream("/qemu/openlog.c")) {
+            Files.write(source, in.readAllBytes());
+        }
+        HostProgram.run(target, "gcc", "-shared", "-fPIC", "-O2", "-Wall", "-Werror", "-o", library.toString(),
+                source.toString(), "-ldl");
+        return Files.readAllBytes(library);
     }
 
     /** Boots the guest on {@code disk} with {@code torpor.mode=MODE}; returns its console output. */

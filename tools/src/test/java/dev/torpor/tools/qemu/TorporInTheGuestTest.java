@@ -41,8 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   <li>Torpor hibernates into its encrypted kind: on a copy of the disk {@code torpor resume} with the wrong key
  *       refuses, leaves a plain swap area and the guest boots normally; with the right key it restores (5).</li>
  * </ol>
- * The JVM logs every class it loads and the kernel prints every open(2)/openat(2): no class may load and no
- * file may be opened between "torpor: freezing" and the power-off. The kernel's and
+ * The JVM logs every class it loads, and a preload library reports every file it opens: no class may load
+ * and no file may be opened between "torpor: freezing" and the power-off. The kernel's and
  * Torpor's write and read rates go to {@code target/guest-performance.txt}.
  *
  * <p>The four runs share two threads, one guest per host core (a TCG guest uses one), so the whole proof fits the
@@ -123,9 +123,7 @@ class TorporInTheGuestTest {
         }
         GuestKit.run(dir, "mkswap", disk.toString());
 
-        // the tracing of file opens stays on in every system restored from this one
-        String b1 = kit.boot(disk, "torpor.mode=chain torpor.compress=" + compressor + " "
-                + GuestLog.TRACE_FILE_OPENS, 900, true);
+        String b1 = kit.boot(disk, "torpor.mode=chain torpor.compress=" + compressor, 900, true);
         String m1 = remembered(b1, 1);
         assertThat(b1).as(b1).contains("torpor: image stored").doesNotContain("TORPOR-GUEST RESUMED");
         assertNothingLoadedWhileFrozen(b1);
@@ -171,8 +169,8 @@ class TorporInTheGuestTest {
     }
 
     /**
-     * Between "torpor: freezing" and the power-off the JVM loaded no class and opened no file (the kernel traced
-     * every open(2) and openat(2) on the console, and did trace the JVM's opens before).
+     * Between "torpor: freezing" and the power-off the JVM loaded no class and opened no file (a preload library
+     * in the guest reports every open, opendir and dlopen of the JVM; it did report opens before).
      */
     private static void assertNothingLoadedWhileFrozen(String console) {
         assertThat(GuestLog.frozeAndPoweredOff(console)).as(console).isTrue();
