@@ -47,7 +47,9 @@ import java.util.concurrent.Callable;
                         + "own threads are frozen with everything else:",
                 "  TORPOR_JAVA_OPTS='-Xms64m -Xmx64m -Xmn40m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=32m "
                         + "-XX:MaxMetaspaceSize=64m -XX:CompressedClassSpaceSize=32m -XX:-UsePerfData "
-                        + "-XX:+UnlockDiagnosticVMOptions -XX:GuaranteedSafepointInterval=0'", "",
+                        + "-XX:+UnlockDiagnosticVMOptions -XX:GuaranteedSafepointInterval=0'",
+                "torpor also sets -Dsun.reflect.inflationThreshold=2147483647 unless given, so that reflection "
+                        + "never defines a class (the JDK's ciphers are made reflectively).", "",
                 "Exit codes: 0 hibernated and resumed (or the dry run restored the emulated machine), 1 hibernation "
                         + "failed and the system was thawed, 64 usage error, 69 this machine cannot hibernate."},
         footer = {"", "Examples:", "  torpor hibernate --dry-run",

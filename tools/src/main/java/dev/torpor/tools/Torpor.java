@@ -28,6 +28,7 @@ public final class Torpor implements Runnable {
     CommandSpec spec;
 
     public static void main(String[] args) {
+        JvmSettings.apply(); // first: reflection reads its settings once, on first use
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         System.exit(run(out, err, args));

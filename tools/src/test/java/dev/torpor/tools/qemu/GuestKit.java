@@ -18,6 +18,7 @@ import java.util.Random;
  * initramfs).
  */
 public final class GuestKit {
+    private static final java.util.concurrent.atomic.AtomicInteger BOOTS = new java.util.concurrent.atomic.AtomicInteger();
     private final QemuGuest guest;
 
     private GuestKit(QemuGuest guest) {
@@ -80,6 +81,9 @@ public final class GuestKit {
         try {
             QemuGuest.Console c = guest.boot(disk, args, Duration.ofSeconds(timeoutSeconds), verbose, live, l -> { });
             System.out.printf("guest %s [%s] ran %d s%n", guest.kernel().getFileName(), args, c.ran().toSeconds());
+            // every boot's console stays for a look afterwards: console-1.log, console-2.log, ...
+            Files.copy(live, live.resolveSibling("console-" + BOOTS.incrementAndGet() + ".log"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             return c.text();
         } catch (QemuGuest.GuestTimeoutException e) {
             throw new IllegalStateException(e.getMessage() + ":\n" + e.console(), e);

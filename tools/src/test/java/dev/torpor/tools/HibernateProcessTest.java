@@ -1,0 +1,38 @@
+package dev.torpor.tools;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code torpor hibernate --dry-run --encrypt} as a real process with the launcher flags the help documents and the
+ * JVM logging every class it loads: between "torpor: freezing" and the emulated machine's resume no class is loaded
+ * (what the QEMU guests check on real kernels, here on the host and on every build).
+ */
+class HibernateProcessTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theFrozenPartOfADryRunLoadsNoClass() throws Exception {
+        Path key = Files.write(tmp.resolve("k.key"), new byte[32]);
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms64m", "-Xmx64m", "-XX:+UseSerialGC", "-Xss512k", "-Xlog:class+load=info:stdout",
+                "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), Torpor.class.getName(),
+                "hibernate", "--dry-run", "--compress", "lz4", "--encrypt", key.toString());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains("[class,load]", "torpor: freezing", "torpor: image stored", "torpor: resumed after");
+        String frozen = out.substring(out.indexOf("torpor: freezing"), out.indexOf("torpor: resumed after"));
+        assertThat(frozen.lines().filter(l -> l.contains("[class,load]")).toList()).as(out).isEmpty();
+    }
+}
