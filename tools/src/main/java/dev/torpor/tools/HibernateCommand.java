@@ -8,6 +8,7 @@ import dev.torpor.image.io.write.ImageWriter;
 import dev.torpor.image.io.write.PageStore;
 import dev.torpor.image.io.write.SwapArea;
 import dev.torpor.platform.linux.FileDevices;
+import dev.torpor.platform.linux.JvmQuiescence;
 import dev.torpor.platform.linux.LinuxFacts;
 import dev.torpor.platform.linux.LinuxSnapshotDevice;
 import dev.torpor.platform.linux.LinuxSystem;
@@ -122,6 +123,8 @@ final class HibernateCommand implements Callable<Integer> {
         out.printf("torpor: rehearsal ok (%d emulated pages saved and restored); %d rehearsals in %.1f s %s%n",
                 warm.first().savedPages(), warm.runs(), warm.took().toMillis() / 1000.0,
                 warm.converged() ? "until their speed converged" : "(stopped at the 60 s limit)");
+        // from here on nothing is compiled: the code the rehearsals compiled is the code that runs after the snapshot
+        JvmQuiescence.Report jit = JvmQuiescence.stopCompilation(scratch);
         LinuxSystem system = LinuxSystem.local();
         LinuxSnapshotDevice.rehearse(Path.of("/dev/zero"), Path.of("/dev/null"));
         int rebootErrno = system.rehearseReboot();
@@ -154,7 +157,13 @@ final class HibernateCommand implements Callable<Integer> {
                 }
                 throw new IOException("reboot(2) returned");
             };
-            System.gc(); // an empty young generation: the collector's threads are frozen from now on
+            // an empty young generation, and every other JVM thread waiting, holding no lock: they freeze as they are
+            JvmQuiescence.Report rest = JvmQuiescence.settle(jit, Duration.ofSeconds(60));
+            printRest(out, rest);
+            if (!rest.compilerIdle()) {
+                throw new IOException("the JIT compiler did not go idle within 60 s: not freezing, since a compiler "
+                        + "thread frozen in the middle of a compilation can hang the snapshot");
+            }
             out.println("torpor: freezing");
             out.flush();
             Hibernator.Resumed r = Hibernator.hibernate(snapshot, area, plan, power, new Printer(out));
@@ -167,6 +176,16 @@ final class HibernateCommand implements Callable<Integer> {
         } finally {
             system.unlockAllMemory();
         }
+    }
+
+    private static void printRest(PrintWriter out, JvmQuiescence.Report rest) {
+        out.printf("torpor: JVM at rest in %.1f s: JIT %s, compile queues %s, reference processing %s, %s%n",
+                rest.took().toMillis() / 1000.0, rest.compilationStopped() ? "stopped" : "NOT stopped ("
+                        + rest.problem() + ")", rest.compilerIdle() ? "empty" : "BUSY",
+                rest.referencesDone() ? "done" : "NOT done",
+                rest.busyThreads().isEmpty() ? "every other thread waiting"
+                        : "threads still running: " + String.join("; ", rest.busyThreads()));
+        out.flush();
     }
 
     /** What the warm-up did: its first rehearsal's report, how many ran, how long, whether the speed converged. */

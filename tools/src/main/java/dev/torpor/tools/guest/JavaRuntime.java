@@ -8,8 +8,12 @@ import java.util.stream.Stream;
 
 /** The guests' Java runtime: made once by jlink from a host JDK, with its class-data-sharing archive. */
 public final class JavaRuntime {
-    /** What torpor.jar needs (JNA wants java.logging; Jackson and Micrometer the others). */
-    static final String MODULES = "java.base,java.logging,java.management,jdk.unsupported,java.naming,java.sql";
+    /**
+     * What torpor.jar needs (JNA wants java.logging; Jackson and Micrometer the others; torpor hibernate stops the JIT
+     * through jdk.management's DiagnosticCommand MBean).
+     */
+    static final String MODULES = "java.base,java.logging,java.management,jdk.management,jdk.unsupported,java.naming,"
+            + "java.sql";
 
     private JavaRuntime() {
     }
@@ -20,11 +24,12 @@ public final class JavaRuntime {
     }
 
     /**
-     * Makes the runtime at {@code jrt} unless a complete one is there (a half-made one, left by a stopped run, is
-     * made again). Synchronized: guests prepared in parallel share one runtime.
+     * Makes the runtime at {@code jrt} unless a complete one with every module of {@link #MODULES} is there (a
+     * half-made one, left by a stopped run, or one made for fewer modules is made again). Synchronized: guests
+     * prepared in parallel share one runtime.
      */
     public static synchronized Path ensure(Path jdkHome, Path jrt) throws IOException {
-        if (!Files.isRegularFile(jrt.resolve("lib/server/classes.jsa"))) {
+        if (!Files.isRegularFile(jrt.resolve("lib/server/classes.jsa")) || !hasModules(jrt)) {
             if (!canLink(jdkHome)) {
                 throw new IOException(jdkHome + " has no bin/jlink: run torpor with a JDK, not a bare runtime");
             }
@@ -42,5 +47,17 @@ public final class JavaRuntime {
             Files.deleteIfExists(jrt.resolve("lib/server/classes_nocoops.jsa")); // the guest heap uses compressed oops
         }
         return jrt;
+    }
+
+    /** Whether the runtime's {@code release} file lists every module Torpor needs. */
+    static boolean hasModules(Path jrt) throws IOException {
+        Path release = jrt.resolve("release");
+        if (!Files.isRegularFile(release)) {
+            return false;
+        }
+        String modules = Files.readAllLines(release).stream().filter(l -> l.startsWith("MODULES="))
+                .findFirst().orElse("");
+        java.util.Set<String> have = java.util.Set.of(modules.replaceAll("^MODULES=\"?|\"$", "").split(" "));
+        return have.containsAll(java.util.List.of(MODULES.split(",")));
     }
 }
