@@ -142,7 +142,7 @@ final class HibernateCommand implements Callable<Integer> {
         try (FileChannel ch = FileChannel.open(dev, StandardOpenOption.READ, StandardOpenOption.WRITE);
              LinuxSnapshotDevice snapshot = LinuxSnapshotDevice.open(location.snapshotDevice,
                      SnapshotDevice.Mode.HIBERNATE)) {
-            PageStore store = syncingEvery(PageStore.of(ch), 8 << 20);
+            PageStore store = PageStore.syncingEvery(PageStore.of(ch), Rehearsal.SYNC_BYTES);
             SwapArea area = SwapArea.open(store, offset, target.pageSize(), target.byteOrder());
             // if/else, not a switch: a switch on an enum loads a synthetic class on first use, after the snapshot
             Hibernator.Power power = (off, session) -> {
@@ -227,37 +227,6 @@ final class HibernateCommand implements Callable<Integer> {
             }
         }
         return new WarmUp(first, runs, Duration.ofNanos(System.nanoTime() - start), runs >= 6 && stale >= 4);
-    }
-
-    /**
-     * Writes through {@code store}, making the data durable every {@code bytes} bytes: written pages of the device's
-     * page cache become clean and reclaimable, which matters while the image's copy fills half the memory.
-     */
-    static PageStore syncingEvery(PageStore store, long bytes) {
-        return new PageStore() {
-            private long pending;
-
-            @Override
-            public void write(java.nio.ByteBuffer src, long position) throws IOException {
-                pending += src.remaining();
-                store.write(src, position);
-                if (pending >= bytes) {
-                    store.force();
-                    pending = 0;
-                }
-            }
-
-            @Override
-            public void read(java.nio.ByteBuffer dst, long position) throws IOException {
-                store.read(dst, position);
-            }
-
-            @Override
-            public void force() throws IOException {
-                store.force();
-                pending = 0;
-            }
-        };
     }
 
     private int dryRun(PrintWriter out, Compressor compressor, Hibernator.Shutdown how, Optional<KeyMaterial> key,

@@ -10,10 +10,10 @@ import java.util.stream.Stream;
 public final class JavaRuntime {
     /**
      * What torpor.jar needs (JNA wants java.logging; Jackson and Micrometer the others; torpor hibernate stops the JIT
-     * through jdk.management's DiagnosticCommand MBean).
+     * through jdk.management's DiagnosticCommand MBean, which lists no command at all when jdk.jfr is missing).
      */
-    static final String MODULES = "java.base,java.logging,java.management,jdk.management,jdk.unsupported,java.naming,"
-            + "java.sql";
+    static final String MODULES = "java.base,java.logging,java.management,jdk.management,jdk.jfr,jdk.unsupported,"
+            + "java.naming,java.sql";
 
     private JavaRuntime() {
     }

@@ -29,6 +29,9 @@ import java.util.UUID;
 public final class Rehearsal {
     private static final int DEV = SnapshotDevice.encodeDev(254, 99);
 
+    /** How often the hibernator makes the swap area durable while writing (and so does its rehearsal). */
+    public static final long SYNC_BYTES = 8L << 20;
+
     /**
      * What happened.
      *
@@ -58,7 +61,7 @@ public final class Rehearsal {
                 .addSwap(new EmulatedSwap(DEV, 0, areaPages - 1, Set.of()));
         Path swapFile = Files.createTempFile(scratch, "torpor-rehearsal", ".swap");
         try (FileChannel ch = FileChannel.open(swapFile, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            PageStore store = PageStore.of(ch);
+            PageStore store = PageStore.syncingEvery(PageStore.of(ch), SYNC_BYTES);
             SwapArea.format(store, 0, p, kernel.target().byteOrder(), areaPages, UUID.randomUUID(), "rehearsal");
             SwapArea area = SwapArea.open(store, 0, p, kernel.target().byteOrder());
             Map<Long, byte[]>[] saved = new Map[1];

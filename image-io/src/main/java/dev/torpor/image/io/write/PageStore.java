@@ -16,6 +16,15 @@ public interface PageStore {
     /** Makes every write so far durable ({@code fsync}). */
     void force() throws IOException;
 
+    /**
+     * {@code store}, made durable every {@code bytes} bytes written: written pages of a device's page cache become
+     * clean and reclaimable, which matters while a hibernation image's copy fills half the memory. The hibernator
+     * and its rehearsal both write through this, so that the rehearsal compiles the very calls the real run makes.
+     */
+    static PageStore syncingEvery(PageStore store, long bytes) {
+        return new SyncingPageStore(store, bytes);
+    }
+
     /** A store over a file channel. */
     static PageStore of(FileChannel ch) {
         return new PageStore() {
