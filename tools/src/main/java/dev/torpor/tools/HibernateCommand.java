@@ -48,7 +48,11 @@ import java.util.concurrent.Callable;
                         + "own threads are frozen with everything else:",
                 "  TORPOR_JAVA_OPTS='-Xms64m -Xmx64m -Xmn40m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=32m "
                         + "-XX:MaxMetaspaceSize=64m -XX:CompressedClassSpaceSize=32m -XX:-UsePerfData "
-                        + "-XX:+UnlockDiagnosticVMOptions -XX:GuaranteedSafepointInterval=0'",
+                        + "-XX:+UnlockDiagnosticVMOptions -XX:GuaranteedSafepointInterval=0 "
+                        + "-XX:PerMethodTrapLimit=0 -XX:+UnlockExperimentalVMOptions -XX:PerMethodSpecTrapLimit=0'",
+                "The last three keep the JIT from betting on what the rehearsals did not show (kinds of data, the real "
+                        + "device's classes): after the snapshot a lost bet would send the code to the interpreter "
+                        + "for good, since the compilers are frozen too.",
                 "torpor also sets -Dsun.reflect.inflationThreshold=2147483647 unless given, so that reflection "
                         + "never defines a class (the JDK's ciphers are made reflectively).", "",
                 "Exit codes: 0 hibernated and resumed (or the dry run restored the emulated machine), 1 hibernation "
@@ -57,6 +61,9 @@ import java.util.concurrent.Callable;
                 "  torpor hibernate --device /dev/vda2 --compress lz4",
                 "  torpor hibernate --device /dev/sda3 --encrypt /etc/torpor.key   # resume with torpor resume --key"})
 final class HibernateCommand implements Callable<Integer> {
+    /** Pages read from /dev/zero through the device class before the warm-up: enough for the JIT to compile it. */
+    static final int REHEARSED_READS = 20_000;
+
     @Mixin
     SwapAreaOptions location;
 
@@ -112,6 +119,8 @@ final class HibernateCommand implements Callable<Integer> {
         Hibernator.Plan plan = new Hibernator.Plan(target, SnapshotDevice.encodeDev(number.major(), number.minor()),
                 offset, size, compressor, 1, how, key, attempts);
 
+        // the device calls on harmless nodes, often enough that the per-page ones are compiled during the warm-up
+        LinuxSnapshotDevice.rehearse(Path.of("/dev/zero"), Path.of("/dev/null"), REHEARSED_READS);
         // the rehearsal: the same path on an emulated machine of this kernel, so that everything is loaded
         KernelProfile kernel = RunningSystem.emulatedKernel(uname.release());
         // printing through the same code as the real run, into nothing: string concatenation sites link on first use
@@ -123,10 +132,13 @@ final class HibernateCommand implements Callable<Integer> {
         out.printf("torpor: rehearsal ok (%d emulated pages saved and restored); %d rehearsals in %.1f s %s%n",
                 warm.first().savedPages(), warm.runs(), warm.took().toMillis() / 1000.0,
                 warm.converged() ? "until their speed converged" : "(stopped at the 60 s limit)");
+        if (!JitFlags.speculationOff()) {
+            out.println("torpor: note: without " + JitFlags.FLAGS + " the compiled code of the rehearsals may fall back "
+                    + "to the interpreter after the snapshot (data it did not see), which slows the writing down");
+        }
         // from here on nothing is compiled: the code the rehearsals compiled is the code that runs after the snapshot
         JvmQuiescence.Report jit = JvmQuiescence.stopCompilation(scratch);
         LinuxSystem system = LinuxSystem.local();
-        LinuxSnapshotDevice.rehearse(Path.of("/dev/zero"), Path.of("/dev/null"));
         int rebootErrno = system.rehearseReboot();
         if (rebootErrno != 22) {
             throw new IllegalStateException("reboot(2) with an unknown command gave errno " + rebootErrno

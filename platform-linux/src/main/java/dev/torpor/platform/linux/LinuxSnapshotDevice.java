@@ -130,8 +130,20 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
      * and JNA's reflective paths are compiled before a hibernation, when loading a class would read a file.
      */
     public static void rehearse(Path readable, Path writable) throws SnapshotException {
+        rehearse(readable, writable, 40);
+    }
+
+    /**
+     * As {@link #rehearse(Path, Path)}, with {@code reads} page reads in all: the per-page read of a hibernation is
+     * called tens of thousands of times, and only a rehearsal of that order gets it compiled before the JIT stops.
+     */
+    public static void rehearse(Path readable, Path writable, int reads) throws SnapshotException {
         ByteBuffer page = ByteBuffer.allocate(4096);
         try (LinuxSnapshotDevice d = open(readable, Mode.HIBERNATE)) {
+            for (int i = 40; i < reads; i++) {
+                page.clear();
+                d.read(page);
+            }
             for (int i = 0; i < 40; i++) {
                 page.clear();
                 d.read(page);

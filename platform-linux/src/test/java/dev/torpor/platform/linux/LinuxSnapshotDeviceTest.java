@@ -83,4 +83,14 @@ class LinuxSnapshotDeviceTest {
             assertThat(allocated).as("bytes allocated by 20000 reads").isLessThan(64 * 1024);
         }
     }
+
+    /** The rehearsal of every device call runs on harmless nodes, with as many page reads as asked for. */
+    @Test
+    void theRehearsalRunsOnHarmlessNodes() throws Exception {
+        LinuxSnapshotDevice.rehearse(Path.of("/dev/zero"), Path.of("/dev/null"), 5_000);
+        LinuxSnapshotDevice.rehearse(Path.of("/dev/zero"), Path.of("/dev/null"));
+        assertThatThrownBy(() -> LinuxSnapshotDevice.rehearse(
+                Path.of("/nonexistent/zero"), Path.of("/dev/null"), 10)).isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("/nonexistent/zero");
+    }
 }
