@@ -30,8 +30,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>So, in this order: no new compilations (a compiler directive that excludes every method, through the
  * {@code DiagnosticCommand} MBean: the code compiled by then is the code that runs), a full collection, the reference
- * handler and JNA's cleaner proven to have processed it, the compile queues drained, and every other Java thread
- * waiting. The JIT stays off for the rest of the process.
+ * handler and JNA's cleaner proven to have processed it, the compile queues drained, every other Java thread
+ * waiting, and (in {@code /proc}) every other thread of the process, the VM's own included, asleep and using no CPU.
+ * The JIT stays off for the rest of the process.
  */
 public final class JvmQuiescence {
     private static final String DIAGNOSTIC = "com.sun.management:type=DiagnosticCommand";
@@ -95,6 +96,9 @@ public final class JvmQuiescence {
         boolean references = awaitReferenceProcessing(deadline);
         boolean idle = awaitIdleCompiler(deadline);
         List<String> busy = awaitIdleThreads(deadline);
+        if (busy.isEmpty()) {
+            busy = awaitSleepingTasks(Path.of("/proc/thread-self"), deadline);
+        }
         return new Report(stopped.compilationStopped(), idle, references, busy,
                 stopped.took().plusNanos(System.nanoTime() - start), stopped.problem());
     }
@@ -154,6 +158,74 @@ public final class JvmQuiescence {
             busy = busyThreads();
         }
         return busy;
+    }
+
+    /**
+     * The kernel's view, which includes the VM's own threads (VM thread, compilers, sweeper): waits until every other
+     * task of this process sleeps and used no CPU time between two looks 100 ms apart. Returns the tasks that still
+     * ran at the deadline ({@code comm}, state); empty where {@code /proc} cannot tell.
+     */
+    static List<String> awaitSleepingTasks(Path threadSelf, long deadline) throws InterruptedException {
+        Path tasks;
+        String me;
+        try {
+            Path link = Files.readSymbolicLink(threadSelf); // PID/task/TID
+            me = link.getFileName().toString();
+            tasks = threadSelf.resolveSibling(link.getParent().toString());
+        } catch (IOException | UnsupportedOperationException e) {
+            return List.of();
+        }
+        Map<String, TaskStat> before = taskStats(tasks, me);
+        List<String> busy = List.of("(not looked at)");
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            Map<String, TaskStat> now = taskStats(tasks, me);
+            busy = new ArrayList<>();
+            for (Map.Entry<String, TaskStat> e : now.entrySet()) {
+                TaskStat was = before.get(e.getKey());
+                TaskStat is = e.getValue();
+                if (is.state() != 'S' || was == null || was.cpuTicks() != is.cpuTicks()) {
+                    busy.add(is.comm() + " (" + is.state() + ")");
+                }
+            }
+            before = now;
+            if (busy.isEmpty()) {
+                break;
+            }
+        }
+        return busy;
+    }
+
+    /** One task's {@code /proc/PID/task/TID/stat}: name, state, user plus system CPU ticks. */
+    record TaskStat(String comm, char state, long cpuTicks) {
+        static TaskStat parse(String stat) {
+            int open = stat.indexOf('(');
+            int close = stat.lastIndexOf(')');
+            String[] f = stat.substring(close + 2).trim().split(" ");
+            // after "pid (comm) ": state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime
+            return new TaskStat(stat.substring(open + 1, close), f[0].charAt(0),
+                    Long.parseLong(f[11]) + Long.parseLong(f[12]));
+        }
+    }
+
+    private static Map<String, TaskStat> taskStats(Path tasks, String me) {
+        Map<String, TaskStat> stats = new java.util.TreeMap<>();
+        try (java.util.stream.Stream<Path> s = Files.list(tasks)) {
+            for (Path t : (Iterable<Path>) s::iterator) {
+                String tid = t.getFileName().toString();
+                if (tid.equals(me)) {
+                    continue;
+                }
+                try {
+                    stats.put(tid, TaskStat.parse(Files.readString(t.resolve("stat"))));
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        } catch (IOException e) {
+            return stats;
+        }
+        return stats;
     }
 
     private static List<String> busyThreads() {

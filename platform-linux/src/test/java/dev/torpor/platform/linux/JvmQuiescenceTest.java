@@ -83,4 +83,36 @@ class JvmQuiescenceTest {
         assertThat(JvmQuiescence.isWaiting(Thread.State.RUNNABLE, new StackTraceElement[] {javaFrame})).isFalse();
         assertThat(JvmQuiescence.isWaiting(Thread.State.BLOCKED, new StackTraceElement[] {javaFrame})).isFalse();
     }
+
+    @Test
+    void taskStatusLinesAreRead() {
+        JvmQuiescence.TaskStat t = JvmQuiescence.TaskStat.parse("4242 (C2 CompilerThre) S 1 4200 4200 0 -1 1077936192 "
+                + "3400 0 0 0 152 37 0 0 20 0 12 0 5000 0 0 18446744073709551615");
+        assertThat(t).isEqualTo(new JvmQuiescence.TaskStat("C2 CompilerThre", 'S', 189));
+        JvmQuiescence.TaskStat odd = JvmQuiescence.TaskStat.parse("7 (a) b (c)) R 1 1 1 0 -1 0 0 0 0 0 5 6 0 0");
+        assertThat(odd).isEqualTo(new JvmQuiescence.TaskStat("a) b (c)", 'R', 11));
+    }
+
+    /** This test JVM's other threads (compilers, the VM thread, surefire's) are looked at through /proc. */
+    @Test
+    void theTasksOfThisProcessAreSeen() throws Exception {
+        Thread spinner = new Thread(() -> {
+            long x = 0;
+            while (!Thread.currentThread().isInterrupted()) {
+                x += System.nanoTime() % 7;
+            }
+            if (x == 42) {
+                System.out.println(x);
+            }
+        }, "torpor-spinner");
+        spinner.start();
+        try {
+            List<String> busy = JvmQuiescence.awaitSleepingTasks(Path.of("/proc/thread-self"),
+                    System.nanoTime() + 500_000_000L);
+            assertThat(busy).anyMatch(b -> b.startsWith("torpor-spinner"));
+        } finally {
+            spinner.interrupt();
+            spinner.join();
+        }
+    }
 }
