@@ -9,6 +9,7 @@ import dev.torpor.image.io.write.PageStore;
 import dev.torpor.image.io.write.SwapArea;
 import dev.torpor.platform.linux.FileDevices;
 import dev.torpor.platform.linux.JvmQuiescence;
+import dev.torpor.platform.linux.MemoryMap;
 import dev.torpor.platform.linux.LinuxFacts;
 import dev.torpor.platform.linux.LinuxSnapshotDevice;
 import dev.torpor.platform.linux.LinuxSystem;
@@ -28,6 +29,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -41,7 +43,8 @@ import java.util.concurrent.Callable;
                 "Before anything is frozen the whole sequence is rehearsed against the emulator (a small emulated "
                         + "machine hibernates into a scratch swap file and is restored), so that every class the "
                         + "post-snapshot path needs is loaded: after the snapshot nothing may be read from a file "
-                        + "system. The process then locks itself in memory (mlockall).",
+                        + "system. The process then locks itself in memory (mlockall: every page it has and every page it "
+                        + "touches later; programs and libraries in full).",
                 "If the swap area is too small the image is made again with a smaller preferred size. On any "
                         + "failure the image is invalidated, the system thawed, and the exit code is non-zero.", "",
                 "Run it with a small fixed heap, the serial collector and no periodic safepoints, since the JVM's "
@@ -144,9 +147,11 @@ final class HibernateCommand implements Callable<Integer> {
             throw new IllegalStateException("reboot(2) with an unknown command gave errno " + rebootErrno
                     + " instead of EINVAL: not allowed to power off (CAP_SYS_BOOT)?");
         }
-        system.lockAllMemory();
-        out.printf("torpor: locked in memory: %d kB resident (VmRSS), %d kB of locked mappings (VmLck)%n",
-                RunningSystem.statusKib("VmRSS:"), RunningSystem.statusKib("VmLck:"));
+        // every page it has, and every page it touches from now on; programs and libraries in full
+        List<MemoryMap.Mapping> notPrefaulted = system.lockMemoryAsUsed(m -> m.path().endsWith("/lib/modules"));
+        out.printf("torpor: locked in memory: %d kB resident (VmRSS)%s%n", RunningSystem.statusKib("VmRSS:"),
+                notPrefaulted.isEmpty() ? "" : "; locked as touched only: " + notPrefaulted.size() + " file mapping(s) "
+                        + "mlock refused, first " + notPrefaulted.get(0).path());
         out.printf("torpor: hibernating to %s (%s) offset %d, %s, image size %d, then %s%n", dev, number, offset,
                 compressor.label(), size, how.name().toLowerCase(Locale.ROOT));
         out.flush();
@@ -172,6 +177,7 @@ final class HibernateCommand implements Callable<Integer> {
             // an empty young generation, and every other JVM thread waiting, holding no lock: they freeze as they are
             JvmQuiescence.Report rest = JvmQuiescence.settle(jit, Duration.ofSeconds(60));
             printRest(out, rest);
+            out.printf("torpor: resident now %d kB (VmRSS), all of it locked%n", RunningSystem.statusKib("VmRSS:"));
             if (!rest.compilerIdle()) {
                 throw new IOException("the JIT compiler did not go idle within 60 s: not freezing, since a compiler "
                         + "thread frozen in the middle of a compilation can hang the snapshot");

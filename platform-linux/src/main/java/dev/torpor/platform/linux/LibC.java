@@ -40,7 +40,13 @@ interface LibC extends Library {
     int MCL_CURRENT = 1;
     int MCL_FUTURE = 2;
 
+    /** With {@link #MCL_CURRENT} / {@link #MCL_FUTURE}: lock pages as they are faulted in (Linux 4.4+). */
+    int MCL_ONFAULT = 4;
+
     int mlockall(int flags);
+
+    /** {@code mlock(addr, len)}: locks and faults in the pages of a range. */
+    int mlock(com.sun.jna.Pointer addr, com.sun.jna.NativeLong len);
 
     int munlockall();
 

@@ -20,6 +20,7 @@ public final class GuestLog {
             "PM: (?:hibernation: )?Read (\\d+) kbytes in [0-9.]+ seconds \\(([0-9.]+) MB/s\\)");
     private static final Pattern AWAY = Pattern.compile("torpor: resumed after ([0-9.]+) s away");
     private static final Pattern RESIDENT = Pattern.compile("torpor: locked in memory: (\\d+) kB resident");
+    private static final Pattern RESIDENT_AT_FREEZE = Pattern.compile("torpor: resident now (\\d+) kB");
     private static final Pattern CLASS_LOAD = Pattern.compile("(?m)^\\[[0-9.]+s\\] \\S+ source: .*$");
     private static final Pattern FILE_OPEN = Pattern.compile("TORPOR-OPEN [^\\r\\n]*");
     private static final Pattern STORED_BYTES = Pattern.compile("torpor: image stored \\(\\d+ pages, (\\d+) bytes");
@@ -136,7 +137,8 @@ public final class GuestLog {
 
     /** torpor hibernate's resident size after mlockall, in kB. */
     public static Optional<Long> residentKb(String console) {
-        return last(RESIDENT, console).map(m -> Long.parseLong(m.group(1)));
+        Optional<Long> atFreeze = last(RESIDENT_AT_FREEZE, console).map(m -> Long.parseLong(m.group(1)));
+        return atFreeze.isPresent() ? atFreeze : last(RESIDENT, console).map(m -> Long.parseLong(m.group(1)));
     }
 
     /** The exit code of the last torpor hibernate or resume that returned in the guest. */

@@ -61,4 +61,12 @@ class GuestLogTest {
             return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
         }
     }
+
+    @Test
+    void theResidentSizeAtTheFreezeWinsOverTheOneAfterLocking() {
+        String c = "torpor: locked in memory: 120000 kB resident (VmRSS)\ntorpor: JVM at rest in 1.5 s: ...\n"
+                + "torpor: resident now 121500 kB (VmRSS), all of it locked\ntorpor: freezing\n";
+        assertThat(GuestLog.residentKb(c)).contains(121500L);
+        assertThat(GuestLog.residentKb("torpor: locked in memory: 120000 kB resident (VmRSS)\n")).contains(120000L);
+    }
 }
