@@ -134,8 +134,9 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
     }
 
     /**
-     * As {@link #rehearse(Path, Path)}, with {@code reads} page reads in all: the per-page read of a hibernation is
-     * called tens of thousands of times, and only a rehearsal of that order gets it compiled before the JIT stops.
+     * As {@link #rehearse(Path, Path)}, with {@code reads} page reads and half as many {@code ALLOC_SWAP_PAGE} calls in
+     * all: a hibernation makes tens of thousands of these calls, and only a rehearsal of that order gets them
+     * compiled before the JIT stops.
      */
     public static void rehearse(Path readable, Path writable, int reads) throws SnapshotException {
         ByteBuffer page = ByteBuffer.allocate(4096);
@@ -143,6 +144,13 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
             for (int i = 40; i < reads; i++) {
                 page.clear();
                 d.read(page);
+                if (i % 2 == 0) { // a swap slot for every other page, as a compressed image needs about
+                    try {
+                        d.allocSwapPage();
+                    } catch (SnapshotException expected) {
+                        // ENOTTY
+                    }
+                }
             }
             for (int i = 0; i < 40; i++) {
                 page.clear();
