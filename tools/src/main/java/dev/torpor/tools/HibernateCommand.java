@@ -123,7 +123,11 @@ final class HibernateCommand implements Callable<Integer> {
                 offset, size, compressor, 1, how, key, attempts);
 
         // the device calls on harmless nodes, often enough that the per-page ones are compiled during the warm-up
-        LinuxSnapshotDevice.rehearse(Path.of("/dev/zero"), Path.of("/dev/null"), REHEARSED_READS);
+        LinuxSnapshotDevice.Rehearsed calls = LinuxSnapshotDevice.rehearse(Path.of("/dev/zero"), Path.of("/dev/null"),
+                REHEARSED_READS);
+        out.printf("torpor: device calls rehearsed: %d page reads of /dev/zero at %.1f us each, %d ALLOC_SWAP_PAGE "
+                        + "(refused) at %.1f us each%n", calls.reads(), calls.readNanos() / 1e3 / calls.reads(),
+                calls.allocs(), calls.allocNanos() / 1e3 / Math.max(1, calls.allocs()));
         // the rehearsal: the same path on an emulated machine of this kernel, so that everything is loaded
         KernelProfile kernel = RunningSystem.emulatedKernel(uname.release());
         // printing through the same code as the real run, into nothing: string concatenation sites link on first use

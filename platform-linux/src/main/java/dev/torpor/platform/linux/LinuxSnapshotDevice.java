@@ -96,7 +96,7 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
         } catch (com.sun.jna.LastErrorException e) {
             throw new SnapshotException("SNAPSHOT_" + op.name(), e.getErrorCode(), "");
         }
-        return arg.getLong(0);
+        return argView.getLong(0);
     }
 
     @Override
@@ -116,10 +116,18 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
 
     /** A native buffer for read and write, reused so that moving an image allocates nothing per page. */
     private Memory io = new Memory(65536);
+    /**
+     * A view of {@link #io}, made once: copying a page between it and a heap array is a plain memory copy, where
+     * JNA's {@code Memory.read}/{@code write} cross into native code for each page.
+     */
+    private ByteBuffer ioView = io.getByteBuffer(0, io.size());
+    /** A view of {@link #arg} in native order, for the 64-bit results of the per-page ioctls. */
+    private final ByteBuffer argView = arg.getByteBuffer(0, 16).order(ByteOrder.nativeOrder());
 
     private Memory io(int bytes) {
         if (io.size() < bytes) {
             io = new Memory(bytes);
+            ioView = io.getByteBuffer(0, io.size());
         }
         return io;
     }
@@ -129,8 +137,15 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
      * reads succeed, ioctls fail with ENOTTY, writes are swallowed), so that everything the calls need is loaded
      * and JNA's reflective paths are compiled before a hibernation, when loading a class would read a file.
      */
-    public static void rehearse(Path readable, Path writable) throws SnapshotException {
-        rehearse(readable, writable, 40);
+    public static Rehearsed rehearse(Path readable, Path writable) throws SnapshotException {
+        return rehearse(readable, writable, 40);
+    }
+
+    /**
+     * What a rehearsal did: {@code reads} page reads in {@code readNanos}, {@code allocs} failing
+     * {@code ALLOC_SWAP_PAGE} calls in {@code allocNanos} (a measure of what a system call costs here).
+     */
+    public record Rehearsed(int reads, long readNanos, int allocs, long allocNanos) {
     }
 
     /**
@@ -138,20 +153,27 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
      * all: a hibernation makes tens of thousands of these calls, and only a rehearsal of that order gets them
      * compiled before the JIT stops.
      */
-    public static void rehearse(Path readable, Path writable, int reads) throws SnapshotException {
+    public static Rehearsed rehearse(Path readable, Path writable, int reads) throws SnapshotException {
         ByteBuffer page = ByteBuffer.allocate(4096);
+        long readNanos;
+        long allocNanos;
+        int allocs = Math.max(0, reads - 40) / 2;
         try (LinuxSnapshotDevice d = open(readable, Mode.HIBERNATE)) {
+            long t = System.nanoTime();
             for (int i = 40; i < reads; i++) {
                 page.clear();
                 d.read(page);
-                if (i % 2 == 0) { // a swap slot for every other page, as a compressed image needs about
-                    try {
-                        d.allocSwapPage();
-                    } catch (SnapshotException expected) {
-                        // ENOTTY
-                    }
+            }
+            readNanos = System.nanoTime() - t;
+            t = System.nanoTime();
+            for (int i = 0; i < allocs; i++) { // a swap slot for every other page, as a compressed image needs about
+                try {
+                    d.allocSwapPage();
+                } catch (SnapshotException expected) {
+                    // ENOTTY
                 }
             }
+            allocNanos = System.nanoTime() - t;
             for (int i = 0; i < 40; i++) {
                 page.clear();
                 d.read(page);
@@ -178,6 +200,7 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
                 }
             }
         }
+        return new Rehearsed(Math.max(0, reads - 40), readNanos, allocs, allocNanos);
     }
 
     /** One call on a device. */
@@ -208,23 +231,16 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
                 throw new SnapshotException("read", Native.getLastError(), "");
             }
         }
-        if (dst.hasArray()) { // no view object: nothing allocated per page
-            m.read(0, dst.array(), dst.arrayOffset() + dst.position(), (int) n);
-            dst.position(dst.position() + (int) n);
-        } else {
-            dst.put(m.getByteBuffer(0, n));
-        }
+        // absolute bulk copy from the view made once: nothing allocated per page, no native call
+        dst.put(dst.position(), ioView, 0, (int) n);
+        dst.position(dst.position() + (int) n);
         return (int) n;
     }
 
     @Override
     public int write(ByteBuffer src) throws SnapshotException {
         Memory m = io(Math.max(1, src.remaining()));
-        if (src.hasArray()) {
-            m.write(0, src.array(), src.arrayOffset() + src.position(), src.remaining());
-        } else {
-            m.getByteBuffer(0, src.remaining()).put(src.duplicate());
-        }
+        ioView.put(0, src, src.position(), src.remaining());
         long n;
         if (direct) {
             try {

@@ -93,4 +93,31 @@ class LinuxSnapshotDeviceTest {
                 Path.of("/nonexistent/zero"), Path.of("/dev/null"), 10)).isInstanceOf(SnapshotException.class)
                 .hasMessageContaining("/nonexistent/zero");
     }
+
+    /** Pages read and written through the device class arrive byte for byte, into heap and direct buffers alike. */
+    @Test
+    void pagesKeepTheirBytesBothWays() throws Exception {
+        byte[] data = new byte[3 * 4096];
+        new java.util.Random(7).nextBytes(data);
+        Path in = java.nio.file.Files.write(tmp.resolve("in"), data);
+        try (LinuxSnapshotDevice d = LinuxSnapshotDevice.open(in, SnapshotDevice.Mode.HIBERNATE)) {
+            ByteBuffer heap = ByteBuffer.allocate(4096);
+            assertThat(d.read(heap)).isEqualTo(4096);
+            assertThat(heap.position()).isEqualTo(4096);
+            assertThat(heap.array()).isEqualTo(java.util.Arrays.copyOfRange(data, 0, 4096));
+            ByteBuffer direct = ByteBuffer.allocateDirect(8192);
+            direct.position(4096);
+            assertThat(d.read(direct)).isEqualTo(4096);
+            byte[] second = new byte[4096];
+            direct.get(4096, second);
+            assertThat(second).isEqualTo(java.util.Arrays.copyOfRange(data, 4096, 8192));
+        }
+        Path out = java.nio.file.Files.write(tmp.resolve("out"), new byte[0]);
+        try (LinuxSnapshotDevice d = LinuxSnapshotDevice.open(out, SnapshotDevice.Mode.RESTORE)) {
+            assertThat(d.write(ByteBuffer.wrap(data, 0, 4096))).isEqualTo(4096);
+            ByteBuffer direct = ByteBuffer.allocateDirect(4096).put(0, data, 4096, 4096);
+            assertThat(d.write(direct)).isEqualTo(4096);
+        }
+        assertThat(java.nio.file.Files.readAllBytes(out)).isEqualTo(java.util.Arrays.copyOfRange(data, 0, 8192));
+    }
 }
