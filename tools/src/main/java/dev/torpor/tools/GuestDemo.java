@@ -91,6 +91,8 @@ final class GuestDemo {
             boolean none = GuestLog.frozeAndPoweredOff(b1) && loaded.isEmpty();
             checks.add(new Check("no class was loaded between the snapshot and the power-off", none,
                     none ? "" : loaded.isEmpty() ? "no power-off after \"torpor: freezing\"" : loaded.get(0)));
+            checks.add(new Check("the JVM was at rest when the system froze (JIT stopped, nothing compiling, every "
+                    + "other thread asleep)", GuestLog.wasAtRest(b1), GuestLog.jvmAtRest(b1).orElse("not reported")));
         }
         long imagePages = 0;
         if (stored) {

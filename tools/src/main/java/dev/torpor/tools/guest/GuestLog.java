@@ -20,6 +20,7 @@ public final class GuestLog {
             "PM: (?:hibernation: )?Read (\\d+) kbytes in [0-9.]+ seconds \\(([0-9.]+) MB/s\\)");
     private static final Pattern AWAY = Pattern.compile("torpor: resumed after ([0-9.]+) s away");
     private static final Pattern RESIDENT = Pattern.compile("torpor: locked in memory: (\\d+) kB resident");
+    private static final Pattern AT_REST = Pattern.compile("torpor: JVM at rest in [0-9.]+ s: ([^\\r\\n]*)");
     private static final Pattern RESIDENT_AT_FREEZE = Pattern.compile("torpor: resident now (\\d+) kB");
     private static final Pattern CLASS_LOAD = Pattern.compile("(?m)^\\[[0-9.]+s\\] \\S+ source: .*$");
     private static final Pattern FILE_OPEN = Pattern.compile("TORPOR-OPEN [^\\r\\n]*");
@@ -136,6 +137,20 @@ public final class GuestLog {
     }
 
     /** torpor hibernate's resident size after mlockall, in kB. */
+    /**
+     * What torpor hibernate said of the JVM's rest before its last freeze: present and true when the JIT was stopped,
+     * its queues empty, reference processing done and every other thread waiting; the line's text either way.
+     */
+    public static Optional<String> jvmAtRest(String console) {
+        return last(AT_REST, console).map(m -> m.group(1));
+    }
+
+    /** Whether {@link #jvmAtRest} says everything was at rest. */
+    public static boolean wasAtRest(String console) {
+        return jvmAtRest(console).filter(l -> l.startsWith("JIT stopped, compile queues empty, reference processing "
+                + "done, every other thread waiting")).isPresent();
+    }
+
     public static Optional<Long> residentKb(String console) {
         Optional<Long> atFreeze = last(RESIDENT_AT_FREEZE, console).map(m -> Long.parseLong(m.group(1)));
         return atFreeze.isPresent() ? atFreeze : last(RESIDENT, console).map(m -> Long.parseLong(m.group(1)));

@@ -69,4 +69,16 @@ class GuestLogTest {
         assertThat(GuestLog.residentKb(c)).contains(121500L);
         assertThat(GuestLog.residentKb("torpor: locked in memory: 120000 kB resident (VmRSS)\n")).contains(120000L);
     }
+
+    @Test
+    void theJvmsRestBeforeTheFreeze() {
+        String ok = "torpor: JVM at rest in 1.7 s: JIT stopped, compile queues empty, reference processing done, every "
+                + "other thread waiting\r\ntorpor: freezing\n";
+        assertThat(GuestLog.wasAtRest(ok)).isTrue();
+        String busy = "torpor: JVM at rest in 60.0 s: JIT stopped, compile queues BUSY, reference processing done, "
+                + "every other thread waiting\n";
+        assertThat(GuestLog.wasAtRest(busy)).isFalse();
+        assertThat(GuestLog.jvmAtRest(busy)).hasValueSatisfying(l -> assertThat(l).contains("BUSY"));
+        assertThat(GuestLog.wasAtRest("torpor: freezing\n")).isFalse();
+    }
 }

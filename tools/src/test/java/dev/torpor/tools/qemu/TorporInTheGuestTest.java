@@ -102,7 +102,7 @@ class TorporInTheGuestTest {
         assertThat(report.get("ok").asBoolean()).isTrue();
         assertThat(report.get("kernelRelease").asText()).startsWith(kernel + ".");
         assertThat(report.get("compressor").asText()).isEqualTo(compressor);
-        assertThat(report.get("checks")).hasSize(6);
+        assertThat(report.get("checks")).hasSize(7);
         for (JsonNode c : report.get("checks")) {
             assertThat(c.get("ok").asBoolean()).as(c.toString()).isTrue();
         }
@@ -176,6 +176,8 @@ class TorporInTheGuestTest {
         assertThat(GuestLog.frozeAndPoweredOff(console)).as(console).isTrue();
         assertThat(console.substring(console.lastIndexOf("torpor: freezing"))).contains("torpor: image stored");
         assertThat(GuestLog.classesLoadedWhileFrozen(console)).as("classes loaded after the snapshot").isEmpty();
+        assertThat(GuestLog.wasAtRest(console)).as("the JVM at rest before freezing: %s",
+                GuestLog.jvmAtRest(console)).isTrue();
         assertThat(GuestLog.filesOpenedBeforeFreezing(console)).as("file opens are traced").isPositive();
         assertThat(GuestLog.filesOpenedWhileFrozen(console)).as("files opened after the snapshot").isEmpty();
     }
