@@ -258,6 +258,15 @@ final class HibernateCommand implements Callable<Integer> {
                 1, how, key, attempts);
         Rehearsal.run(plan, kernel, 1024, scratch, new Printer(new PrintWriter(java.io.Writer.nullWriter())));
         out.println("torpor: rehearsal ok");
+        if (JvmSettings.ownProcess()) {
+            // as before a real freeze; not inside another program, whose JIT this would stop for good
+            try {
+                printRest(out, JvmQuiescence.settle(JvmQuiescence.stopCompilation(scratch), Duration.ofSeconds(60)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while the JVM came to rest");
+            }
+        }
         out.println("torpor: dry run on an emulated 6.12 x86_64 machine with 16 MiB of memory");
         out.println("torpor: freezing");
         Rehearsal.Report r = Rehearsal.run(plan, kernel, 4096, scratch, new Printer(out));

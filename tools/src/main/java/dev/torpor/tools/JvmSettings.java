@@ -17,10 +17,21 @@ final class JvmSettings {
     private JvmSettings() {
     }
 
-    /** Sets what the launcher did not set; must run before the first reflective call of the process. */
+    private static volatile boolean ownProcess;
+
+    /**
+     * Sets what the launcher did not set; must run before the first reflective call of the process. Only
+     * {@code main} calls it: from then on the tool may treat the JVM as its own (stop its JIT, say).
+     */
     static void apply() {
         if (System.getProperty(INFLATION_THRESHOLD) == null) {
             System.setProperty(INFLATION_THRESHOLD, Integer.toString(Integer.MAX_VALUE));
         }
+        ownProcess = true;
+    }
+
+    /** Whether the tool runs as its own process ({@code main}), not inside another program such as a test. */
+    static boolean ownProcess() {
+        return ownProcess;
     }
 }

@@ -13,8 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code torpor hibernate --dry-run --encrypt} as a real process with the launcher flags the help documents and the
- * JVM logging every class it loads: between "torpor: freezing" and the emulated machine's resume no class is loaded
- * (what the QEMU guests check on real kernels, here on the host and on every build).
+ * JVM logging every class it loads: it brings the JVM to rest as a real run does (JIT stopped), and between
+ * "torpor: freezing" and the emulated machine's resume no class is loaded (what the QEMU guests check on real
+ * kernels, here on the host and on every build).
  */
 class HibernateProcessTest {
     @TempDir
@@ -31,7 +32,10 @@ class HibernateProcessTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
-        assertThat(out).contains("[class,load]", "torpor: freezing", "torpor: image stored", "torpor: resumed after");
+        assertThat(out).contains("[class,load]", "torpor: freezing", "torpor: image stored", "torpor: resumed after",
+                "torpor: JVM at rest in");
+        assertThat(out).as("the dry run, as its own process, stops the JIT before its frozen part as a real run does")
+                .contains("JIT stopped, compile queues empty, reference processing done");
         String frozen = out.substring(out.indexOf("torpor: freezing"), out.indexOf("torpor: resumed after"));
         assertThat(frozen.lines().filter(l -> l.contains("[class,load]")).toList()).as(out).isEmpty();
     }
