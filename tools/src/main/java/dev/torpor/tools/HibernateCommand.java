@@ -52,7 +52,7 @@ import java.util.concurrent.Callable;
                 "  TORPOR_JAVA_OPTS='-Xms64m -Xmx64m -Xmn40m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=32m "
                         + "-XX:MaxMetaspaceSize=64m -XX:CompressedClassSpaceSize=32m -XX:-UsePerfData "
                         + "-XX:+UnlockDiagnosticVMOptions -XX:GuaranteedSafepointInterval=0 "
-                        + "-XX:PerMethodTrapLimit=0 -XX:+UnlockExperimentalVMOptions -XX:PerMethodSpecTrapLimit=0'",
+                        + JitFlags.FLAGS + "'",
                 "The last three keep the JIT from betting on what the rehearsals did not show (kinds of data, the real "
                         + "device's classes): after the snapshot a lost bet would send the code to the interpreter "
                         + "for good, since the compilers are frozen too.",
@@ -144,7 +144,7 @@ final class HibernateCommand implements Callable<Integer> {
                     + "to the interpreter after the snapshot (data it did not see), which slows the writing down");
         }
         // from here on nothing is compiled: the code the rehearsals compiled is the code that runs after the snapshot
-        JvmQuiescence.Report jit = JvmQuiescence.stopCompilation(scratch);
+        JvmQuiescence.Stopped jit = JvmQuiescence.stopCompilation(scratch);
         LinuxSystem system = LinuxSystem.local();
         int rebootErrno = system.rehearseReboot();
         if (rebootErrno != 22) {

@@ -56,6 +56,16 @@ public final class JvmQuiescence {
         }
     }
 
+    /**
+     * What {@link #stopCompilation} did.
+     *
+     * @param stopped new compilations are refused from now on
+     * @param took    how long it took
+     * @param problem why compilation could not be stopped, if it could not
+     */
+    public record Stopped(boolean stopped, Duration took, String problem) {
+    }
+
     private JvmQuiescence() {
     }
 
@@ -63,7 +73,7 @@ public final class JvmQuiescence {
      * Stops new compilations. Call it once the code that runs after the snapshot has been rehearsed (and so compiled),
      * before {@link #settle}; {@code scratch} holds the directive file for a moment.
      */
-    public static Report stopCompilation(Path scratch) {
+    public static Stopped stopCompilation(Path scratch) {
         long start = System.nanoTime();
         String problem = "";
         boolean stopped;
@@ -83,14 +93,14 @@ public final class JvmQuiescence {
             stopped = false;
             problem = "the DiagnosticCommand MBean (module jdk.management) is not usable: " + e;
         }
-        return new Report(stopped, false, false, List.of(), Duration.ofNanos(System.nanoTime() - start), problem);
+        return new Stopped(stopped, Duration.ofNanos(System.nanoTime() - start), problem);
     }
 
     /**
      * After {@link #stopCompilation}: collects, waits for the reference handler and the cleaners, for the compile
      * queues to drain and for every other Java thread to wait, at most {@code limit} in all.
      */
-    public static Report settle(Report stopped, Duration limit) throws InterruptedException {
+    public static Report settle(Stopped stopped, Duration limit) throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + limit.toNanos();
         boolean references = awaitReferenceProcessing(deadline);
@@ -99,7 +109,7 @@ public final class JvmQuiescence {
         if (busy.isEmpty()) {
             busy = awaitSleepingTasks(Path.of("/proc/thread-self"), deadline);
         }
-        return new Report(stopped.compilationStopped(), idle, references, busy,
+        return new Report(stopped.stopped(), idle, references, busy,
                 stopped.took().plusNanos(System.nanoTime() - start), stopped.problem());
     }
 

@@ -27,7 +27,7 @@ class JvmQuiescenceTest {
                 new com.sun.jna.Memory(4096).setByte(0, (byte) 1); // garbage with native memory and a cleaner
             }
         }
-        JvmQuiescence.Report stopped = JvmQuiescence.stopCompilation(Path.of(System.getProperty("java.io.tmpdir")));
+        JvmQuiescence.Stopped stopped = JvmQuiescence.stopCompilation(Path.of(System.getProperty("java.io.tmpdir")));
         JvmQuiescence.Report rest = JvmQuiescence.settle(stopped, Duration.ofSeconds(60));
         System.out.println("REST " + rest.atRest() + " " + rest);
         System.out.println("HOT START");

@@ -23,8 +23,8 @@ class JavaRuntimeTest {
 
     /** The child. */
     public static void main(String[] args) {
-        JvmQuiescence.Report r = JvmQuiescence.stopCompilation(Path.of(args[0]));
-        System.out.println("STOPPED " + r.compilationStopped() + " " + r.problem());
+        JvmQuiescence.Stopped r = JvmQuiescence.stopCompilation(Path.of(args[0]));
+        System.out.println("STOPPED " + r.stopped() + " " + r.problem());
     }
 
     @Test
