@@ -82,4 +82,58 @@ class LinuxSystemTest {
                     .findFirst().orElse("VmLck: -1 kB");
         }
     }
+
+    /**
+     * Locking as used, in a child JVM: every page it has is locked, libjvm.so is resident in full (no page of it is
+     * left to be read from the file later), and the runtime's lib/modules image is not (it was left to fault).
+     */
+    @Test
+    void lockingAsUsedPrefaultsLibrariesButNotTheModulesImage() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-Xmx16m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                LockAsUsedChild.class.getName()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out).as(out).contains("refused 0");
+        assertThat(kb(out, "libjvm.so size")).as(out).isPositive();
+        assertThat(kb(out, "libjvm.so rss")).as(out).isEqualTo(kb(out, "libjvm.so size"));
+        assertThat(kb(out, "modules rss")).as(out).isLessThan(kb(out, "modules size"));
+        assertThat(kb(out, "VmLck")).as(out).isGreaterThanOrEqualTo(kb(out, "VmRSS") * 9 / 10);
+    }
+
+    private static long kb(String out, String key) {
+        return Long.parseLong(out.lines().filter(l -> l.startsWith(key + " ")).findFirst().orElseThrow()
+                .substring(key.length() + 1).trim());
+    }
+
+    /** The child: lock as used (all but lib/modules in full), then print sizes from smaps and status. */
+    public static final class LockAsUsedChild {
+        public static void main(String[] args) throws Exception {
+            LinuxSystem sys = LinuxSystem.local();
+            List<MemoryMap.Mapping> refused = sys.lockMemoryAsUsed(m -> m.path().endsWith("/lib/modules"));
+            System.out.println("refused " + refused.size());
+            long[] jvm = new long[2];
+            long[] modules = new long[2];
+            long[] cur = null;
+            for (String l : Files.readAllLines(Path.of("/proc/self/smaps"))) {
+                if (l.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
+                    cur = l.endsWith("/libjvm.so") ? jvm : l.endsWith("/lib/modules") ? modules : null;
+                } else if (cur != null && l.startsWith("Size:")) {
+                    cur[0] += Long.parseLong(l.replaceAll("\\D", ""));
+                } else if (cur != null && l.startsWith("Rss:")) {
+                    cur[1] += Long.parseLong(l.replaceAll("\\D", ""));
+                }
+            }
+            System.out.println("libjvm.so size " + jvm[0]);
+            System.out.println("libjvm.so rss " + jvm[1]);
+            System.out.println("modules size " + modules[0]);
+            System.out.println("modules rss " + modules[1]);
+            for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (l.startsWith("VmLck:") || l.startsWith("VmRSS:")) {
+                    System.out.println(l.substring(0, 5) + " " + l.replaceAll("\\D", ""));
+                }
+            }
+            sys.unlockAllMemory();
+        }
+    }
 }
