@@ -200,7 +200,7 @@ final class HibernateCommand implements Callable<Integer> {
         }
     }
 
-    private static void printRest(PrintWriter out, JvmQuiescence.Report rest) {
+    static void printRest(PrintWriter out, JvmQuiescence.Report rest) {
         out.printf("torpor: JVM at rest in %.1f s: JIT %s, compile queues %s, reference processing %s, %s%n",
                 rest.took().toMillis() / 1000.0, rest.compilationStopped() ? "stopped" : "NOT stopped ("
                         + rest.problem() + ")", rest.compilerIdle() ? "empty" : "BUSY",

@@ -7,6 +7,7 @@ import dev.torpor.image.io.ReadOptions;
 import dev.torpor.image.io.lifecycle.Resumer;
 import dev.torpor.image.io.write.Invalidation;
 import dev.torpor.image.io.write.PageStore;
+import dev.torpor.platform.linux.JvmQuiescence;
 import dev.torpor.platform.linux.LinuxFacts;
 import dev.torpor.platform.linux.LinuxSnapshotDevice;
 import dev.torpor.platform.linux.LinuxSystem;
@@ -22,6 +23,7 @@ import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -107,7 +109,7 @@ final class ResumeCommand implements Callable<Integer> {
                                     + " restoring%n", total, secs, streamBytes / 1e6 / secs);
                             out.flush();
                         }
-                    });
+                    }, () -> comeToRest(out));
                 }
                 err.println("torpor: the atomic restore returned; the image was not restored");
                 return ExitCodes.IO_ERROR;
@@ -120,6 +122,29 @@ final class ResumeCommand implements Callable<Integer> {
                 err.println("torpor: resume failed, the image is invalidated, booting normally: " + Torpor.describe(e));
                 return e instanceof dev.torpor.image.io.ImageFormatException ? ExitCodes.CORRUPT : ExitCodes.IO_ERROR;
             }
+        }
+    }
+
+    /**
+     * Before FREEZE, as torpor hibernate does: the freezer stops this JVM's threads wherever they are, and the few
+     * calls left (FREEZE, ATOMIC_RESTORE) must not wait for a lock a frozen compiler thread holds (a guest hung
+     * there once). Only as its own process: inside another program this would stop that program's JIT.
+     */
+    private static void comeToRest(PrintWriter out) throws IOException {
+        if (!JvmSettings.ownProcess()) {
+            return;
+        }
+        JvmQuiescence.Report rest;
+        try {
+            rest = JvmQuiescence.settle(JvmQuiescence.stopCompilation(Path.of(System.getProperty("java.io.tmpdir"))),
+                    Duration.ofSeconds(60));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while the JVM came to rest");
+        }
+        HibernateCommand.printRest(out, rest);
+        if (!rest.compilerIdle()) {
+            throw new IOException("the JIT compiler did not go idle within 60 s: not freezing for the restore");
         }
     }
 

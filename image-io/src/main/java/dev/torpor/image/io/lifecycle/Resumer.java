@@ -174,6 +174,23 @@ public final class Resumer {
      */
     public static void restore(HibernationImage image, Verified v, PageStore store, long resumeOffset,
                                SnapshotDevice device, Optional<KeyMaterial> key, Progress progress) throws IOException {
+        restore(image, v, store, resumeOffset, device, key, progress, () -> { });
+    }
+
+    /** Runs just before the processes are frozen for the restore. */
+    @FunctionalInterface
+    public interface BeforeFreeze {
+        void run() throws IOException;
+    }
+
+    /**
+     * As {@link #restore(HibernationImage, Verified, PageStore, long, SnapshotDevice, Optional, Progress)}, calling
+     * {@code beforeFreeze} once the stream is in the device and before {@code FREEZE}: a JVM brings its own threads
+     * to rest there, since the freezer stops them wherever they are (torpor resume does).
+     */
+    public static void restore(HibernationImage image, Verified v, PageStore store, long resumeOffset,
+                               SnapshotDevice device, Optional<KeyMaterial> key, Progress progress,
+                               BeforeFreeze beforeFreeze) throws IOException {
         PageSource stream;
         try {
             stream = v.kind() == ImageKind.TORPOR ? image.encrypted().orElseThrow().pagesAfterVerify(key.orElseThrow())
@@ -197,6 +214,7 @@ public final class Resumer {
             throw new ImageFormatException(0, "the stream held " + written + " pages, its header announces " + v.pages());
         }
         session.finishWriting();
+        beforeFreeze.run();
         session.freeze();
         session.atomicRestore();
     }

@@ -129,6 +129,32 @@ class LifecycleTest {
                 .as("the resumer reset the signature").isEqualTo(Invalidation.Outcome.ALREADY_PLAIN);
     }
 
+    /** The hook a JVM uses to come to rest runs once, after the stream is written and before FREEZE. */
+    @Test
+    void theRestoreCallsItsHookBeforeFreezing() throws Exception {
+        KernelProfile k = KernelProfile.linux(6, 12);
+        Rig rig = rig(k, 8192, 3200);
+        List<String> seen = new ArrayList<>();
+        Hibernator.Power power = (how, session) -> {
+            rig.machine().halt();
+            rig.machine().boot();
+            try (HibernationImage image = HibernationImage.open(rig.file(), ReadOptions.defaults())) {
+                Resumer.Verified v = Resumer.verify(image, Optional.empty(), Resumer.RunningKernel.unknown());
+                dev.torpor.snapshot.api.emulator.EmulatedSnapshotDevice restore =
+                        (dev.torpor.snapshot.api.emulator.EmulatedSnapshotDevice) rig.machine()
+                                .open(SnapshotDevice.Mode.RESTORE);
+                long[] written = new long[1];
+                Resumer.restore(image, v, PageStore.of(rig.ch()), 0, restore, Optional.empty(),
+                        (done, total) -> written[0] = done,
+                        () -> seen.add("hook frozen=" + restore.frozen() + " all written=" + (written[0] == v.pages())));
+            }
+        };
+        Hibernator.hibernate(rig.machine().open(SnapshotDevice.Mode.HIBERNATE), rig.area(),
+                plan(k, Compressor.LZO, Hibernator.Shutdown.POWEROFF, Optional.empty(), 0, 1), power,
+                new Hibernator.Listener() { });
+        assertThat(seen).containsExactly("hook frozen=false all written=true");
+    }
+
     @Test
     void whenNothingFitsTheAreaStaysPlainAndTheMachineIsThawed() throws Exception {
         KernelProfile k = KernelProfile.linux(6, 1);
