@@ -53,11 +53,7 @@ class LinuxSystemTest {
     /** Locks a child JVM in memory; /proc/PID/status shows VmLck equal to its resident size. */
     @Test
     void mlockallLocksTheWholeProcess() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-Xmx16m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                LockChild.class.getName()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as(out).isZero();
+        String out = runChild(LockChild.class);
         List<String> lines = out.lines().toList();
         long locked = Long.parseLong(lines.stream().filter(l -> l.startsWith("VmLck:")).findFirst().orElseThrow()
                 .replaceAll("\\D", ""));
@@ -89,16 +85,22 @@ class LinuxSystemTest {
      */
     @Test
     void lockingAsUsedPrefaultsLibrariesButNotTheModulesImage() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-Xmx16m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                LockAsUsedChild.class.getName()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as(out).isZero();
+        String out = runChild(LockAsUsedChild.class);
         assertThat(out).as(out).contains("refused 0");
         assertThat(kb(out, "libjvm.so size")).as(out).isPositive();
         assertThat(kb(out, "libjvm.so rss")).as(out).isEqualTo(kb(out, "libjvm.so size"));
         assertThat(kb(out, "modules rss")).as(out).isLessThan(kb(out, "modules size"));
         assertThat(kb(out, "VmLck")).as(out).isGreaterThanOrEqualTo(kb(out, "VmRSS") * 9 / 10);
+    }
+
+    /** Runs {@code main} of {@code child} in a JVM of its own (16 MiB heap); its output, once it exited 0. */
+    private static String runChild(Class<?> child) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-Xmx16m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                child.getName()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        return out;
     }
 
     private static long kb(String out, String key) {
