@@ -45,11 +45,17 @@ public final class SiteBuilder {
         }
         for (Path md : sources) {
             String name = md.getFileName().toString().replace(".md", ".html");
-            String body = renderer.render(parser.parse(Files.readString(md)));
+            String body = renderer.render(parser.parse(expand(Files.readString(md))));
             Files.writeString(out.resolve(name), frame(title(Files.readString(md)), body));
         }
         Files.writeString(out.resolve("cli.html"), frame("CLI reference", cliReference(Torpor.commandLine())));
         Files.writeString(out.resolve("style.css"), CSS);
+    }
+
+    /** Replaces {@code {{jvm.options:NAME}}} with that line of torpor's jvm.options, so the site cannot drift. */
+    static String expand(String markdown) {
+        return java.util.regex.Pattern.compile("\\{\\{jvm\\.options:(\\w+)}}").matcher(markdown)
+                .replaceAll(m -> java.util.regex.Matcher.quoteReplacement(Torpor.jvmOptions(m.group(1))));
     }
 
     private static String title(String markdown) {

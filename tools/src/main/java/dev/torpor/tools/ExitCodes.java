@@ -18,6 +18,8 @@ public final class ExitCodes {
     public static final int SOFTWARE = 70;
     /** EX_CANTCREAT: the output file exists (and --force was not given) or cannot be created. */
     public static final int CANT_CREATE = 73;
+    /** EX_CONFIG: the config file cannot be used (its name and line are printed); nothing was done. */
+    public static final int CONFIG = 78;
     /** EX_IOERR: reading or writing failed. */
     public static final int IO_ERROR = 74;
 

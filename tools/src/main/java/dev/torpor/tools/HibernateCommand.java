@@ -29,7 +29,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -47,19 +49,17 @@ import java.util.concurrent.Callable;
                         + "touches later; programs and libraries in full).",
                 "If the swap area is too small the image is made again with a smaller preferred size. On any "
                         + "failure the image is invalidated, the system thawed, and the exit code is non-zero.", "",
-                "Run it with a small fixed heap, the serial collector and no periodic safepoints, since the JVM's "
-                        + "own threads are frozen with everything else:",
-                "  TORPOR_JAVA_OPTS='-Xms64m -Xmx64m -Xmn40m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=32m "
-                        + "-XX:MaxMetaspaceSize=64m -XX:CompressedClassSpaceSize=32m -XX:-UsePerfData "
-                        + "-XX:+UnlockDiagnosticVMOptions -XX:GuaranteedSafepointInterval=0 "
-                        + JitFlags.FLAGS + "'",
-                "The last three keep the JIT from betting on what the rehearsals did not show (kinds of data, the real "
-                        + "device's classes): after the snapshot a lost bet would send the code to the interpreter "
-                        + "for good, since the compilers are frozen too.",
+                "Run it with a small fixed heap, the serial collector, no periodic safepoints and no speculative "
+                        + "JIT, since the JVM's own threads are frozen with everything else (a lost profile bet after "
+                        + "the snapshot would send code to the interpreter for good: the compilers are frozen too). "
+                        + "The launcher /usr/bin/torpor takes these from /usr/share/torpor/jvm.options when "
+                        + "TORPOR_JAVA_OPTS is unset:",
+                "  ${sys:torpor.jvm.hibernate}",
                 "torpor also sets -Dsun.reflect.inflationThreshold=2147483647 unless given, so that reflection "
                         + "never defines a class (the JDK's ciphers are made reflectively).", "",
                 "Exit codes: 0 hibernated and resumed (or the dry run restored the emulated machine), 1 hibernation "
-                        + "failed and the system was thawed, 64 usage error, 69 this machine cannot hibernate."},
+                        + "failed and the system was thawed, 64 usage error, 69 this machine cannot hibernate, 78 the "
+                        + "config file cannot be used (nothing was frozen)."},
         footer = {"", "Examples:", "  torpor hibernate --dry-run",
                 "  torpor hibernate --device /dev/vda2 --compress lz4",
                 "  torpor hibernate --device /dev/sda3 --encrypt /etc/torpor.key   # resume with torpor resume --key"})
@@ -70,23 +70,32 @@ final class HibernateCommand implements Callable<Integer> {
     @Mixin
     SwapAreaOptions location;
 
-    @Option(names = "--compress", paramLabel = "ALG", defaultValue = "lzo", converter = CompressorConverter.class,
-            description = "lzo, lz4 (kernels 6.9+ read it) or none. Default: ${DEFAULT-VALUE}.")
-    Compressor compressor;
+    @Mixin
+    ConfigOption config;
 
-    @Option(names = "--shutdown", paramLabel = "HOW", defaultValue = "poweroff",
+    @Option(names = "--compress", paramLabel = "ALG",
+            description = "lzo, lz4 (kernels 6.9+ read it) or none. Default: compress = of the config file, then lzo.")
+    String compressor;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Compression threads (1-64). Default: threads = of the config file, then 1.")
+    String threads;
+
+    @Option(names = "--shutdown", paramLabel = "HOW",
             description = "poweroff (reboot(2) power-off), reboot, or platform (ACPI S4 through SNAPSHOT_POWER_OFF). "
-                    + "Default: ${DEFAULT-VALUE}.")
+                    + "Default: shutdown = of the config file, then poweroff.")
     String shutdown;
 
     @Option(names = "--image-size", paramLabel = "BYTES",
-            description = "Preferred image size; the kernel frees memory to get near it. Default: /sys/power/image_size.")
-    Long imageSize;
+            description = "Preferred image size (K, M, G allowed); the kernel frees memory to get near it. Default: "
+                    + "image-size = of the config file, then /sys/power/image_size.")
+    String imageSize;
 
     @Option(names = "--encrypt", paramLabel = "KEYFILE",
             description = "Write Torpor's encrypted image kind (AES-256-GCM) with this key (32 raw bytes, or a "
-                    + "passphrase). The kernel cannot resume it; torpor resume --key can.")
-    Path keyFile;
+                    + "passphrase). The kernel cannot resume it; torpor resume --key can. Default: key-file = of the "
+                    + "config file, else not encrypted.")
+    String keyFile;
 
     @Option(names = "--attempts", paramLabel = "N", defaultValue = "3",
             description = "Images to try when the swap area is too small. Default: ${DEFAULT-VALUE}.")
@@ -103,24 +112,32 @@ final class HibernateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Hibernator.Shutdown how = parseShutdown(shutdown);
-        Optional<KeyMaterial> key = keyFile == null ? Optional.empty() : Optional.of(KeyMaterial.fromFile(keyFile));
         if (attempts < 1 || attempts > 10) {
             throw new IllegalArgumentException("--attempts must be 1..10");
         }
+        Settings settings = settings(config.load());
+        Hibernator.Shutdown how = parseShutdown(settings.require(Setting.SHUTDOWN));
+        Compressor compressor = Compressor.parse(settings.require(Setting.COMPRESS));
+        int threads = settings.number(Setting.THREADS).orElseThrow().intValue();
+        Optional<String> keyPath = settings.get(Setting.KEY_FILE);
+        Optional<KeyMaterial> key = keyPath.isEmpty() ? Optional.empty()
+                : Optional.of(KeyMaterial.fromFile(Path.of(keyPath.get())));
+        Optional<Long> imageSize = settings.number(Setting.IMAGE_SIZE);
+        out.println("torpor: settings: " + settings.describe(Setting.COMPRESS, Setting.THREADS, Setting.SHUTDOWN,
+                Setting.IMAGE_SIZE, Setting.KEY_FILE));
         LinuxFacts facts = LinuxFacts.system();
         Path scratch = Path.of(System.getProperty("java.io.tmpdir"));
         if (dryRun) {
-            return dryRun(out, compressor, how, key, scratch);
+            return dryRun(out, compressor, threads, how, key, imageSize.orElse(0L), scratch);
         }
         Utsname uname = LinuxSystem.local().uname();
         TargetProfile target = RunningSystem.target(uname, facts);
-        Path dev = location.device(facts);
-        long offset = location.resumeOffset(facts);
-        long size = imageSize != null ? imageSize : facts.imageSize().orElse(0);
+        Path dev = RunningSystem.device(settings.value(Setting.DEVICE), facts).value();
+        long offset = RunningSystem.resumeOffset(settings.value(Setting.RESUME_OFFSET), facts).value();
+        long size = imageSize.orElse(facts.imageSize().orElse(0));
         LinuxFacts.DeviceNumber number = FileDevices.numberOf(dev);
         Hibernator.Plan plan = new Hibernator.Plan(target, SnapshotDevice.encodeDev(number.major(), number.minor()),
-                offset, size, compressor, 1, how, key, attempts);
+                offset, size, compressor, threads, how, key, attempts);
 
         // the device calls on harmless nodes, often enough that the per-page ones are compiled during the warm-up
         LinuxSnapshotDevice.Rehearsed calls = LinuxSnapshotDevice.rehearse(Path.of("/dev/zero"), Path.of("/dev/null"),
@@ -140,7 +157,8 @@ final class HibernateCommand implements Callable<Integer> {
                 warm.first().savedPages(), warm.runs(), warm.took().toMillis() / 1000.0,
                 warm.converged() ? "until their speed converged" : "(stopped at the 60 s limit)");
         if (!JitFlags.speculationOff()) {
-            out.println("torpor: note: without " + JitFlags.FLAGS + " the compiled code of the rehearsals may fall back "
+            out.println("torpor: note: without -XX:PerMethodTrapLimit=0 -XX:PerMethodSpecTrapLimit=0 (the options of "
+                    + JvmOptions.FILE + ") the compiled code of the rehearsals may fall back "
                     + "to the interpreter after the snapshot (data it did not see), which slows the writing down");
         }
         // from here on nothing is compiled: the code the rehearsals compiled is the code that runs after the snapshot
@@ -200,6 +218,24 @@ final class HibernateCommand implements Callable<Integer> {
         }
     }
 
+    /** The effective settings: these flags over {@code file} over the defaults. */
+    Settings settings(ConfigFile file) {
+        Map<Setting, String> given = new EnumMap<>(Setting.class);
+        location.given(given);
+        putIfGiven(given, Setting.COMPRESS, compressor);
+        putIfGiven(given, Setting.THREADS, threads);
+        putIfGiven(given, Setting.SHUTDOWN, shutdown);
+        putIfGiven(given, Setting.IMAGE_SIZE, imageSize);
+        putIfGiven(given, Setting.KEY_FILE, keyFile);
+        return Settings.resolve(file, given);
+    }
+
+    static void putIfGiven(Map<Setting, String> into, Setting s, String value) {
+        if (value != null) {
+            into.put(s, value);
+        }
+    }
+
     static void printRest(PrintWriter out, JvmQuiescence.Report rest) {
         out.printf("torpor: JVM at rest in %.1f s: JIT %s, compile queues %s, reference processing %s, %s%n",
                 rest.took().toMillis() / 1000.0, rest.compilationStopped() ? "stopped" : "NOT stopped ("
@@ -251,11 +287,11 @@ final class HibernateCommand implements Callable<Integer> {
         return new WarmUp(first, runs, Duration.ofNanos(System.nanoTime() - start), runs >= 6 && stale >= 4);
     }
 
-    private int dryRun(PrintWriter out, Compressor compressor, Hibernator.Shutdown how, Optional<KeyMaterial> key,
-                       Path scratch) throws IOException {
+    private int dryRun(PrintWriter out, Compressor compressor, int threads, Hibernator.Shutdown how,
+                       Optional<KeyMaterial> key, long imageSize, Path scratch) throws IOException {
         KernelProfile kernel = KernelProfile.linux(6, 12);
-        Hibernator.Plan plan = new Hibernator.Plan(kernel.target(), 0, 0, imageSize == null ? 0 : imageSize, compressor,
-                1, how, key, attempts);
+        Hibernator.Plan plan = new Hibernator.Plan(kernel.target(), 0, 0, imageSize, compressor, threads, how, key,
+                attempts);
         Rehearsal.run(plan, kernel, 1024, scratch, new Printer(new PrintWriter(java.io.Writer.nullWriter())));
         out.println("torpor: rehearsal ok");
         if (JvmSettings.ownProcess()) {

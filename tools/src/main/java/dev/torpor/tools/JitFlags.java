@@ -13,9 +13,6 @@ import java.lang.management.ManagementFactory;
  * of the speed.
  */
 final class JitFlags {
-    /** The flags, as the help and the site give them. */
-    static final String FLAGS = "-XX:PerMethodTrapLimit=0 -XX:+UnlockExperimentalVMOptions -XX:PerMethodSpecTrapLimit=0";
-
     private JitFlags() {
     }
 

@@ -24,6 +24,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -36,12 +38,13 @@ import java.util.concurrent.Callable;
                 + "command never returns: the hibernated system carries on.", "",
                 "If there is no image it exits 1 at once. If the image cannot be used it is invalidated, so the swap "
                         + "area is a clean swap area, and the exit code is non-zero: boot continues normally.", "",
-                "In an initramfs, run it with the C1 compiler only, compiling early (TORPOR_JAVA_OPTS="
-                        + "'-XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.05'): the run lasts seconds, often "
-                        + "on one CPU, and quick compiles beat C2's better code there (in a one-CPU QEMU guest the "
-                        + "verification reads 120-140 MB/s so, 50-64 MB/s with the JVM's defaults).", "",
+                "In an initramfs, run it with the C1 compiler only, compiling early: the run lasts seconds, often "
+                        + "on one CPU, and quick compiles beat C2's better code there. The launcher and the initramfs "
+                        + "scripts take these from /usr/share/torpor/jvm.options when TORPOR_JAVA_OPTS is unset:",
+                "  ${sys:torpor.jvm.resume}", "",
                 "Exit codes: 0 (--check-only) the image can be resumed, 1 no image, 2 the image was refused "
-                        + "(invalidated), 64 usage error, 74 I/O error or the kernel refused the image (invalidated)."},
+                        + "(invalidated), 64 usage error, 74 I/O error or the kernel refused the image (invalidated), "
+                        + "78 the config file cannot be used (nothing was touched)."},
         footer = {"", "Examples:", "  torpor resume --device /dev/vda2",
                 "  torpor resume --device /dev/sda3 --key /etc/torpor.key",
                 "  torpor resume --check-only --device /dev/vda2"})
@@ -49,9 +52,13 @@ final class ResumeCommand implements Callable<Integer> {
     @Mixin
     SwapAreaOptions location;
 
+    @Mixin
+    ConfigOption config;
+
     @Option(names = "--key", paramLabel = "KEYFILE",
-            description = "Key of Torpor's encrypted image kind (as given to hibernate --encrypt).")
-    Path keyFile;
+            description = "Key of Torpor's encrypted image kind (as given to hibernate --encrypt). Default: key-file "
+                    + "= of the config file.")
+    String keyFile;
 
     @Option(names = "--check-only", description = "Verify the image and report; change nothing.")
     boolean checkOnly;
@@ -63,10 +70,16 @@ final class ResumeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Map<Setting, String> given = new EnumMap<>(Setting.class);
+        location.given(given);
+        HibernateCommand.putIfGiven(given, Setting.KEY_FILE, keyFile);
+        Settings settings = Settings.resolve(config.load(), given);
         LinuxFacts facts = LinuxFacts.system();
-        Path dev = location.device(facts);
-        long offset = location.resumeOffset(facts);
-        Optional<KeyMaterial> key = keyFile == null ? Optional.empty() : Optional.of(KeyMaterial.fromFile(keyFile));
+        Path dev = RunningSystem.device(settings.value(Setting.DEVICE), facts).value();
+        long offset = RunningSystem.resumeOffset(settings.value(Setting.RESUME_OFFSET), facts).value();
+        Optional<String> keyPath = settings.get(Setting.KEY_FILE);
+        Optional<KeyMaterial> key = keyPath.isEmpty() ? Optional.empty()
+                : Optional.of(KeyMaterial.fromFile(Path.of(keyPath.get())));
         Resumer.RunningKernel running = new Resumer.RunningKernel(Optional.of(LinuxSystem.local().uname()),
                 facts.physPages().isPresent() ? Optional.of(facts.physPages().getAsLong()) : Optional.empty());
         long size = RunningSystem.size(dev);

@@ -39,44 +39,81 @@ final class RunningSystem {
                 : KernelProfile.linux(6, 1);
     }
 
+    /** A value found for a setting left to the running system, and where it was found. */
+    record Found<T>(T value, String source) {
+    }
+
     /**
-     * The swap device: the one given, else {@code /sys/power/resume}, else {@code resume=} of the command line,
-     * else the first swap partition in {@code /proc/swaps}.
+     * The swap device: the one given (a path, or UUID=, PARTUUID=, LABEL=, PARTLABEL= as in fstab), else
+     * {@code /sys/power/resume}, else {@code resume=} of the command line, else the active swap partition of the
+     * highest priority that is not in RAM (zram swap can never hold an image).
      */
-    static Path device(Path given, LinuxFacts facts) throws IOException {
-        if (given != null) {
-            return given;
+    static Found<Path> device(Settings.Value given, LinuxFacts facts) throws IOException {
+        if (given.value() != null) {
+            return new Found<>(named(given.value()), given.source());
         }
         Optional<LinuxFacts.DeviceNumber> sys = facts.resumeDevice().filter(d -> !d.none());
         if (sys.isPresent()) {
             Optional<Path> name = FileDevices.nameOf(sys.get(), Path.of("/sys"));
             if (name.isPresent()) {
-                return name.get();
+                return new Found<>(name.get(), "/sys/power/resume (" + sys.get() + ")");
             }
         }
         Optional<String> cmd = facts.commandLine().resume();
-        if (cmd.isPresent() && cmd.get().startsWith("/dev/")) {
-            return Path.of(cmd.get());
+        if (cmd.isPresent() && (cmd.get().startsWith("/dev/") || cmd.get().contains("="))) {
+            return new Found<>(named(cmd.get()), "resume= of the kernel command line");
         }
+        LinuxFacts.SwapArea best = null;
         for (LinuxFacts.SwapArea s : facts.swaps()) {
-            if (s.type().equals("partition")) {
-                return Path.of(s.filename());
+            if (s.type().equals("partition") && !inRam(s.filename()) && (best == null || s.priority() > best.priority())) {
+                best = s;
             }
         }
-        throw new IllegalArgumentException("no swap device given (--device), none in /sys/power/resume or resume=, "
-                + "and no swap partition active");
+        if (best != null) {
+            return new Found<>(Path.of(best.filename()), "/proc/swaps (the disk swap partition of highest priority)");
+        }
+        throw new IllegalArgumentException("no swap device: none given (--device, or device = in the config file), "
+                + "none in /sys/power/resume or resume= of the kernel command line, and no disk swap partition active");
+    }
+
+    /** Swap in RAM (zram, or a ramdisk): no image stored there survives a power-off. */
+    static boolean inRam(String device) {
+        String name = Path.of(device).getFileName().toString();
+        return name.startsWith("zram") || name.startsWith("ram");
+    }
+
+    /** A device name as fstab and resume= allow it: a path, or a /dev/disk/by-* link for UUID=, LABEL= and the like. */
+    static Path named(String spec) {
+        int eq = spec.indexOf('=');
+        if (spec.startsWith("/") || eq < 0) {
+            return Path.of(spec);
+        }
+        String kind = spec.substring(0, eq);
+        String dir = switch (kind) {
+            case "UUID" -> "by-uuid";
+            case "PARTUUID" -> "by-partuuid";
+            case "LABEL" -> "by-label";
+            case "PARTLABEL" -> "by-partlabel";
+            default -> throw new IllegalArgumentException("'" + spec + "' is not a device: use a path, UUID=, PARTUUID=, "
+                    + "LABEL= or PARTLABEL=");
+        };
+        return Path.of("/dev/disk", dir, spec.substring(eq + 1));
     }
 
     /** The resume offset: the one given, else {@code /sys/power/resume_offset}, else {@code resume_offset=}, else 0. */
-    static long resumeOffset(Long given, LinuxFacts facts) throws IOException {
-        if (given != null) {
-            return given;
+    static Found<Long> resumeOffset(Settings.Value given, LinuxFacts facts) throws IOException {
+        if (given.value() != null) {
+            return new Found<>(Long.parseLong(given.value()), given.source());
         }
         OptionalLong sys = facts.resumeOffset();
         if (sys.isPresent() && sys.getAsLong() > 0) {
-            return sys.getAsLong();
+            return new Found<>(sys.getAsLong(), "/sys/power/resume_offset");
         }
-        return facts.commandLine().resumeOffset().orElse(0);
+        OptionalLong cmd = facts.commandLine().resumeOffset();
+        if (cmd.isPresent()) {
+            return new Found<>(cmd.getAsLong(), "resume_offset= of the kernel command line");
+        }
+        return new Found<>(0L, "default (a swap partition)");
     }
 
     /** Size of a file or block device in bytes. */

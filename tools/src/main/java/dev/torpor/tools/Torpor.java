@@ -16,12 +16,12 @@ import java.nio.file.NoSuchFileException;
 @Command(name = "torpor", mixinStandardHelpOptions = true, versionProvider = Torpor.Version.class,
         subcommands = {InspectCommand.class, ExtractCommand.class, ReadStreamCommand.class, WriteImageCommand.class,
                 InvalidateCommand.class, SwapOffsetCommand.class, CheckCommand.class, HibernateCommand.class,
-                ResumeCommand.class, BenchCommand.class, DemoCommand.class,
+                ResumeCommand.class, ConfigCommand.class, BenchCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class},
         description = {"Linux userspace hibernation: read, check, extract and write hibernation images.", "",
                 "Exit codes: 0 success (inspect: valid kernel image), 1 no image, 2 corrupt image, 3 foreign image,",
                 "64 usage error, 65 unusable input (swap-offset), 69 cannot hibernate (check), 70 internal error, "
-                        + "73 output exists or cannot be created, 74 I/O error."})
+                        + "73 output exists or cannot be created, 74 I/O error, 78 bad config file."})
 public final class Torpor implements Runnable {
 
     @Spec
@@ -45,8 +45,14 @@ public final class Torpor implements Runnable {
         return code;
     }
 
+    /** The JVM options {@code command} ({@code hibernate} or {@code resume}) needs, from {@code jvm.options}. */
+    public static String jvmOptions(String command) {
+        return JvmOptions.of(command);
+    }
+
     /** The command model, as used for execution and for the generated CLI reference. */
     public static CommandLine commandLine() {
+        JvmOptions.publish();
         CommandLine cl = new CommandLine(new Torpor());
         cl.setExitCodeExceptionMapper(Torpor::exitCode);
         cl.setParameterExceptionHandler((ex, args) -> {
@@ -72,6 +78,9 @@ public final class Torpor implements Runnable {
     }
 
     static int exitCode(Throwable ex) {
+        if (ex instanceof ConfigFile.Invalid) {
+            return ExitCodes.CONFIG;
+        }
         if (ex instanceof CommandLine.ParameterException || ex instanceof IllegalArgumentException) {
             return ExitCodes.USAGE;
         }
@@ -88,6 +97,9 @@ public final class Torpor implements Runnable {
     }
 
     static String describe(Throwable ex) {
+        if (ex instanceof ConfigFile.Invalid) {
+            return ex.getMessage() + " (nothing was done: fix the file, or see torpor config --help)";
+        }
         if (ex instanceof ImageFormatException) {
             ImageFormatException f = (ImageFormatException) ex;
             return String.format("corrupt image at byte %d (0x%x): %s", f.offset(), f.offset(), f.getMessage());

@@ -48,6 +48,16 @@ public final class Initramfs {
         }
     }
 
+    /** torpor's {@code jvm.options}: the guest init reads the options of hibernate and resume from it. */
+    static byte[] jvmOptions() throws IOException {
+        try (InputStream in = Initramfs.class.getResourceAsStream("/dev/torpor/tools/jvm.options")) {
+            if (in == null) {
+                throw new IOException("jvm.options is missing from the class path");
+            }
+            return in.readAllBytes();
+        }
+    }
+
     /** The first 8 hex digits of the init script's SHA-256: cached initramfs names carry it. */
     public static String initHash() throws IOException {
         try {
@@ -95,7 +105,8 @@ public final class Initramfs {
 
     /**
      * Writes {@code base} followed by a second gzip member (the kernel unpacks them in turn) holding {@code jrt} at
-     * {@code /opt/jrt}, the host libraries its binaries link to, {@code torpor.jar} at {@code /opt/torpor.jar} and
+     * {@code /opt/jrt}, the host libraries its binaries link to, {@code torpor.jar} at {@code /opt/torpor.jar}, its
+     * {@code jvm.options} at {@code /opt/jvm.options} and
      * {@code extra} files (path in the archive → content).
      */
     public static void writeWithJava(Path base, Path jrt, Path torporJar, Map<String, byte[]> extra, Path out)
@@ -127,6 +138,7 @@ public final class Initramfs {
             executables.add(lib.substring(1));
         }
         files.put("opt/torpor.jar", Files.readAllBytes(torporJar));
+        files.put("opt/jvm.options", jvmOptions());
         files.putAll(extra);
         Set<String> dirs = new TreeSet<>(); // sorted: parents first
         for (String f : files.keySet()) {
