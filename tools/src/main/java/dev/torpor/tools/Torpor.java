@@ -24,6 +24,14 @@ import java.nio.file.NoSuchFileException;
                         + "73 output exists or cannot be created, 74 I/O error, 78 bad config file."})
 public final class Torpor implements Runnable {
 
+    /**
+     * The JDK modules torpor needs in a runtime made by jlink (JNA wants java.logging; Jackson and Micrometer the
+     * others; hibernate stops the JIT through jdk.management's DiagnosticCommand MBean, which lists no command at all
+     * when jdk.jfr is missing).
+     */
+    public static final String RUNTIME_MODULES = "java.base,java.logging,java.management,jdk.management,jdk.jfr,"
+            + "jdk.unsupported,java.naming,java.sql";
+
     @Spec
     CommandSpec spec;
 

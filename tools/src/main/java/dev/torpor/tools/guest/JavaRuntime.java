@@ -8,12 +8,8 @@ import java.util.stream.Stream;
 
 /** The guests' Java runtime: made once by jlink from a host JDK, with its class-data-sharing archive. */
 public final class JavaRuntime {
-    /**
-     * What torpor.jar needs (JNA wants java.logging; Jackson and Micrometer the others; torpor hibernate stops the JIT
-     * through jdk.management's DiagnosticCommand MBean, which lists no command at all when jdk.jfr is missing).
-     */
-    static final String MODULES = "java.base,java.logging,java.management,jdk.management,jdk.jfr,jdk.unsupported,"
-            + "java.naming,java.sql";
+    /** What torpor.jar needs: the same modules as the Debian package's runtime. */
+    static final String MODULES = dev.torpor.tools.Torpor.RUNTIME_MODULES;
 
     private JavaRuntime() {
     }
