@@ -1,5 +1,6 @@
 package dev.torpor.site;
 
+import dev.torpor.guest.demo.DemoMain;
 import dev.torpor.tools.Torpor;
 import org.commonmark.ext.gfm.tables.TablesExtension;
 import org.commonmark.parser.Parser;
@@ -48,7 +49,7 @@ public final class SiteBuilder {
             String body = renderer.render(parser.parse(expand(Files.readString(md))));
             Files.writeString(out.resolve(name), frame(title(Files.readString(md)), body));
         }
-        Files.writeString(out.resolve("cli.html"), frame("CLI reference", cliReference(Torpor.commandLine())));
+        Files.writeString(out.resolve("cli.html"), frame("CLI reference", cliReference(DemoMain.commandLine())));
         Files.writeString(out.resolve("style.css"), CSS);
     }
 

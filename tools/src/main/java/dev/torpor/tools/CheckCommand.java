@@ -27,9 +27,6 @@ import java.util.concurrent.Callable;
                 "Exit codes: 0 it can (warnings allowed), 69 it cannot, 74 I/O error."},
         footer = {"", "Example:", "  torpor check", "  torpor check --json | jq '.checks[] | select(.status != \"ok\")'"})
 final class CheckCommand implements Callable<Integer> {
-    /** EX_UNAVAILABLE: the machine cannot hibernate now. */
-    static final int UNAVAILABLE = 69;
-
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -61,6 +58,6 @@ final class CheckCommand implements Callable<Integer> {
             }
             out.println(can ? "this machine can hibernate" : "this machine cannot hibernate now");
         }
-        return can ? ExitCodes.OK : UNAVAILABLE;
+        return can ? ExitCodes.OK : ExitCodes.UNAVAILABLE;
     }
 }

@@ -5,7 +5,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /** The {@code --compress} value of every command that writes: lzo, lz4 or none. */
-final class CompressorConverter implements ITypeConverter<Compressor> {
+public final class CompressorConverter implements ITypeConverter<Compressor> {
     @Override
     public Compressor convert(String value) {
         try {

@@ -14,6 +14,8 @@ public final class ExitCodes {
     public static final int USAGE = 64;
     /** EX_DATAERR: the input cannot be used (swap-offset: a file the kernel cannot hibernate to). */
     public static final int DATA_ERROR = 65;
+    /** EX_UNAVAILABLE: the machine cannot hibernate now ({@code check}), or the demo lacks what it needs. */
+    public static final int UNAVAILABLE = 69;
     /** EX_SOFTWARE: an internal error (a bug in Torpor). */
     public static final int SOFTWARE = 70;
     /** EX_CANTCREAT: the output file exists (and --force was not given) or cannot be created. */

@@ -82,9 +82,16 @@ final class HibernateCommand implements Callable<Integer> {
     String threads;
 
     @Option(names = "--shutdown", paramLabel = "HOW",
-            description = "poweroff (reboot(2) power-off), reboot, or platform (ACPI S4 through SNAPSHOT_POWER_OFF). "
-                    + "Default: shutdown = of the config file, then poweroff.")
+            description = "poweroff (reboot(2) power-off), reboot, platform (ACPI S4 through SNAPSHOT_POWER_OFF), or "
+                    + "suspend: suspend-to-both (hybrid sleep), suspend to RAM once the image is stored; woken from "
+                    + "RAM the image is invalidated and the system thawed; if suspending fails the machine powers off "
+                    + "with the image kept. Default: shutdown = of the config file, then poweroff.")
     String shutdown;
+
+    @Option(names = "--hybrid-sleep",
+            description = "What systemctl hybrid-sleep runs: --shutdown suspend, unless hybrid-sleep = no in the config "
+                    + "file (then the configured shutdown).")
+    boolean hybridSleep;
 
     @Option(names = "--image-size", paramLabel = "BYTES",
             description = "Preferred image size (K, M, G allowed); the kernel frees memory to get near it. Default: "
@@ -116,7 +123,8 @@ final class HibernateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--attempts must be 1..10");
         }
         Settings settings = settings(config.load());
-        Hibernator.Shutdown how = parseShutdown(settings.require(Setting.SHUTDOWN));
+        Hibernator.Shutdown how = parseShutdown(hybridSleep && settings.require(Setting.HYBRID_SLEEP).equals("yes")
+                && shutdown == null ? "suspend" : settings.require(Setting.SHUTDOWN));
         Compressor compressor = Compressor.parse(settings.require(Setting.COMPRESS));
         int threads = settings.number(Setting.THREADS).orElseThrow().intValue();
         Optional<String> keyPath = settings.get(Setting.KEY_FILE);
@@ -313,7 +321,10 @@ final class HibernateCommand implements Callable<Integer> {
     }
 
     private static void report(PrintWriter out, Hibernator.Resumed r) {
-        if (r.written() != null) {
+        if (r.fromRam()) {
+            out.printf("torpor: woke from RAM after %.1f s (suspend-to-both); the image of %d pages was invalidated%n",
+                    r.away().toMillis() / 1000.0, r.written().pages());
+        } else if (r.written() != null) {
             double secs = Math.max(1e-9, r.writing().toNanos() / 1e9);
             out.printf("torpor: resumed after %.1f s away; the image held %d pages (%.1f MB), %.1f MB written in "
                             + "%.2f s (%.0f MB/s of image), %d attempt(s)%n", r.away().toMillis() / 1000.0,
@@ -330,7 +341,9 @@ final class HibernateCommand implements Callable<Integer> {
             case "poweroff": return Hibernator.Shutdown.POWEROFF;
             case "reboot": return Hibernator.Shutdown.REBOOT;
             case "platform": return Hibernator.Shutdown.PLATFORM;
-            default: throw new IllegalArgumentException("--shutdown must be poweroff, reboot or platform, not " + name);
+            case "suspend": return Hibernator.Shutdown.SUSPEND;
+            default: throw new IllegalArgumentException("--shutdown must be poweroff, reboot, platform or suspend, not "
+                    + name);
         }
     }
 
@@ -372,6 +385,12 @@ final class HibernateCommand implements Callable<Integer> {
                 out.println('%');
                 out.flush();
             }
+        }
+
+        @Override
+        public void suspendFailed(String reason) {
+            out.println("torpor: suspend to RAM failed (" + reason + "); powering off with the image kept");
+            out.flush();
         }
 
         @Override

@@ -19,7 +19,7 @@ enum Setting {
     COMPRESS("compress", "--compress", "lzo", "lzo, lz4 or none"),
     THREADS("threads", "--threads", "1", "compression threads, 1 to 64"),
     IMAGE_SIZE("image-size", "--image-size", null, "preferred image size in bytes (K, M or G suffixes allowed)"),
-    SHUTDOWN("shutdown", "--shutdown", "poweroff", "poweroff, reboot or platform"),
+    SHUTDOWN("shutdown", "--shutdown", "poweroff", "poweroff, reboot, platform or suspend (suspend-to-both)"),
     KEY_FILE("key-file", "--encrypt/--key", null, "key of Torpor's encrypted image kind"),
     HYBRID_SLEEP("hybrid-sleep", null, "yes",
             "yes: systemctl hybrid-sleep suspends to RAM once the image is stored; no: it hibernates plainly");
@@ -76,7 +76,7 @@ enum Setting {
                 }
                 return v.toLowerCase(Locale.ROOT);
             case SHUTDOWN:
-                return oneOf(v, List.of("poweroff", "reboot", "platform"));
+                return oneOf(v, List.of("poweroff", "reboot", "platform", "suspend"));
             case HYBRID_SLEEP:
                 return oneOf(v, List.of("yes", "no"));
             default:

@@ -39,7 +39,7 @@ final class Settings {
                 values.put(s, new Value(entry.value(), file.path().orElseThrow() + ":" + entry.line()));
             } else {
                 values.put(s, new Value(s.fallback, s.fallback != null ? "default"
-                        : s == Setting.KEY_FILE ? "default (none: not encrypted)" : "the running system"));
+                        : s == Setting.KEY_FILE ? "default: not encrypted" : "the running system"));
             }
         }
         return new Settings(values);

@@ -11,12 +11,13 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
+import java.util.function.Supplier;
 
 /** {@code torpor}: the reference command-line tool. */
 @Command(name = "torpor", mixinStandardHelpOptions = true, versionProvider = Torpor.Version.class,
         subcommands = {InspectCommand.class, ExtractCommand.class, ReadStreamCommand.class, WriteImageCommand.class,
                 InvalidateCommand.class, SwapOffsetCommand.class, CheckCommand.class, HibernateCommand.class,
-                ResumeCommand.class, ConfigCommand.class, BenchCommand.class, DemoCommand.class,
+                ResumeCommand.class, ConfigCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class},
         description = {"Linux userspace hibernation: read, check, extract and write hibernation images.", "",
                 "Exit codes: 0 success (inspect: valid kernel image), 1 no image, 2 corrupt image, 3 foreign image,",
@@ -36,15 +37,36 @@ public final class Torpor implements Runnable {
     CommandSpec spec;
 
     public static void main(String[] args) {
-        JvmSettings.apply(); // first: reflection reads its settings once, on first use
+        prepareJvm(); // before the method reference below, whose bootstrap already uses reflection
+        launch(Torpor::commandLine, args);
+    }
+
+    /**
+     * Sets what the JVM reads once, on first use (reflection's inflation threshold): the first thing a launcher's
+     * {@code main} does, before any lambda or method reference.
+     */
+    public static void prepareJvm() {
+        JvmSettings.apply();
+    }
+
+    /**
+     * Runs the command line {@code model} makes as {@code main} does, and exits with its code: for launchers that add
+     * commands to {@link #commandLine()} (the repository's demo). Call {@link #prepareJvm()} first.
+     */
+    public static void launch(Supplier<CommandLine> model, String[] args) {
+        JvmSettings.apply(); // a second call changes nothing
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-        System.exit(run(out, err, args));
+        System.exit(run(model.get(), out, err, args));
     }
 
     /** Runs the tool as {@code main} would, without exiting; returns the exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cl = commandLine();
+        return run(commandLine(), out, err, args);
+    }
+
+    /** Runs {@code cl} (made by {@link #commandLine()}, perhaps with more commands) without exiting. */
+    public static int run(CommandLine cl, PrintWriter out, PrintWriter err, String... args) {
         cl.setOut(out);
         cl.setErr(err);
         int code = cl.execute(args);

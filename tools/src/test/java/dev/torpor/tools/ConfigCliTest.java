@@ -47,7 +47,7 @@ class ConfigCliTest {
             Cli.Result r = command.equals("hibernate") ? Cli.run(command, "--dry-run", "--config", conf.toString())
                     : Cli.run(command, "--config", conf.toString());
             assertThat(r.exit()).as(command + ": " + r.all()).isEqualTo(ExitCodes.CONFIG);
-            assertThat(r.err()).contains(conf + ":2: shutdown must be poweroff, reboot, platform, not 'halt'",
+            assertThat(r.err()).contains(conf + ":2: shutdown must be poweroff, reboot, platform, suspend, not 'halt'",
                     "nothing was done");
             assertThat(r.out()).doesNotContain("rehearsal", "freezing");
         }

@@ -41,7 +41,7 @@ class ConfigFileTest {
         "threads = two|1|threads must be a whole number",
         "image-size = 12T|1|image-size must be a whole number (K, M, G allowed)",
         "resume-offset = -1|1|resume-offset must be from 0",
-        "shutdown = halt|1|shutdown must be poweroff, reboot, platform",
+        "shutdown = halt|1|shutdown must be poweroff, reboot, platform, suspend",
         "hybrid-sleep = maybe|1|hybrid-sleep must be yes, no",
         "device = sda2|1|device must be an absolute path",
         "device = UUUID=x|1|device must be a path, UUID=",

@@ -42,7 +42,13 @@ public final class Hibernator {
         /** {@code reboot(RB_AUTOBOOT)}. */
         REBOOT,
         /** {@code SNAPSHOT_POWER_OFF} with platform (ACPI S4) support enabled first. */
-        PLATFORM
+        PLATFORM,
+        /**
+         * Suspend-to-both (hybrid sleep): {@code SNAPSHOT_S2RAM} once the image is durable. Woken from RAM, the image
+         * is invalidated (the system goes on from memory, so the image must never be resumed) and the system thawed;
+         * if suspending fails, the machine is powered off ({@link #POWEROFF}) with the image kept.
+         */
+        SUSPEND
     }
 
     /** Turns the machine off; on a real machine it returns only by throwing. */
@@ -96,6 +102,10 @@ public final class Hibernator {
         /** The image is durable and signed; the machine is about to be turned off. */
         default void stored(ImageWriter.Result result, Duration writing) {
         }
+
+        /** Suspend-to-both: suspending to RAM failed; the machine is powered off with the image kept. */
+        default void suspendFailed(String reason) {
+        }
     }
 
     /**
@@ -106,8 +116,10 @@ public final class Hibernator {
      * @param away     wall-clock time between the image's creation and the return in the resumed system
      * @param attempts images created (more than one after ENOSPC retries)
      * @param sizes    the preferred image size of each attempt
+     * @param fromRam  suspend-to-both, woken from RAM: the image was invalidated, nothing was restored
      */
-    public record Resumed(ImageWriter.Result written, Duration writing, Duration away, int attempts, List<Long> sizes) {
+    public record Resumed(ImageWriter.Result written, Duration writing, Duration away, int attempts, List<Long> sizes,
+                          boolean fromRam) {
     }
 
     private Hibernator() {
@@ -137,7 +149,7 @@ public final class Hibernator {
                 if (session.createImage() == SuspendSession.Outcome.RESUMED) {
                     // this is the resumed system, returning from the call of the hibernated one: unreachable on
                     // the first pass, since the kernel resumes into the process image taken below
-                    return resumed(session, null, Duration.ZERO, created, attempt, sizes);
+                    return resumed(session, null, Duration.ZERO, created, attempt, sizes, false);
                 }
                 long bytes = session.imageSize();
                 listener.imageCreated(attempt, bytes);
@@ -160,10 +172,22 @@ public final class Hibernator {
                 }
                 Duration writing = Duration.ofNanos(System.nanoTime() - start);
                 listener.stored(result, writing);
-                power.off(plan.shutdown(), session);
+                if (plan.shutdown() == Shutdown.SUSPEND) {
+                    try {
+                        session.s2ram();
+                        // woken from RAM: the system goes on from memory, and its image must never be resumed
+                        Invalidation.invalidate(area.store(), area.resumeOffset());
+                        return resumed(session, result, writing, created, attempt, sizes, true);
+                    } catch (SnapshotException e) {
+                        listener.suspendFailed(e.getMessage());
+                        power.off(Shutdown.POWEROFF, session);
+                    }
+                } else {
+                    power.off(plan.shutdown(), session);
+                }
                 // an emulated machine comes back here after its restore; a real one resumes inside createImage()
                 session.resumedFromCreateImage();
-                return resumed(session, result, writing, created, attempt, sizes);
+                return resumed(session, result, writing, created, attempt, sizes, false);
             }
         } catch (IOException | RuntimeException e) {
             cleanUp(session, area, mayHaveWritten, e);
@@ -172,12 +196,12 @@ public final class Hibernator {
     }
 
     private static Resumed resumed(SuspendSession session, ImageWriter.Result written, Duration writing, long created,
-                                   int attempts, List<Long> sizes) throws SnapshotException {
+                                   int attempts, List<Long> sizes, boolean fromRam) throws SnapshotException {
         session.free();
         session.freeSwapPages();
         session.unfreeze();
         return new Resumed(written, writing, Duration.ofMillis(System.currentTimeMillis() - created), attempts,
-                List.copyOf(sizes));
+                List.copyOf(sizes), fromRam);
     }
 
     private static ImageWriter.Result store(SuspendSession session, SwapArea area, Plan plan, Listener listener)

@@ -36,7 +36,7 @@ public final class Rehearsal {
      * What happened.
      *
      * @param hibernated   the hibernator's report in the resumed (emulated) system
-     * @param restored     what the resumer verified and restored
+     * @param restored     what the resumer verified and restored (null after suspend-to-both woke from RAM)
      * @param savedPages   memory pages the emulated kernel saved
      * @param memoryIntact every saved page is back with the same content after the restore
      * @param swapFile     the scratch swap file used (deleted unless kept)
@@ -81,8 +81,12 @@ public final class Rehearsal {
                             Resumer.RunningKernel.unknown(), null);
                 }
             };
+            Map<Long, byte[]> before = machine.memory().snapshotOfSavedPages();
             Hibernator.Resumed resumed = Hibernator.hibernate(machine.open(SnapshotDevice.Mode.HIBERNATE), area,
                     emulated, power, listener);
+            if (resumed.fromRam()) {
+                saved[0] = before; // woken from RAM: nothing was restored, the memory must simply be as it was
+            }
             Map<Long, byte[]> now = machine.memory().snapshotOfSavedPages();
             boolean intact = now.size() == saved[0].size() && saved[0].entrySet().stream()
                     .allMatch(e -> java.util.Arrays.equals(machine.memory().get(e.getKey()), e.getValue()));

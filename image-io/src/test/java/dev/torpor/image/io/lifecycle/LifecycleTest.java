@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -97,6 +98,72 @@ class LifecycleTest {
         FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE);
         SwapArea.format(PageStore.of(ch), 0, P, KernelByteOrder.LITTLE, areaPages, UUID.randomUUID(), "t");
         return new Rig(m, f, ch, SwapArea.open(PageStore.of(ch), 0, P, KernelByteOrder.LITTLE));
+    }
+
+    @Test
+    void suspendToBothWokenFromRamInvalidatesTheImageAndThaws() throws Exception {
+        KernelProfile k = KernelProfile.linux(6, 12);
+        Rig rig = rig(k, 8192, 8191);
+        Map<Long, byte[]> before = rig.machine().memory().snapshotOfSavedPages();
+        List<String> powered = new ArrayList<>();
+        EmulatedSnapshotDevice device = rig.machine().open(SnapshotDevice.Mode.HIBERNATE);
+        Hibernator.Resumed r = Hibernator.hibernate(device, rig.area(),
+                plan(k, Compressor.LZO, Hibernator.Shutdown.SUSPEND, Optional.empty(), 8192L * P, 1),
+                (how, session) -> powered.add(how.name()), new Hibernator.Listener() { });
+        assertThat(r.fromRam()).isTrue();
+        assertThat(r.written().pages()).isPositive();
+        assertThat(powered).as("woken from RAM, nothing powers off").isEmpty();
+        try (HibernationImage image = HibernationImage.open(rig.file(), ReadOptions.defaults())) {
+            assertThat(image.kind()).as("the image was invalidated").isEqualTo(ImageKind.NONE);
+        }
+        assertThat(rig.machine().memory().snapshotOfSavedPages()).containsOnlyKeys(before.keySet());
+        assertThat(device.frozen()).as("thawed").isFalse();
+        assertThat(device.ready()).as("no image left in the kernel").isFalse();
+    }
+
+    @Test
+    void suspendToBothThatCannotSuspendPowersOffWithTheImageKept() throws Exception {
+        KernelProfile k = KernelProfile.linux(6, 12);
+        Rig rig = rig(k, 8192, 8191);
+        SnapshotDevice real = rig.machine().open(SnapshotDevice.Mode.HIBERNATE);
+        SnapshotDevice noS3 = (SnapshotDevice) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {SnapshotDevice.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("s2ram")) {
+                        throw new SnapshotException("S2RAM", 16, "suspend to RAM failed (EBUSY)");
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        List<String> events = new ArrayList<>();
+        boolean[] imageKept = new boolean[1];
+        Hibernator.Power power = (how, session) -> {
+            events.add("power " + how);
+            try (HibernationImage image = HibernationImage.open(rig.file(), ReadOptions.defaults())) {
+                imageKept[0] = image.kind() == ImageKind.KERNEL && image.inspect(false).verdict()
+                        == dev.torpor.image.io.Verdict.VALID;
+            }
+            rig.machine().halt();
+            rig.machine().boot();
+            try (HibernationImage image = HibernationImage.open(rig.file(), ReadOptions.defaults())) {
+                Resumer.resume(image, PageStore.of(rig.ch()), 0, rig.machine().open(SnapshotDevice.Mode.RESTORE),
+                        Optional.empty(), Resumer.RunningKernel.unknown(), null);
+            }
+        };
+        Hibernator.Resumed r = Hibernator.hibernate(noS3, rig.area(),
+                plan(k, Compressor.LZ4, Hibernator.Shutdown.SUSPEND, Optional.empty(), 8192L * P, 1), power,
+                new Hibernator.Listener() {
+                    @Override
+                    public void suspendFailed(String reason) {
+                        events.add("suspend failed: " + reason);
+                    }
+                });
+        assertThat(events).containsExactly("suspend failed: S2RAM failed with EBUSY: suspend to RAM failed (EBUSY)",
+                "power POWEROFF");
+        assertThat(imageKept[0]).as("a valid image when the machine went off").isTrue();
+        assertThat(r.fromRam()).isFalse();
     }
 
     @Test

@@ -1,0 +1,110 @@
+package dev.torpor.guest;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A QEMU guest: a kernel, an initramfs and a memory size, booted under TCG with one vCPU and one virtio disk,
+ * {@code -no-reboot} so that a power-off or reboot ends QEMU. (One vCPU: the guest JVM crashed under
+ * multi-threaded TCG; KVM hangs on the machines this was made on.)
+ *
+ * @param kernel the {@code vmlinuz}
+ * @param initrd the initramfs
+ * @param memory QEMU's {@code -m} value, e.g. {@code 1G}
+ */
+public record QemuGuest(Path kernel, Path initrd, String memory) {
+
+    /** What a boot printed on its serial console, and how long QEMU ran. */
+    public record Console(String text, Duration ran) {
+    }
+
+    /**
+     * Boots on {@code disk} with extra kernel arguments ({@code torpor.mode=…} and what else the init reads) and waits
+     * for the guest to power off. {@code verbose} shows the kernel's informational messages (its hibernation timing
+     * lines). The console goes to {@code liveLog} (follow it with tail -f) and line by line to {@code lines}.
+     *
+     * @throws GuestTimeoutException when the guest is still running after {@code timeout} (QEMU is killed)
+     */
+    public Console boot(Path disk, String args, Duration timeout, boolean verbose, Path liveLog,
+                        Consumer<String> lines) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("qemu-system-x86_64", "-accel", "tcg", "-m", memory,
+                "-smp", "1", "-kernel", kernel.toString(), "-initrd", initrd.toString(),
+                "-append", "console=ttyS0 sysrq_always_enabled=1 " + (verbose ? "loglevel=7" : "quiet") + " " + args,
+                "-drive", "file=" + disk + ",if=virtio,format=raw", "-nographic", "-no-reboot"));
+        String monitor = System.getProperty("torpor.qemu.monitor"); // debugging: a QEMU monitor socket
+        if (monitor != null) {
+            cmd.addAll(List.of("-monitor", "unix:" + monitor + ",server,nowait"));
+        }
+        long started = System.nanoTime();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        Thread reader = new Thread(() -> copy(p.getInputStream(), console, liveLog, lines), "qemu-console");
+        reader.start();
+        try {
+            boolean ended = p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS);
+            if (!ended) {
+                p.destroyForcibly();
+            }
+            reader.join(5000);
+            String text = console.toString(StandardCharsets.ISO_8859_1);
+            if (!ended) {
+                throw new GuestTimeoutException("the guest did not power off within " + timeout.toSeconds() + " s",
+                        text);
+            }
+            return new Console(text, Duration.ofNanos(System.nanoTime() - started));
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the guest ran", e);
+        }
+    }
+
+    private static void copy(InputStream in, ByteArrayOutputStream console, Path liveLog, Consumer<String> lines) {
+        StringBuilder line = new StringBuilder();
+        try (OutputStream file = Files.newOutputStream(liveLog)) {
+            byte[] buf = new byte[8192];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                synchronized (console) {
+                    console.write(buf, 0, n);
+                }
+                file.write(buf, 0, n);
+                file.flush();
+                for (int i = 0; i < n; i++) {
+                    char c = (char) (buf[i] & 0xff);
+                    if (c == '\n') {
+                        lines.accept(line.toString().replace("\r", ""));
+                        line.setLength(0);
+                    } else {
+                        line.append(c);
+                    }
+                }
+            }
+        } catch (IOException ignored) {
+            // QEMU ended
+        }
+    }
+
+    /** The guest ran past its time; {@link #console()} holds what it printed. */
+    public static final class GuestTimeoutException extends IOException {
+        private final String console;
+
+        GuestTimeoutException(String message, String console) {
+            super(message);
+            this.console = console;
+        }
+
+        public String console() {
+            return console;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+#!/bin/bash
+# dracut module of the torpor package: torpor resume restores a hibernated system before the root file system is
+# mounted, ahead of dracut's own resume (systemd-hibernate-resume in a systemd initramfs, the resume hook otherwise).
+
+check() {
+    [[ -x /usr/lib/torpor/runtime/bin/java ]] || return 1
+    return 0
+}
+
+depends() {
+    return 0
+}
+
+install() {
+    local f
+    # the runtime, torpor.jar and JNA's native library; inst_binary also brings the system libraries they link to
+    while IFS= read -r -d '' f; do
+        case "$f" in
+            *.so | */bin/*) inst_binary "$f" ;;
+            *) inst_simple "$f" ;;
+        esac
+    done < <(find /usr/lib/torpor -type f -print0)
+    inst_simple /usr/bin/torpor
+    inst_multiple sed sleep dd
+    inst_simple /usr/share/torpor/jvm.options
+    inst_simple "$moddir/torpor-initrd-resume" /usr/lib/torpor/torpor-initrd-resume
+    if [[ -f /etc/torpor/torpor.conf ]]; then
+        inst_simple /etc/torpor/torpor.conf
+        f=$(sed -n 's/^[[:space:]]*key-file[[:space:]]*=[[:space:]]*\([^[:space:]]*\).*/\1/p' /etc/torpor/torpor.conf)
+        if [[ -n $f ]]; then
+            if [[ -f $f ]]; then inst_simple "$f"; else dwarn "torpor: key-file = $f does not exist"; fi
+        fi
+    fi
+    if dracut_module_included "systemd"; then
+        inst_simple "$moddir/torpor-resume.service" "$systemdsystemunitdir/torpor-resume.service"
+        mkdir -p "$initdir/$systemdsystemunitdir/initrd.target.wants"
+        ln_r "$systemdsystemunitdir/torpor-resume.service" \
+            "$systemdsystemunitdir/initrd.target.wants/torpor-resume.service"
+    else
+        # dracut's own resume hook is pre-mount 10
+        inst_hook pre-mount 05 "$moddir/torpor-resume-hook.sh"
+    fi
+    mkdir -p /var/lib/torpor
+    echo "torpor resume is in the initramfs of ${kernel:-unknown}" > "/var/lib/torpor/initramfs-${kernel:-unknown}"
+}

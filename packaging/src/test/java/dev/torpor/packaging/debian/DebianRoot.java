@@ -1,0 +1,72 @@
+package dev.torpor.packaging.debian;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A debootstrapped Debian system tree (minbase with systemd, udev, dbus, initramfs-tools and linux-image-amd64), made
+ * once per suite and kept with debootstrap's downloads under the cache folder, so that later runs on the same machine
+ * only copy it. The mirror is the Debian archive this machine's apt is configured with.
+ */
+final class DebianRoot {
+    static final List<String> PACKAGES = List.of("systemd", "systemd-sysv", "udev", "dbus", "linux-image-amd64",
+            "initramfs-tools", "kmod", "procps", "iproute2");
+
+    private DebianRoot() {
+    }
+
+    /** The pristine tree of {@code suite} (bookworm, trixie), debootstrapping it first if the cache has none. */
+    static synchronized Path ensure(Path cache, String suite, List<String> extra) throws IOException {
+        String name = suite + (extra.isEmpty() ? "" : "-" + String.join("-", extra));
+        Path root = cache.resolve(name);
+        if (Files.exists(root.resolve(".torpor-complete"))) {
+            return root;
+        }
+        Path partial = cache.resolve(name + ".partial");
+        Files.createDirectories(cache.resolve("debs"));
+        Sh.run(cache, "rm", "-rf", partial.toString(), root.toString());
+        List<String> packages = new java.util.ArrayList<>(PACKAGES);
+        packages.addAll(extra);
+        Sh.run(cache, Duration.ofMinutes(20), "debootstrap", "--variant=minbase",
+                "--cache-dir=" + cache.resolve("debs").toAbsolutePath(), "--include=" + String.join(",", packages),
+                suite, partial.toString(), mirror());
+        Sh.run(cache, "mv", partial.toString(), root.toString());
+        Files.writeString(root.resolve(".torpor-complete"), suite + "\n");
+        return root;
+    }
+
+    /** The first Debian archive URI in this machine's apt sources (deb822 or one-line), without naming one here. */
+    static String mirror() throws IOException {
+        Pattern deb822 = Pattern.compile("(?m)^URIs:\\s*(\\S+)");
+        Pattern oneLine = Pattern.compile("(?m)^deb\\s+(?:\\[[^]]*]\\s+)?(\\S+)\\s+\\S+");
+        List<Path> files = new java.util.ArrayList<>(List.of(Path.of("/etc/apt/sources.list")));
+        Path dir = Path.of("/etc/apt/sources.list.d");
+        if (Files.isDirectory(dir)) {
+            try (var s = Files.list(dir)) {
+                s.filter(p -> p.toString().endsWith(".sources") || p.toString().endsWith(".list")).sorted()
+                        .forEach(files::add);
+            }
+        }
+        for (Path f : files) {
+            if (!Files.isRegularFile(f)) {
+                continue;
+            }
+            String text = Files.readString(f);
+            Matcher m = (f.toString().endsWith(".sources") ? deb822 : oneLine).matcher(text);
+            while (m.find()) {
+                String uri = m.group(1);
+                if (uri.matches("https?://.*/debian/?") && !uri.contains("security")) {
+                    return uri;
+                }
+            }
+        }
+        return Optional.ofNullable(System.getenv("TORPOR_DEBIAN_MIRROR")).orElseThrow(() -> new IOException(
+                "no Debian archive in /etc/apt/sources.list*; set TORPOR_DEBIAN_MIRROR"));
+    }
+}

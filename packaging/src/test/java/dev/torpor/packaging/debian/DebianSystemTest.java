@@ -1,0 +1,245 @@
+package dev.torpor.packaging.debian;
+
+import dev.torpor.image.io.HibernationImage;
+import dev.torpor.image.io.Inspection;
+import dev.torpor.image.io.ReadOptions;
+import dev.torpor.image.io.Verdict;
+import dev.torpor.guest.QemuGuest;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The package on real Debian systems under QEMU (TCG): a debootstrapped bookworm with systemd and initramfs-tools,
+ * the package installed with dpkg, its initramfs made by the system's own update-initramfs. {@code systemctl
+ * hibernate} goes through logind, systemd-hibernate.service and Torpor's drop-in; the next boot resumes from Torpor's
+ * local-premount script, and the process that was running before still holds its marker.
+ */
+@Tag("debian-system")
+class DebianSystemTest {
+    static final Path CACHE = Path.of(System.getProperty("torpor.debian.cache",
+            System.getProperty("user.home") + "/.cache/torpor/debian"));
+    static final Path DEB = Path.of(System.getProperty("torpor.deb", "target/torpor.deb"));
+    static final Path WORK = Path.of(System.getProperty("torpor.debian.work", "target/debian-system"));
+    static final Duration BOOT = Duration.ofMinutes(15);
+    static final Pattern MARKER = Pattern.compile("TORPOR-DEB marker=(\\w+) pid=(\\d+) shm=(\\w+) unitpid=(\\d+)");
+
+    static Path bookworm;
+    static Path trixie;
+
+    /** The trixie tree, made on first use. */
+    static synchronized Path trixie() throws IOException {
+        if (trixie == null) {
+            long t = System.nanoTime();
+            trixie = DebianRoot.ensure(CACHE, "trixie", List.of());
+            Report.line("trixie tree ready in %.0f s (%s)", (System.nanoTime() - t) / 1e9, trixie);
+        }
+        return trixie;
+    }
+
+    @BeforeAll
+    static void roots() throws IOException {
+        assertThat(DEB).as("the package, made in the package phase").isRegularFile();
+        long t = System.nanoTime();
+        bookworm = DebianRoot.ensure(CACHE, "bookworm", List.of());
+        Report.line("bookworm tree ready in %.0f s (%s)", (System.nanoTime() - t) / 1e9, bookworm);
+    }
+
+    @Test
+    void bookwormOnASwapPartitionHibernatesWithSystemctlAndResumesFromItsOwnInitramfs() throws Exception {
+        Case c = Case.build("bookworm-partition", bookworm);
+        assertThat(c.sys.initrdBytesAfter() - c.sys.initrdBytesBefore()).as("initramfs growth").isLessThan(40_000_000L);
+        Marker before = c.hibernate("hibernate");
+        assertThat(c.first).as("logind's checks pass").contains("TORPOR-DEB logind CanHibernate s \"yes\"")
+                .contains("TORPOR-DEB hook pre hibernate SYSTEMD_SLEEP_ACTION=hibernate");
+
+        String c2 = c.boot(2, "torpor.test=resume");
+        assertThat(c2).as("torpor resume in the initramfs, before the kernel's resume").contains(
+                "torpor: looking for a hibernation image in /dev/vda1", "torpor: verified ", "torpor: resuming from /dev/")
+                .doesNotContain("PM: hibernation: resume from hibernation", "TORPOR-DEB NOT-RESUMED",
+                        "TORPOR-DEB boot mode=");
+        before.assertResumedIn(c2);
+        assertThat(c2).contains("TORPOR-DEB hook post hibernate SYSTEMD_SLEEP_ACTION=hibernate");
+        // what torpor printed after the snapshot (the writing) is not in the restored system's memory, so not in its
+        // journal: the kernel's own "Wrote" lines are lost the same way
+        assertThat(c2).as("torpor's log in the journal").contains("TORPOR-DEB journal torpor: entering sleep state "
+                + "'hibernate'", "TORPOR-DEB journal torpor: freezing", "TORPOR-DEB journal torpor: resumed after",
+                "TORPOR-DEB journal torpor: system returned from sleep state 'hibernate'");
+        assertThat(c2).contains("TORPOR-DEB powering off");
+    }
+
+    @Test
+    void trixieOnASwapFileWithResumeOffsetOnTheCommandLine() throws Exception {
+        Case c = Case.build("trixie-swapfile", trixie(), DebianSystem.Swap.FILE);
+        String c1 = c.boot(1, "torpor.test=swapfile-setup");
+        Matcher m = Pattern.compile("TORPOR-DEB swapfile resume_offset=(\\d+)").matcher(c1);
+        assertThat(m.find()).as(c1).isTrue();
+        long offset = Long.parseLong(m.group(1));
+        String resume = "resume=UUID=" + c.sys.rootUuid() + " resume_offset=" + offset;
+        Marker before = c.hibernate(2, resume, "hibernate", offset);
+        String c3 = c.boot(3, resume + " torpor.test=resume");
+        assertThat(c3).contains("torpor: looking for a hibernation image in /dev/vda1", "torpor: verified ",
+                "torpor: resuming from /dev/").doesNotContain("TORPOR-DEB boot mode=");
+        before.assertResumedIn(c3);
+        assertThat(c3).contains("TORPOR-DEB journal torpor: hibernating to /dev/vda1 (254:1) offset " + offset);
+    }
+
+    @Test
+    void noresumeBootsNormallyAndTheSwapAreaIsUsable() throws Exception {
+        Case c = Case.build("bookworm-noresume", bookworm);
+        c.hibernate("hibernate");
+        String c2 = c.boot(2, "noresume torpor.test=plain");
+        assertThat(c2).contains("torpor: noresume: not resuming, booting normally")
+                .doesNotContain("torpor: looking for", "TORPOR-DEB RESUMED")
+                .contains("TORPOR-DEB boot mode=plain", "TORPOR-DEB NOT-RESUMED");
+        assertThat(c2).as("the swap area is in use again").containsPattern("TORPOR-DEB swaps /dev/vda1:partition:\\d+");
+        assertThat(inspectSwap(c.sys, c.work).verdict()).as("the old image is gone").isEqualTo(Verdict.NO_IMAGE);
+    }
+
+    @Test
+    void afterRemovalSystemctlHibernateIsTheKernelsAgainAndStillWorks() throws Exception {
+        // apt-get remove, with the package's own postrm (which rebuilds the initramfs): in the chroot, since
+        // update-initramfs takes 8 minutes in a one-CPU TCG guest (measured) and the same scripts run either way
+        Case c = Case.build("bookworm-removed", bookworm, DebianSystem.Swap.PARTITION, "apt-get remove -y torpor");
+        assertThat(c.sys.afterLog()).contains("Removing torpor", "update-initramfs: Generating /boot/initrd.img-");
+        Path initrd = c.sys.initrd();
+        String c1 = c.boot(1, "torpor.test=removed-then-hibernate", initrd);
+        assertThat(c1).contains("TORPOR-DEB boot mode=removed-then-hibernate kernel=", "TORPOR-DEB drop-ins=[]",
+                "TORPOR-DEB initrd-has-torpor 0", "TORPOR-DEB hook pre hibernate SYSTEMD_SLEEP_ACTION=hibernate")
+                .doesNotContain("TORPOR-DEB RESUMED", "torpor: looking for");
+        Marker before = Marker.in(c1);
+        assertThat(inspectSwap(c.sys, c.work).verdict()).as("the kernel's image").isEqualTo(Verdict.VALID);
+        String c2 = c.boot(2, "torpor.test=resume", initrd);
+        assertThat(c2).contains("PM: hibernation: resume from hibernation").doesNotContain("torpor: looking for");
+        before.assertResumedIn(c2);
+        assertThat(c2).contains("TORPOR-DEB journal Entering sleep state 'hibernate'")
+                .doesNotContain("TORPOR-DEB journal torpor:");
+    }
+
+    /** The marker process as the first boot reported it. */
+    record Marker(String marker, String pid) {
+        static Marker in(String console) {
+            Matcher m = MARKER.matcher(console);
+            assertThat(m.find()).as(console).isTrue();
+            assertThat(m.group(3)).as("the tmpfs copy").isEqualTo(m.group(1));
+            assertThat(m.group(4)).as("the unit's main PID").isEqualTo(m.group(2));
+            return new Marker(m.group(1), m.group(2));
+        }
+
+        /** The same process, with the same marker in its memory and in tmpfs, after the resume. */
+        void assertResumedIn(String console) {
+            assertThat(console).contains("TORPOR-DEB RESUMED marker=" + marker + " pid=" + pid + " shm=" + marker
+                    + " unitpid=" + pid);
+        }
+    }
+
+    /** One system and its boots; each boot's console is kept in the work folder. */
+    static final class Case {
+        final String name;
+        final Path work;
+        final DebianSystem.Built sys;
+        String first;
+
+        private Case(String name, Path work, DebianSystem.Built sys) {
+            this.name = name;
+            this.work = work;
+            this.sys = sys;
+        }
+
+        static Case build(String name, Path pristine) throws IOException {
+            return build(name, pristine, DebianSystem.Swap.PARTITION, null);
+        }
+
+        static Case build(String name, Path pristine, DebianSystem.Swap swap) throws IOException {
+            return build(name, pristine, swap, null);
+        }
+
+        static Case build(String name, Path pristine, DebianSystem.Swap swap, String afterInstall) throws IOException {
+            Path work = Files.createDirectories(WORK.resolve(name)).toAbsolutePath();
+            DebianSystem.Built sys = DebianSystem.build(pristine, work, DEB.toAbsolutePath(), swap, afterInstall);
+            Report.line("%s: built in %.0f s; initramfs %d -> %d bytes (+%.1f MB); package %.1f MB", name,
+                    sys.buildTime().toMillis() / 1e3, sys.initrdBytesBefore(), sys.initrdBytesAfter(),
+                    (sys.initrdBytesAfter() - sys.initrdBytesBefore()) / 1e6, Files.size(DEB) / 1e6);
+            assertThat(sys.installLog()).contains("torpor: systemctl hibernate now hibernates with torpor");
+            return new Case(name, work, sys);
+        }
+
+        String boot(int n, String args) throws IOException {
+            return boot(n, args, sys.initrd());
+        }
+
+        String boot(int n, String args, Path initrd) throws IOException {
+            QemuGuest guest = new QemuGuest(sys.kernel(), initrd, "1G");
+            QemuGuest.Console c = guest.boot(sys.disk(), sys.commandLine() + " " + args, BOOT, true,
+                    work.resolve("console-" + n + ".log"), l -> { });
+            Report.line("%s: boot %d (%s) %.0f s", name, n, args, c.ran().toMillis() / 1e3);
+            if (n == 1) {
+                first = c.text();
+            }
+            return c.text();
+        }
+
+        /** Boot 1: the marker process starts, then systemctl MODE; the guest must power off with a valid image. */
+        Marker hibernate(String mode) throws IOException {
+            return hibernate(1, "", mode, 0);
+        }
+
+        /** Boot {@code n} with {@code args}, as {@link #hibernate(String)}; the image at {@code offset} of the area. */
+        Marker hibernate(int n, String args, String mode, long offset) throws IOException {
+            String c = boot(n, (args + " torpor.test=" + mode).strip());
+            Marker m = Marker.in(c);
+            assertThat(c).doesNotContain("TORPOR-DEB RESUMED", "TORPOR-DEB NOT-RESUMED");
+            Inspection image = sys.swap() == DebianSystem.Swap.FILE ? inspectSwapFile(sys, work, offset)
+                    : inspectSwap(sys, work);
+            assertThat(image.verdict()).as(image.toString()).isEqualTo(Verdict.VALID);
+            return m;
+        }
+    }
+
+    /** Torpor's reader on a swap file: the root partition with the file's resume offset. */
+    static Inspection inspectSwapFile(DebianSystem.Built sys, Path work, long offset) throws IOException {
+        Path part = work.resolve("root.copy");
+        Sh.run(work, Duration.ofMinutes(5), "dd", "if=" + sys.disk(), "of=" + part, "bs=1M",
+                "skip=" + sys.rootOffset() / DebianSystem.MIB, "count=" + DebianSystem.rootMib(sys), "conv=sparse",
+                "status=none");
+        try (HibernationImage image = HibernationImage.open(part, ReadOptions.defaults().withResumeOffset(offset))) {
+            return image.inspect(false);
+        } finally {
+            Files.deleteIfExists(part);
+        }
+    }
+
+    /** Torpor's reader on the swap partition between the boots: what the guest left there. */
+    static Inspection inspectSwap(DebianSystem.Built sys, Path work) throws IOException {
+        Path swap = work.resolve("swap.copy");
+        Sh.run(work, Duration.ofMinutes(5), "dd", "if=" + sys.disk(), "of=" + swap, "bs=1M",
+                "skip=" + sys.swapOffset() / DebianSystem.MIB, "count=" + sys.swapBytes() / DebianSystem.MIB,
+                "conv=sparse", "status=none");
+        try (HibernationImage image = HibernationImage.open(swap, ReadOptions.defaults())) {
+            return image.inspect(false);
+        } finally {
+            Files.deleteIfExists(swap);
+        }
+    }
+
+    /** Figures for the closing note and the site: appended to target/debian-system-report.txt. */
+    static final class Report {
+        static synchronized void line(String format, Object... args) throws IOException {
+            String l = String.format(format, args);
+            System.out.println(l);
+            Files.writeString(Path.of("target/debian-system-report.txt"), l + "\n", StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        }
+    }
+}
