@@ -3,13 +3,17 @@
 # Tests use real tools from Debian: readelf (binutils) checks exported ELF cores, mkswap/losetup/fallocate
 # (util-linux, mount) make real swap areas, loop devices and preallocated files, filefrag (e2fsprogs)
 # cross-checks FIEMAP, qemu-system-x86 and busybox-static run real Debian kernels in guests (TCG), and gcc
-# builds the library that reports the guest JVM's file opens.
+# builds the library that reports the guest JVM's file opens. The Debian package is checked with lintian, and
+# installed in debootstrapped bookworm and trixie systems (debootstrap, sfdisk, mkfs.ext4 -d, unshare for the
+# chroot's mounts; the trees and debootstrap's downloads are kept in ~/.cache/torpor/debian).
 # They are installed here when missing.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 . scripts/host-packages.sh
 ensure_packages readelf:binutils mkswap:util-linux losetup:mount filefrag:e2fsprogs fallocate:util-linux \
-  qemu-system-x86_64:qemu-system-x86 xz:xz-utils busybox-static:busybox-static gcc:gcc apt-lists
+  qemu-system-x86_64:qemu-system-x86 xz:xz-utils busybox-static:busybox-static gcc:gcc \
+  debootstrap:debootstrap lintian:lintian sfdisk:fdisk mkfs.ext4:e2fsprogs debugfs:e2fsprogs unshare:util-linux \
+  strip:binutils dpkg-deb:dpkg apt-lists
 
 ./mvnw -B -ntp verify "$@"

@@ -26,6 +26,7 @@ public final class SiteBuilder {
     static final List<String[]> NAV = List.of(
             new String[] {"index.html", "Home"},
             new String[] {"format.html", "Image format"},
+            new String[] {"admin.html", "Administrators"},
             new String[] {"hibernate.html", "Hibernate and resume"},
             new String[] {"cli.html", "CLI reference"},
             new String[] {"api.html", "API (javadoc)"},

@@ -190,7 +190,8 @@ final class HibernateCommand implements Callable<Integer> {
              LinuxSnapshotDevice snapshot = LinuxSnapshotDevice.open(location.snapshotDevice,
                      SnapshotDevice.Mode.HIBERNATE)) {
             PageStore store = PageStore.syncingEvery(PageStore.of(ch), Rehearsal.SYNC_BYTES);
-            SwapArea area = SwapArea.open(store, offset, target.pageSize(), target.byteOrder());
+            SwapArea area = ActiveArea.open(store, dev, offset, target.pageSize(), target.byteOrder(), facts.swaps(),
+                    out);
             // if/else, not a switch: a switch on an enum loads a synthetic class on first use, after the snapshot
             Hibernator.Power power = (off, session) -> {
                 out.flush();
