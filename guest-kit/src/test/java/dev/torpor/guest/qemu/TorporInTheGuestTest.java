@@ -96,7 +96,8 @@ class TorporInTheGuestTest {
         }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = Torpor.run(new PrintWriter(out), new PrintWriter(err), args.toArray(new String[0]));
+        int exit = Torpor.run(dev.torpor.guest.demo.DemoMain.commandLine(), new PrintWriter(out), new PrintWriter(err),
+                args.toArray(new String[0]));
         assertThat(exit).as("torpor demo on %s:%n%s%s", kernel, err, out).isZero();
         JsonNode report = new ObjectMapper().readTree(out.toString());
         assertThat(report.get("ok").asBoolean()).isTrue();
