@@ -21,8 +21,28 @@ import java.util.function.Consumer;
  * @param kernel the {@code vmlinuz}
  * @param initrd the initramfs
  * @param memory QEMU's {@code -m} value, e.g. {@code 1G}
+ * @param qemuArgs more arguments for QEMU, e.g. {@link #withSuspendToRam(Path)}'s
  */
-public record QemuGuest(Path kernel, Path initrd, String memory) {
+public record QemuGuest(Path kernel, Path initrd, String memory, List<String> qemuArgs) {
+
+    public QemuGuest {
+        qemuArgs = List.copyOf(qemuArgs);
+    }
+
+    /** A guest with no extra QEMU arguments. */
+    public QemuGuest(Path kernel, Path initrd, String memory) {
+        this(kernel, initrd, memory, List.of());
+    }
+
+    /**
+     * This guest with ACPI S3 (suspend to RAM, which QEMU's PIIX4 turns off by default) and a QMP socket at
+     * {@code qmp}, through which {@link QemuMonitor} sees the suspend and wakes the guest or cuts its power.
+     */
+    public QemuGuest withSuspendToRam(Path qmp) {
+        List<String> args = new ArrayList<>(qemuArgs);
+        args.addAll(List.of("-global", "PIIX4_PM.disable_s3=0", "-qmp", "unix:" + qmp + ",server=on,wait=off"));
+        return new QemuGuest(kernel, initrd, memory, args);
+    }
 
     /** What a boot printed on its serial console, and how long QEMU ran. */
     public record Console(String text, Duration ran) {
@@ -41,6 +61,7 @@ public record QemuGuest(Path kernel, Path initrd, String memory) {
                 "-smp", "1", "-kernel", kernel.toString(), "-initrd", initrd.toString(),
                 "-append", "console=ttyS0 sysrq_always_enabled=1 " + (verbose ? "loglevel=7" : "quiet") + " " + args,
                 "-drive", "file=" + disk + ",if=virtio,format=raw", "-nographic", "-no-reboot"));
+        cmd.addAll(qemuArgs);
         String monitor = System.getProperty("torpor.qemu.monitor"); // debugging: a QEMU monitor socket
         if (monitor != null) {
             cmd.addAll(List.of("-monitor", "unix:" + monitor + ",server,nowait"));

@@ -10,20 +10,38 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A debootstrapped Debian system tree (minbase with systemd, udev, dbus, initramfs-tools and linux-image-amd64), made
- * once per suite and kept with debootstrap's downloads under the cache folder, so that later runs on the same machine
- * only copy it. The mirror is the Debian archive this machine's apt is configured with.
+ * A debootstrapped Debian system tree (minbase with systemd, udev, dbus, linux-image-amd64 and an initramfs
+ * generator), made once per suite and kept with debootstrap's downloads under the cache folder, so that later runs on
+ * the same machine only copy it. The mirror is the Debian archive this machine's apt is configured with.
  */
 final class DebianRoot {
     static final List<String> PACKAGES = List.of("systemd", "systemd-sysv", "udev", "dbus", "linux-image-amd64",
-            "initramfs-tools", "kmod", "procps", "iproute2");
+            "kmod", "procps", "iproute2");
+
+    /** What makes the initramfs: Debian's default, or dracut. */
+    enum Generator {
+        INITRAMFS_TOOLS("initramfs-tools"), DRACUT("dracut");
+
+        final String pkg;
+
+        Generator(String pkg) {
+            this.pkg = pkg;
+        }
+    }
 
     private DebianRoot() {
     }
 
     /** The pristine tree of {@code suite} (bookworm, trixie), debootstrapping it first if the cache has none. */
-    static synchronized Path ensure(Path cache, String suite, List<String> extra) throws IOException {
-        String name = suite + (extra.isEmpty() ? "" : "-" + String.join("-", extra));
+    static Path ensure(Path cache, String suite, List<String> extra) throws IOException {
+        return ensure(cache, suite, Generator.INITRAMFS_TOOLS, extra);
+    }
+
+    /** As {@link #ensure(Path, String, List)}, with the initramfs made by {@code generator}. */
+    static synchronized Path ensure(Path cache, String suite, Generator generator, List<String> extra)
+            throws IOException {
+        String name = suite + (generator == Generator.DRACUT ? "-dracut" : "")
+                + (extra.isEmpty() ? "" : "-" + String.join("-", extra));
         Path root = cache.resolve(name);
         if (Files.exists(root.resolve(".torpor-complete"))) {
             return root;
@@ -31,11 +49,24 @@ final class DebianRoot {
         Path partial = cache.resolve(name + ".partial");
         Files.createDirectories(cache.resolve("debs"));
         Sh.run(cache, "rm", "-rf", partial.toString(), root.toString());
-        List<String> packages = new java.util.ArrayList<>(PACKAGES);
-        packages.addAll(extra);
-        Sh.run(cache, Duration.ofMinutes(20), "debootstrap", "--variant=minbase",
-                "--cache-dir=" + cache.resolve("debs").toAbsolutePath(), "--include=" + String.join(",", packages),
-                suite, partial.toString(), mirror());
+        if (generator == Generator.DRACUT) {
+            // debootstrap follows linux-image's "initramfs-tools | linux-initramfs-tool" to initramfs-tools, which
+            // conflicts with dracut: so apt swaps them in a copy of the initramfs-tools tree, as an administrator does
+            Path base = ensure(cache, suite, Generator.INITRAMFS_TOOLS, extra);
+            Sh.run(cache, "cp", "-a", "--reflink=auto", base.toString(), partial.toString());
+            Files.copy(Path.of("/etc/resolv.conf"), partial.resolve("etc/resolv.conf"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            DebianSystem.chroot(partial, Duration.ofMinutes(20), "apt-get update -qq && apt-get install -y -qq "
+                    + "--no-install-recommends dracut && dracut --regenerate-all --force && apt-get clean "
+                    + "&& rm -rf /var/lib/apt/lists/*");
+        } else {
+            List<String> packages = new java.util.ArrayList<>(PACKAGES);
+            packages.add(generator.pkg);
+            packages.addAll(extra);
+            Sh.run(cache, Duration.ofMinutes(20), "debootstrap", "--variant=minbase",
+                    "--cache-dir=" + cache.resolve("debs").toAbsolutePath(), "--include=" + String.join(",", packages),
+                    suite, partial.toString(), mirror());
+        }
         Sh.run(cache, "mv", partial.toString(), root.toString());
         Files.writeString(root.resolve(".torpor-complete"), suite + "\n");
         return root;

@@ -22,8 +22,12 @@ final class DebianSystem {
     static final long SWAP_MIB = 1024;
     static final long ROOT_MIB = 3072;
 
-    /** Where the swap area is: a partition before the root one, or a file in the root file system. */
-    enum Swap { PARTITION, FILE }
+    /**
+     * Where the swap area is: a partition before the root one, a file in the root file system, or a logical volume
+     * in a volume group on a partition before the root one (the guest makes the group on its first boot: the host
+     * has no device-mapper).
+     */
+    enum Swap { PARTITION, FILE, LVM }
 
     /** The disk, the kernel and initramfs to boot, the UUIDs, and what installing the package printed. */
     record Built(Swap swap, Path disk, Path kernel, Path initrd, String release, String rootUuid, String swapUuid,
@@ -39,12 +43,12 @@ final class DebianSystem {
         }
 
         long rootOffset() {
-            return swap == Swap.PARTITION ? MIB + SWAP_MIB * MIB : MIB;
+            return swap == Swap.FILE ? MIB : MIB + SWAP_MIB * MIB;
         }
 
         /** The root partition's device in the guest. */
         String rootDevice() {
-            return swap == Swap.PARTITION ? "/dev/vda2" : "/dev/vda1";
+            return swap == Swap.FILE ? "/dev/vda1" : "/dev/vda2";
         }
 
         /** The kernel command line of a normal boot of this system. */
@@ -103,7 +107,7 @@ final class DebianSystem {
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Path initrdCopy = Files.copy(initrd, work.resolve("initrd.img"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Path disk = work.resolve("disk.img");
-        makeDisk(work, root, disk, rootUuid, swap == Swap.PARTITION ? swapUuid : null);
+        makeDisk(work, root, disk, rootUuid, swap, swapUuid);
         Sh.run(work, "rm", "-rf", root.toString());
         return new Built(swap, disk, kernel, initrdCopy, release, rootUuid, swapUuid, before, after, log, afterLog,
                 Duration.ofNanos(System.nanoTime() - start));
@@ -130,21 +134,22 @@ final class DebianSystem {
         }
     }
 
-    private static void makeDisk(Path work, Path root, Path disk, String rootUuid, String swapUuid) throws IOException {
+    private static void makeDisk(Path work, Path root, Path disk, String rootUuid, Swap kind, String swapUuid)
+            throws IOException {
         Path swap = work.resolve("swap.part");
         Path ext4 = work.resolve("root.part");
         Sh.run(work, "rm", "-f", swap.toString(), ext4.toString(), disk.toString());
-        long swapMib = swapUuid == null ? 0 : SWAP_MIB;
-        long rootMib = ROOT_MIB + (swapUuid == null ? SWAP_MIB + 512 : 0); // room for the swap file
+        long swapMib = kind == Swap.FILE ? 0 : SWAP_MIB;
+        long rootMib = ROOT_MIB + (kind == Swap.FILE ? SWAP_MIB + 512 : 0); // room for the swap file
         Sh.run(work, "truncate", "-s", rootMib + "M", ext4.toString());
         Sh.run(work, Duration.ofMinutes(10), "mkfs.ext4", "-q", "-F", "-U", rootUuid, "-d", root.toString(),
                 ext4.toString());
         Sh.run(work, "truncate", "-s", (1 + swapMib + rootMib + 1) + "M", disk.toString());
-        String table = swapUuid == null ? "label: dos\\nstart=2048, size=" + rootMib * 2048 + ", type=83\\n"
-                : "label: dos\\nstart=2048, size=" + swapMib * 2048 + ", type=82\\nstart=" + (2048 + swapMib * 2048)
-                        + ", size=" + rootMib * 2048 + ", type=83\\n";
+        String table = kind == Swap.FILE ? "label: dos\\nstart=2048, size=" + rootMib * 2048 + ", type=83\\n"
+                : "label: dos\\nstart=2048, size=" + swapMib * 2048 + ", type=" + (kind == Swap.LVM ? "8e" : "82")
+                        + "\\nstart=" + (2048 + swapMib * 2048) + ", size=" + rootMib * 2048 + ", type=83\\n";
         Sh.bash(work, Duration.ofMinutes(1), "printf '" + table + "' | sfdisk --quiet " + Sh.quote(disk));
-        if (swapUuid != null) {
+        if (kind == Swap.PARTITION) {
             Sh.run(work, "truncate", "-s", swapMib + "M", swap.toString());
             Sh.run(work, "mkswap", "-U", swapUuid, swap.toString());
             Sh.run(work, "dd", "if=" + swap, "of=" + disk, "bs=1M", "seek=1", "conv=notrunc,sparse", "status=none");

@@ -5,6 +5,7 @@ import dev.torpor.image.io.Inspection;
 import dev.torpor.image.io.ReadOptions;
 import dev.torpor.image.io.Verdict;
 import dev.torpor.guest.QemuGuest;
+import dev.torpor.guest.QemuMonitor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -96,6 +98,69 @@ class DebianSystemTest {
     }
 
     @Test
+    void hybridSleepComesBackFromRamAndAfterAPowerCutInRamFromDisk() throws Exception {
+        Case c = Case.build("bookworm-hybrid", bookworm);
+        String c1 = c.bootSuspending(1, "torpor.test=hybrid-sleep", true);
+        Marker woken = Marker.in(c1);
+        assertThat(c1).contains("TORPOR-DEB logind CanHybridSleep s \"yes\"",
+                "TORPOR-DEB hook pre hybrid-sleep SYSTEMD_SLEEP_ACTION=hybrid-sleep",
+                "TORPOR-DEB hook post hybrid-sleep SYSTEMD_SLEEP_ACTION=hybrid-sleep");
+        woken.assertResumedIn(c1);
+        assertThat(c1).as("woken from RAM, the image is invalidated and the system thawed").contains(
+                "TORPOR-DEB journal torpor: woke from RAM after", "TORPOR-DEB journal torpor: system returned from "
+                        + "sleep state 'hybrid-sleep'");
+        assertThat(inspectSwap(c.sys, c.work).verdict()).as("no image is left").isEqualTo(Verdict.NO_IMAGE);
+
+        String c2 = c.bootSuspending(2, "torpor.test=hybrid-sleep", false);
+        Marker lost = Marker.in(c2);
+        assertThat(c2).doesNotContain("TORPOR-DEB RESUMED", "TORPOR-DEB powering off");
+        Inspection image = inspectSwap(c.sys, c.work);
+        assertThat(image.verdict()).as("the image written before the suspend " + image).isEqualTo(Verdict.VALID);
+        String c3 = c.boot(3, "torpor.test=resume");
+        assertThat(c3).contains("torpor: verified ", "torpor: resuming from /dev/").doesNotContain(
+                "TORPOR-DEB boot mode=");
+        lost.assertResumedIn(c3);
+        assertThat(c3).contains("TORPOR-DEB journal torpor: resumed after",
+                "TORPOR-DEB journal torpor: system returned from sleep state 'hybrid-sleep'");
+    }
+
+    @Test
+    void swapOnALogicalVolumeAsDebiansGuidedPartitioningMakesIt() throws Exception {
+        Case c = Case.build("bookworm-lvm", DebianRoot.ensure(CACHE, "bookworm", List.of("lvm2")),
+                DebianSystem.Swap.LVM);
+        String c1 = c.boot(1, "torpor.test=lvm-setup");
+        Matcher m = Pattern.compile("TORPOR-DEB lvm pe_start=(\\d+) lv_bytes=(\\d+) segments=/dev/vda1:0-\\d+")
+                .matcher(c1);
+        assertThat(c1).contains("TORPOR-DEB lvm exit=0");
+        assertThat(m.find()).as(c1).isTrue();
+        c.lvStart = c.sys.swapOffset() + Long.parseLong(m.group(1));
+        c.lvBytes = Long.parseLong(m.group(2));
+        assertThat(c.lvStart % DebianSystem.MIB).as("the volume starts on a MiB").isZero();
+        String resume = "resume=/dev/mapper/torpor--vg-swap_1";
+        Marker before = c.hibernate(2, resume, "hibernate", 0);
+        assertThat(c1).as("the volume is the active swap").contains("TORPOR-DEB swaps /dev/dm-0:partition:");
+        String c3 = c.boot(3, resume + " torpor.test=resume");
+        assertThat(c3).contains("torpor: looking for a hibernation image in /dev/", "torpor: verified ",
+                "torpor: resuming from /dev/").doesNotContain("TORPOR-DEB boot mode=");
+        before.assertResumedIn(c3);
+    }
+
+    @Test
+    void trixieWithDracutResumesFromItsDracutInitramfs() throws Exception {
+        Case c = Case.build("trixie-dracut", DebianRoot.ensure(CACHE, "trixie", DebianRoot.Generator.DRACUT,
+                List.of()));
+        assertThat(c.sys.installLog()).as("the initramfs is dracut's").contains("dracut");
+        String resume = "resume=UUID=" + c.sys.swapUuid();
+        Marker before = c.hibernate(1, resume, "hibernate", 0);
+        String c2 = c.boot(2, resume + " torpor.test=resume");
+        assertThat(c2).contains("torpor: looking for a hibernation image in /dev/disk/by-uuid/" + c.sys.swapUuid(),
+                "torpor: verified ", "torpor: resuming from /dev/").doesNotContain("TORPOR-DEB boot mode=",
+                "TORPOR-DEB NOT-RESUMED");
+        before.assertResumedIn(c2);
+        assertThat(c2).contains("TORPOR-DEB journal torpor: resumed after");
+    }
+
+    @Test
     void noresumeBootsNormallyAndTheSwapAreaIsUsable() throws Exception {
         Case c = Case.build("bookworm-noresume", bookworm);
         c.hibernate("hibernate");
@@ -150,6 +215,9 @@ class DebianSystemTest {
         final Path work;
         final DebianSystem.Built sys;
         String first;
+        /** Where the logical volume is in the disk, and its size (Swap.LVM, once the guest made it). */
+        long lvStart;
+        long lvBytes;
 
         private Case(String name, Path work, DebianSystem.Built sys) {
             this.name = name;
@@ -180,7 +248,45 @@ class DebianSystemTest {
         }
 
         String boot(int n, String args, Path initrd) throws IOException {
-            QemuGuest guest = new QemuGuest(sys.kernel(), initrd, "1G");
+            return boot(n, args, new QemuGuest(sys.kernel(), initrd, "1G"));
+        }
+
+        /**
+         * Boot {@code n} on a machine with suspend to RAM. Once the guest is in S3 (seen on QMP), it is woken
+         * ({@code wake}) or its power is cut, as a machine's battery running out does.
+         */
+        String bootSuspending(int n, String args, boolean wake) throws IOException {
+            Path qmp = work.resolve("qmp-" + n + ".sock");
+            Files.deleteIfExists(qmp);
+            AtomicBoolean suspended = new AtomicBoolean();
+            Thread watcher = new Thread(() -> {
+                try (QemuMonitor m = QemuMonitor.connect(qmp, Duration.ofMinutes(1))) {
+                    if (m.awaitStatus("suspended", BOOT)) {
+                        suspended.set(true);
+                        Thread.sleep(5000);
+                        if (wake) {
+                            m.wakeUp();
+                        } else {
+                            m.cutPower();
+                        }
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // QEMU ended (the guest powered off before it suspended): the assertions below say so
+                }
+            }, "qmp-" + n);
+            watcher.start();
+            String text = boot(n, args, new QemuGuest(sys.kernel(), sys.initrd(), "1G").withSuspendToRam(qmp));
+            try {
+                watcher.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            assertThat(suspended).as("the guest reached S3; console:\n" + text).isTrue();
+            Report.line("%s: boot %d was in S3, then %s", name, n, wake ? "woken" : "its power was cut");
+            return text;
+        }
+
+        String boot(int n, String args, QemuGuest guest) throws IOException {
             QemuGuest.Console c = guest.boot(sys.disk(), sys.commandLine() + " " + args, BOOT, true,
                     work.resolve("console-" + n + ".log"), l -> { });
             Report.line("%s: boot %d (%s) %.0f s", name, n, args, c.ran().toMillis() / 1e3);
@@ -200,10 +306,18 @@ class DebianSystemTest {
             String c = boot(n, (args + " torpor.test=" + mode).strip());
             Marker m = Marker.in(c);
             assertThat(c).doesNotContain("TORPOR-DEB RESUMED", "TORPOR-DEB NOT-RESUMED");
-            Inspection image = sys.swap() == DebianSystem.Swap.FILE ? inspectSwapFile(sys, work, offset)
-                    : inspectSwap(sys, work);
+            Inspection image = inspect(offset);
             assertThat(image.verdict()).as(image.toString()).isEqualTo(Verdict.VALID);
             return m;
+        }
+
+        /** Torpor's reader on the swap area between the boots; {@code offset} is a swap file's resume offset. */
+        Inspection inspect(long offset) throws IOException {
+            return switch (sys.swap()) {
+                case PARTITION -> inspectSwap(sys, work);
+                case FILE -> inspectSwapFile(sys, work, offset);
+                case LVM -> inspectRange(sys, work, lvStart, lvBytes);
+            };
         }
     }
 
@@ -222,10 +336,14 @@ class DebianSystemTest {
 
     /** Torpor's reader on the swap partition between the boots: what the guest left there. */
     static Inspection inspectSwap(DebianSystem.Built sys, Path work) throws IOException {
+        return inspectRange(sys, work, sys.swapOffset(), sys.swapBytes());
+    }
+
+    /** Torpor's reader on {@code bytes} of the disk from {@code start}, both whole MiB. */
+    static Inspection inspectRange(DebianSystem.Built sys, Path work, long start, long bytes) throws IOException {
         Path swap = work.resolve("swap.copy");
         Sh.run(work, Duration.ofMinutes(5), "dd", "if=" + sys.disk(), "of=" + swap, "bs=1M",
-                "skip=" + sys.swapOffset() / DebianSystem.MIB, "count=" + sys.swapBytes() / DebianSystem.MIB,
-                "conv=sparse", "status=none");
+                "skip=" + start / DebianSystem.MIB, "count=" + bytes / DebianSystem.MIB, "conv=sparse", "status=none");
         try (HibernationImage image = HibernationImage.open(swap, ReadOptions.defaults())) {
             return image.inspect(false);
         } finally {
