@@ -50,7 +50,11 @@ class PackageContentsTest {
                 "./lib/systemd/system/systemd-hybrid-sleep.service.d/torpor.conf", "./usr/lib/torpor/torpor-sleep",
                 "./usr/share/initramfs-tools/hooks/torpor", "./usr/share/initramfs-tools/scripts/local-premount/torpor",
                 "./usr/lib/dracut/modules.d/90torpor/module-setup.sh", "./usr/share/bash-completion/completions/torpor",
-                "./usr/share/doc/torpor/copyright", "./usr/share/doc/torpor/changelog.gz");
+                "./usr/share/doc/torpor/copyright", "./usr/share/doc/torpor/changelog.gz",
+                "./usr/lib/torpor/initrd-functions");
+        assertThat(list).as("a unit file is not executable (systemd warns)")
+                .containsPattern("-rw-r--r-- root/root .* \\./usr/lib/dracut/modules.d/90torpor/torpor-resume.service")
+                .containsPattern("-rwxr-xr-x root/root .* \\./usr/lib/dracut/modules.d/90torpor/module-setup.sh");
         for (String command : List.of("", "-inspect", "-extract", "-read-stream", "-write-image", "-invalidate",
                 "-swap-offset", "-check", "-hibernate", "-resume", "-config", "-bench")) {
             assertThat(list).contains("./usr/share/man/man1/torpor" + command + ".1.gz");

@@ -75,11 +75,11 @@ final class HibernateCommand implements Callable<Integer> {
 
     @Option(names = "--compress", paramLabel = "ALG",
             description = "lzo, lz4 (kernels 6.9+ read it) or none. Default: compress = of the config file, then lzo.")
-    String compressor;
+    String compressorGiven;
 
     @Option(names = "--threads", paramLabel = "N",
             description = "Compression threads (1-64). Default: threads = of the config file, then 1.")
-    String threads;
+    String threadsGiven;
 
     @Option(names = "--shutdown", paramLabel = "HOW",
             description = "poweroff (reboot(2) power-off), reboot, platform (ACPI S4 through SNAPSHOT_POWER_OFF), or "
@@ -96,7 +96,7 @@ final class HibernateCommand implements Callable<Integer> {
     @Option(names = "--image-size", paramLabel = "BYTES",
             description = "Preferred image size (K, M, G allowed); the kernel frees memory to get near it. Default: "
                     + "image-size = of the config file, then /sys/power/image_size.")
-    String imageSize;
+    String imageSizeGiven;
 
     @Option(names = "--encrypt", paramLabel = "KEYFILE",
             description = "Write Torpor's encrypted image kind (AES-256-GCM) with this key (32 raw bytes, or a "
@@ -140,8 +140,15 @@ final class HibernateCommand implements Callable<Integer> {
         }
         Utsname uname = LinuxSystem.local().uname();
         TargetProfile target = RunningSystem.target(uname, facts);
-        Path dev = RunningSystem.device(settings.value(Setting.DEVICE), facts).value();
-        long offset = RunningSystem.resumeOffset(settings.value(Setting.RESUME_OFFSET), facts).value();
+        RunningSystem.Found<Path> device = RunningSystem.device(settings.value(Setting.DEVICE), facts);
+        RunningSystem.Found<Long> resumeOffset = RunningSystem.resumeOffset(settings.value(Setting.RESUME_OFFSET),
+                facts);
+        Path dev = device.value();
+        long offset = resumeOffset.value();
+        // before anything is rehearsed: a machine that cannot hibernate is told why at once
+        Preflight.lockdown(facts);
+        Preflight.swapArea(new Preflight.Target(dev, device.source(), offset, resumeOffset.source(),
+                target.pageSize(), Preflight.activeSwapFiles(facts)));
         long size = imageSize.orElse(facts.imageSize().orElse(0));
         LinuxFacts.DeviceNumber number = FileDevices.numberOf(dev);
         Hibernator.Plan plan = new Hibernator.Plan(target, SnapshotDevice.encodeDev(number.major(), number.minor()),
@@ -231,10 +238,10 @@ final class HibernateCommand implements Callable<Integer> {
     Settings settings(ConfigFile file) {
         Map<Setting, String> given = new EnumMap<>(Setting.class);
         location.given(given);
-        putIfGiven(given, Setting.COMPRESS, compressor);
-        putIfGiven(given, Setting.THREADS, threads);
+        putIfGiven(given, Setting.COMPRESS, compressorGiven);
+        putIfGiven(given, Setting.THREADS, threadsGiven);
         putIfGiven(given, Setting.SHUTDOWN, shutdown);
-        putIfGiven(given, Setting.IMAGE_SIZE, imageSize);
+        putIfGiven(given, Setting.IMAGE_SIZE, imageSizeGiven);
         putIfGiven(given, Setting.KEY_FILE, keyFile);
         return Settings.resolve(file, given);
     }
@@ -338,14 +345,12 @@ final class HibernateCommand implements Callable<Integer> {
     }
 
     static Hibernator.Shutdown parseShutdown(String name) {
-        switch (name.toLowerCase(Locale.ROOT)) {
-            case "poweroff": return Hibernator.Shutdown.POWEROFF;
-            case "reboot": return Hibernator.Shutdown.REBOOT;
-            case "platform": return Hibernator.Shutdown.PLATFORM;
-            case "suspend": return Hibernator.Shutdown.SUSPEND;
-            default: throw new IllegalArgumentException("--shutdown must be poweroff, reboot, platform or suspend, not "
-                    + name);
+        String n = name.toLowerCase(Locale.ROOT);
+        if (!Setting.shutdownNames().contains(n)) {
+            throw new IllegalArgumentException("--shutdown must be " + Setting.alternatives(Setting.shutdownNames())
+                    + ", not " + name);
         }
+        return Hibernator.Shutdown.valueOf(n.toUpperCase(Locale.ROOT));
     }
 
     /** Prints the run's events; Markers are stable for tests. */

@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -75,8 +76,14 @@ final class ResumeCommand implements Callable<Integer> {
         HibernateCommand.putIfGiven(given, Setting.KEY_FILE, keyFile);
         Settings settings = Settings.resolve(config.load(), given);
         LinuxFacts facts = LinuxFacts.system();
-        Path dev = RunningSystem.device(settings.value(Setting.DEVICE), facts).value();
+        RunningSystem.Found<Path> device = RunningSystem.device(settings.value(Setting.DEVICE), facts);
+        Path dev = device.value();
         long offset = RunningSystem.resumeOffset(settings.value(Setting.RESUME_OFFSET), facts).value();
+        if (!Files.exists(dev)) {
+            out.println("torpor: the resume device " + dev + " (" + device.source() + ") does not exist, so there is "
+                    + "nothing to resume; booting normally (fix resume= or device = if a hibernated system is waiting)");
+            return ExitCodes.NO_IMAGE;
+        }
         Optional<String> keyPath = settings.get(Setting.KEY_FILE);
         Optional<KeyMaterial> key = keyPath.isEmpty() ? Optional.empty()
                 : Optional.of(KeyMaterial.fromFile(Path.of(keyPath.get())));
@@ -87,7 +94,11 @@ final class ResumeCommand implements Callable<Integer> {
              HibernationImage image = HibernationImage.open(FileChannel.open(dev, StandardOpenOption.READ), size,
                      dev.toString(), ReadOptions.defaults().withResumeOffset(offset))) {
             if (image.kind() == ImageKind.NONE) {
-                out.println("torpor: no hibernation image in " + dev + "; booting normally");
+                int page = facts.kernelPageSize().orElse(4096);
+                boolean stale = offset > 0 && !Preflight.signedAt(dev, offset * page, page);
+                out.println("torpor: no hibernation image in " + dev + (stale ? " at resume_offset " + offset
+                        + ": that page is not a swap header (is resume_offset stale? torpor swap-offset FILE gives a "
+                        + "swap file's)" : "") + "; booting normally");
                 return ExitCodes.NO_IMAGE;
             }
             PageStore store = PageStore.of(rw);

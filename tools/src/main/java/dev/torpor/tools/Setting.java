@@ -76,12 +76,23 @@ enum Setting {
                 }
                 return v.toLowerCase(Locale.ROOT);
             case SHUTDOWN:
-                return oneOf(v, List.of("poweroff", "reboot", "platform", "suspend"));
+                return oneOf(v, shutdownNames());
             case HYBRID_SLEEP:
                 return oneOf(v, List.of("yes", "no"));
             default:
                 throw new AssertionError(this);
         }
+    }
+
+    /** The ways {@link dev.torpor.image.io.lifecycle.Hibernator.Shutdown} ends a hibernation, as they are written. */
+    static List<String> shutdownNames() {
+        return java.util.Arrays.stream(dev.torpor.image.io.lifecycle.Hibernator.Shutdown.values())
+                .map(s -> s.name().toLowerCase(Locale.ROOT)).toList();
+    }
+
+    /** "a, b, c or d". */
+    static String alternatives(List<String> names) {
+        return String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.get(names.size() - 1);
     }
 
     private String oneOf(String v, List<String> allowed) {

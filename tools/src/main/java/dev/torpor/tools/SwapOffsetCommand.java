@@ -26,9 +26,10 @@ import java.util.concurrent.Callable;
 /** {@code torpor swap-offset}. */
 @Command(name = "swap-offset", mixinStandardHelpOptions = true,
         description = {"Print the resume_offset of a swap file (the device page where its first page lives, from "
-                + "FIEMAP) and the resume= device to go with it, for the kernel command line or /sys/power.", "",
-                "Refuses files the kernel cannot hibernate to: holes, unwritten (fallocate'd) or shared "
-                        + "(copy-on-write) extents.", "",
+                + "FIEMAP; on btrfs through its chunk tree, as btrfs inspect-internal map-swapfile -r) and the "
+                + "resume= device to go with it, for the kernel command line or /sys/power.", "",
+                "Refuses files the kernel cannot hibernate to: holes, or extents shared with another file "
+                        + "(copy-on-write). Preallocated files (fallocate, btrfs filesystem mkswapfile) are fine.", "",
                 "Exit codes: 0 done, 65 the file cannot be used as hibernation swap, 64 usage error, 74 I/O error."},
         footer = {"", "Example:", "  torpor swap-offset /swapfile",
                 "  # then: resume=/dev/vda2 resume_offset=34816 on the kernel command line"})

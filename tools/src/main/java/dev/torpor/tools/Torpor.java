@@ -114,6 +114,9 @@ public final class Torpor implements Runnable {
         if (ex instanceof CommandLine.ParameterException || ex instanceof IllegalArgumentException) {
             return ExitCodes.USAGE;
         }
+        if (ex instanceof Preflight.Refused) {
+            return ExitCodes.UNAVAILABLE;
+        }
         if (ex instanceof ImageFormatException) {
             return ExitCodes.CORRUPT;
         }
@@ -146,7 +149,7 @@ public final class Torpor implements Runnable {
         if (ex instanceof IOException) {
             return "I/O error: " + ex.getMessage();
         }
-        if (ex instanceof IllegalArgumentException) {
+        if (ex instanceof IllegalArgumentException || ex instanceof Preflight.Refused) {
             return ex.getMessage();
         }
         return "internal error (" + ex.getClass().getSimpleName() + ": " + ex.getMessage()

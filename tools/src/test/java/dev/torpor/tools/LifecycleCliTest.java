@@ -55,6 +55,25 @@ class LifecycleCliTest {
         assertThat(r.out()).contains("no hibernation image");
     }
 
+    @Test
+    void resumeFromADeviceThatDoesNotExistBootsNormallyAndSaysWhere() {
+        Cli.Result r = Cli.run("resume", "--device", "UUID=0f1e2d3c-0000-4000-8000-00000000dead");
+        assertThat(r.exit()).as(r.all()).isEqualTo(ExitCodes.NO_IMAGE);
+        assertThat(r.out()).contains("torpor: the resume device /dev/disk/by-uuid/0f1e2d3c-0000-4000-8000-00000000dead "
+                + "(command line) does not exist, so there is nothing to resume; booting normally");
+    }
+
+    @Test
+    void resumeAtAnOffsetThatIsNoSwapHeaderFindsNoImageAndSaysTheOffsetMayBeStale() throws Exception {
+        Path area = tmp.resolve("plain.swap");
+        Files.copy(Corpus.swap("k61-lzo"), area);
+        assertThat(Cli.run("invalidate", area.toString()).exit()).isZero();
+        Cli.Result r = Cli.run("resume", "--device", area.toString(), "--resume-offset", "3", "--check-only");
+        assertThat(r.exit()).as(r.all()).isEqualTo(ExitCodes.NO_IMAGE);
+        assertThat(r.out()).contains("no hibernation image in " + area + " at resume_offset 3: that page is not a swap "
+                + "header (is resume_offset stale? torpor swap-offset FILE gives a swap file's)");
+    }
+
     /**
      * A real 6.1 image on this machine: the architecture matches, the memory size does not (the guest had 256 MiB),
      * so the kernel would refuse it; torpor resume says so, and without --check-only also invalidates it.

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -161,7 +162,7 @@ class DebianSystemTest {
     }
 
     @Test
-    void noresumeBootsNormallyAndTheSwapAreaIsUsable() throws Exception {
+    void noresumeAndAMissingResumeDeviceBootNormallyAndTheSwapAreaIsUsable() throws Exception {
         Case c = Case.build("bookworm-noresume", bookworm);
         c.hibernate("hibernate");
         String c2 = c.boot(2, "noresume torpor.test=plain");
@@ -170,6 +171,11 @@ class DebianSystemTest {
                 .contains("TORPOR-DEB boot mode=plain", "TORPOR-DEB NOT-RESUMED");
         assertThat(c2).as("the swap area is in use again").containsPattern("TORPOR-DEB swaps /dev/vda1:partition:\\d+");
         assertThat(inspectSwap(c.sys, c.work).verdict()).as("the old image is gone").isEqualTo(Verdict.NO_IMAGE);
+
+        String missing = UUID.randomUUID().toString();
+        String c3 = c.boot(3, "resume=UUID=" + missing + " torpor.test=plain");
+        assertThat(c3).as("a resume= device that does not exist").contains("torpor: the resume device UUID=" + missing
+                + " does not exist; booting normally", "TORPOR-DEB NOT-RESUMED");
     }
 
     @Test

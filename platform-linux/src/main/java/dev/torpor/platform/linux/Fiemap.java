@@ -12,8 +12,10 @@ import java.util.List;
 
 /**
  * The physical extents of a file ({@code FS_IOC_FIEMAP}), and from them the {@code resume_offset} of a swap
- * file: the device page of its first page. A swap file the kernel can hibernate to has no holes, no unwritten
- * (preallocated) extents and no extents shared with other files.
+ * file: the device page of its first page. A swap file the kernel can hibernate to has no holes and no extents
+ * shared with other files; preallocated (unwritten) extents are fine, since swap reads and writes the blocks
+ * themselves (the kernel's iomap swap activation takes them, and btrfs-progs' mkswapfile makes them). On btrfs the first extent's address is mapped
+ * through the chunk tree ({@link BtrfsChunks}).
  */
 public final class Fiemap {
     /**
@@ -100,10 +102,6 @@ public final class Fiemap {
                 throw new IOException(file + " has a hole at byte " + expected + "; swap files must be fully "
                         + "allocated (create it with dd, not as a sparse file)");
             }
-            if ((e.flags() & UNWRITTEN) != 0) {
-                throw new IOException(file + " has unwritten (preallocated) extents from byte " + e.logical()
-                        + "; write the file out with dd instead of fallocate");
-            }
             if ((e.flags() & SHARED) != 0) {
                 throw new IOException(file + " shares extents with another file (copy-on-write / reflink) from "
                         + "byte " + e.logical() + "; the kernel cannot hibernate to it");
@@ -118,9 +116,11 @@ public final class Fiemap {
             throw new IOException(file + " has a hole at its end (byte " + expected + ")");
         }
         Extent first = extents.get(0);
-        if (first.physical() % pageSize != 0) {
+        // on btrfs FIEMAP's "physical" is btrfs' logical address: the chunk tree maps it to the device
+        long physical = BtrfsChunks.isBtrfs(file) ? BtrfsChunks.of(file).physical(first.physical()) : first.physical();
+        if (physical % pageSize != 0) {
             throw new IOException(file + " does not start on a page boundary of the device");
         }
-        return first.physical() / pageSize;
+        return physical / pageSize;
     }
 }

@@ -103,10 +103,17 @@ public final class HibernationReadiness {
     private Check lockdown() throws IOException {
         Optional<String> mode = facts.lockdown();
         if (mode.isPresent() && LinuxFacts.lockdownForbidsHibernation(mode.get())) {
-            return new Check("lockdown", Status.FAIL, "kernel lockdown is '" + mode.get() + "', which forbids "
-                    + "hibernation");
+            return new Check("lockdown", Status.FAIL, lockdownReason(mode.get(), facts.secureBoot().orElse(false)));
         }
         return new Check("lockdown", Status.OK, mode.map(m -> "lockdown " + m).orElse("no lockdown"));
+    }
+
+    /** Why a locked-down kernel cannot hibernate, and what the administrator can do about it. */
+    public static String lockdownReason(String mode, boolean secureBoot) {
+        return "the kernel is locked down (" + mode + (secureBoot ? ", because UEFI Secure Boot is on" : "")
+                + "), and a locked-down kernel refuses hibernation: an image on disk could be altered before resume. "
+                + (secureBoot ? "Turn Secure Boot off in the firmware settings to hibernate"
+                        : "Boot without lockdown= on the kernel command line to hibernate");
     }
 
     private Check swapSpace(List<LinuxFacts.SwapArea> swaps) throws IOException {

@@ -260,6 +260,19 @@ public final class LinuxFacts {
         return read("sys/kernel/security/lockdown").flatMap(t -> parseChoice(t).selected());
     }
 
+    /**
+     * Whether UEFI Secure Boot is on: the last byte of the {@code SecureBoot} EFI variable (after its four attribute
+     * bytes). Empty when the machine did not boot with UEFI or efivarfs is not mounted.
+     */
+    public Optional<Boolean> secureBoot() throws IOException {
+        Path v = root.resolve("sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c");
+        if (!Files.isRegularFile(v)) {
+            return Optional.empty();
+        }
+        byte[] b = Files.readAllBytes(v);
+        return b.length >= 5 ? Optional.of(b[4] == 1) : Optional.empty();
+    }
+
     /** Whether lockdown forbids hibernation (any mode but {@code none}: the image could be altered offline). */
     public static boolean lockdownForbidsHibernation(String mode) {
         return !mode.equals("none");

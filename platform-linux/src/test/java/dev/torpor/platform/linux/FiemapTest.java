@@ -46,7 +46,48 @@ class FiemapTest {
     }
 
     @Test
-    void holesAndUnwrittenExtentsAreRefusedWithTheReason() throws Exception {
+    void onBtrfsTheResumeOffsetIsTheDeviceAddressAsBtrfsProgsMapsIt() throws Exception {
+        // a real btrfs on a loop device; a balance first moves the data chunks to new logical addresses, so that
+        // FIEMAP's btrfs-logical address is not the device address
+        Path image = tmp.resolve("btrfs.img");
+        try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
+            f.setLength(1L << 30);
+        }
+        run("mkfs.btrfs", "-q", "-f", image.toString());
+        String loop = run("losetup", "--find", "--show", image.toString()).trim();
+        Path mnt = Files.createDirectories(tmp.resolve("mnt"));
+        try {
+            run("mount", "-t", "btrfs", loop, mnt.toString());
+            try {
+                Files.write(mnt.resolve("filler"), new byte[8 << 20]);
+                run("sync");
+                run("btrfs", "balance", "start", "--full-balance", mnt.toString());
+                Path swap = mnt.resolve("swapfile");
+                run("btrfs", "filesystem", "mkswapfile", "--size", "64m", swap.toString());
+                long offset = Fiemap.resumeOffset(swap, Files.size(swap), 4096);
+                long expected = Long.parseLong(run("btrfs", "inspect-internal", "map-swapfile", "-r",
+                        swap.toString()).trim());
+                assertThat(offset).as("btrfs inspect-internal map-swapfile -r").isEqualTo(expected);
+                assertThat(Fiemap.extents(swap).get(0).physical() / 4096).as("FIEMAP's own address")
+                        .isNotEqualTo(offset);
+                try (RandomAccessFile dev = new RandomAccessFile(loop, "r")) {
+                    byte[] sig = new byte[10];
+                    dev.seek(offset * 4096 + 4086);
+                    dev.readFully(sig);
+                    assertThat(new String(sig, StandardCharsets.US_ASCII)).as("the swap header on the device")
+                            .isEqualTo("SWAPSPACE2");
+                }
+                assertThat(BtrfsChunks.of(swap).chunks()).anyMatch(BtrfsChunks.Chunk::single);
+            } finally {
+                run("umount", mnt.toString());
+            }
+        } finally {
+            run("losetup", "-d", loop);
+        }
+    }
+
+    @Test
+    void holesAreRefusedWithTheReasonAndPreallocatedFilesAreTaken() throws Exception {
         Path sparse = tmp.resolve("sparse");
         try (RandomAccessFile f = new RandomAccessFile(sparse.toFile(), "rw")) {
             f.setLength(4L << 20);
@@ -55,10 +96,15 @@ class FiemapTest {
         }
         assertThatThrownBy(() -> Fiemap.resumeOffset(sparse, Files.size(sparse), 4096))
                 .isInstanceOf(IOException.class).hasMessageContaining("hole");
+        // preallocated: the kernel swaps to unwritten extents too, so the offset is that of the first block
         Path prealloc = tmp.resolve("prealloc");
         run("fallocate", "-l", "4M", prealloc.toString());
-        assertThatThrownBy(() -> Fiemap.resumeOffset(prealloc, Files.size(prealloc), 4096))
-                .isInstanceOf(IOException.class).hasMessageContaining("unwritten");
+        run("mkswap", prealloc.toString());
+        assertThat(Fiemap.extents(prealloc)).anyMatch(e -> (e.flags() & Fiemap.UNWRITTEN) != 0);
+        String ff = run("filefrag", "-v", "-b4096", prealloc.toString());
+        Matcher m = Pattern.compile("(?m)^\\s*0:\\s+0\\.\\.\\s*\\d+:\\s+(\\d+)\\.\\.").matcher(ff);
+        assertThat(m.find()).as(ff).isTrue();
+        assertThat(Fiemap.resumeOffset(prealloc, Files.size(prealloc), 4096)).isEqualTo(Long.parseLong(m.group(1)));
         Path empty = Files.createFile(tmp.resolve("empty"));
         assertThatThrownBy(() -> Fiemap.resumeOffset(empty, 0, 4096)).hasMessageContaining("no data");
         assertThatThrownBy(() -> Fiemap.extents(tmp.resolve("missing"))).isInstanceOf(NativeException.class)

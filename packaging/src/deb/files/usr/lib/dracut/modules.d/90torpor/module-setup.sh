@@ -12,18 +12,28 @@ depends() {
 }
 
 install() {
-    local f
+    local f ok=yes stamp="/var/lib/torpor/initramfs-${kernel:-unknown}"
+    # the stamp says that this kernel's initramfs can run torpor resume; it is written again only if it can
+    rm -f "$stamp"
     # the runtime, torpor.jar and JNA's native library; inst_binary also brings the system libraries they link to
     while IFS= read -r -d '' f; do
         case "$f" in
-            *.so | */bin/*) inst_binary "$f" ;;
-            *) inst_simple "$f" ;;
+            *.so | */bin/*) inst_binary "$f" || ok=no ;;
+            *) inst_simple "$f" || ok=no ;;
         esac
     done < <(find /usr/lib/torpor -type f -print0)
-    inst_simple /usr/bin/torpor
-    inst_multiple sed sleep dd
-    inst_simple /usr/share/torpor/jvm.options
-    inst_simple "$moddir/torpor-initrd-resume" /usr/lib/torpor/torpor-initrd-resume
+    # dracut-install follows the libraries of executable files only, and the runtime's .so files are not (0644)
+    while IFS= read -r f; do
+        case "$f" in
+            /usr/lib/torpor/*) ;;
+            *) inst_library "$f" || ok=no ;;
+        esac
+    done < <(find /usr/lib/torpor -type f \( -name '*.so' -o -path '*/bin/*' \) -exec ldd {} + 2> /dev/null \
+        | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p' | sort -u)
+    inst_simple /usr/bin/torpor || ok=no
+    inst_multiple sed sleep dd || ok=no
+    inst_simple /usr/share/torpor/jvm.options || ok=no
+    inst_simple "$moddir/torpor-initrd-resume" /usr/lib/torpor/torpor-initrd-resume || ok=no
     if [[ -f /etc/torpor/torpor.conf ]]; then
         inst_simple /etc/torpor/torpor.conf
         f=$(sed -n 's/^[[:space:]]*key-file[[:space:]]*=[[:space:]]*\([^[:space:]]*\).*/\1/p' /etc/torpor/torpor.conf)
@@ -40,6 +50,11 @@ install() {
         # dracut's own resume hook is pre-mount 10
         inst_hook pre-mount 05 "$moddir/torpor-resume-hook.sh"
     fi
-    mkdir -p /var/lib/torpor
-    echo "torpor resume is in the initramfs of ${kernel:-unknown}" > "/var/lib/torpor/initramfs-${kernel:-unknown}"
+    if [[ $ok == yes ]]; then
+        mkdir -p /var/lib/torpor
+        echo "torpor resume is in the initramfs of ${kernel:-unknown}" > "$stamp"
+    else
+        dwarn "torpor: not everything torpor resume needs could be installed; systemctl hibernate keeps the" \
+            "kernel's own path for ${kernel:-unknown}"
+    fi
 }
