@@ -11,7 +11,7 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 gcc -O2 -o "$work/lzo_write" benchmarks/c-reference/lzo_write.c -llzo2 -lz
-./torpor read-stream "$image" -o "$work/image.stream" >/dev/null
+./torpor read-stream "$image" -o "$work/image.stream" --allow-swapped-out >/dev/null
 "$work/lzo_write" "$work/image.stream" "$work/out.img" "$seconds"
 for threads in 1 2; do
     TORPOR_JAVA_OPTS=-Xmx64m ./torpor bench write --threads "$threads" --seconds "$seconds" --source "$image" | tail -1 \

@@ -7,7 +7,7 @@ import dev.torpor.image.io.ReadOptions;
 import dev.torpor.image.io.SnapshotStream;
 import dev.torpor.image.io.write.ImageWriter;
 import dev.torpor.image.io.write.PageStore;
-import dev.torpor.image.io.write.SequentialSlots;
+import dev.torpor.image.io.write.FreeSlots;
 import dev.torpor.image.io.write.StreamFile;
 import dev.torpor.image.io.write.SwapArea;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -81,7 +81,7 @@ public class WritePathBenchmark {
             PageStore store = PageStore.of(ch);
             SwapArea.format(store, 0, 4096, source.target().byteOrder(), 32768, UUID.randomUUID(), "jmh");
             SwapArea swap = SwapArea.open(store, 0, 4096, source.target().byteOrder());
-            return ImageWriter.write(source, source.target(), swap, new SequentialSlots(swap),
+            return ImageWriter.write(source, source.target(), swap, FreeSlots.emptyOnly(swap),
                     ImageWriter.Options.defaults().withCompressor(Compressor.LZO).withThreads(threads)).crc32();
         }
     }

@@ -43,8 +43,14 @@ final class ExtractCommand implements Callable<Integer> {
             converter = FormatConverter.class, description = "Output format. Default: ${DEFAULT-VALUE}.")
     ExportFormat format;
 
-    @Option(names = "--force", description = "Overwrite OUT if it exists.")
+    @Option(names = "--force", description = "Overwrite OUT (and SLOTS) if it exists.")
     boolean force;
+
+    @Option(names = "--swapped-out", paramLabel = "SLOTS",
+            description = "Also write the pages of the swap area outside the image that hold data (the hibernated "
+                    + "system's swapped-out memory) to SLOTS: for each, its page number in the area as 8 bytes "
+                    + "little-endian, then the page.")
+    Path swappedOut;
 
     @Spec
     CommandSpec spec;
@@ -74,10 +80,32 @@ final class ExtractCommand implements Callable<Integer> {
             }
             out.printf("extracted %d pages (%d zero pages) in %d runs, PFN %d..%d, to %s (%s, %d bytes)%n", r.pages(),
                     r.zeroPages(), r.runs(), r.pfnMin(), r.pfnMax(), output, format.label(), r.bytes());
+            if (swappedOut != null) {
+                swappedOut(image, out);
+            }
             List<Problem> problems = image.problems();
             problems.forEach(p -> err.println("torpor: " + p));
             boolean errors = problems.stream().anyMatch(p -> p.severity() == Problem.Severity.ERROR);
             return errors ? ExitCodes.CORRUPT : ExitCodes.OK;
+        }
+    }
+
+    private void swappedOut(HibernationImage image, PrintWriter out) throws java.io.IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(swappedOut,
+                dev.torpor.image.io.OutputFiles.options(force))) {
+            java.nio.ByteBuffer number = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            dev.torpor.image.io.SlotsOutside s = image.slotsOutsideImage((page, data) -> {
+                number.clear().putLong(0, page);
+                while (number.hasRemaining()) {
+                    ch.write(number);
+                }
+                while (data.hasRemaining()) {
+                    ch.write(data);
+                }
+            });
+            out.printf("wrote %d swapped-out pages%s (each its page number, then the page) to %s%n", s.count(),
+                    s.first().isPresent() ? " (pages " + s.first().getAsLong() + ".." + s.last().getAsLong() + ")"
+                            : "", swappedOut);
         }
     }
 

@@ -97,6 +97,14 @@ final class InspectionJson {
                 .map(x -> (JsonNode) F.numberNode(x.pfnMin().getAsLong())).orElse(F.nullNode()));
         o.set("pfnMax", s.filter(x -> x.pfnMax().isPresent())
                 .map(x -> (JsonNode) F.numberNode(x.pfnMax().getAsLong())).orElse(F.nullNode()));
+        o.set("slotsOutsideImage", r.slotsOutside().map(x -> (JsonNode) F.numberNode(x.count())).orElse(F.nullNode()));
+        o.set("slotsOutsideImageRange", r.slotsOutside().filter(x -> x.first().isPresent()).map(x -> {
+            ObjectNode range = F.objectNode();
+            range.put("first", x.first().getAsLong());
+            range.put("last", x.last().getAsLong());
+            range.put("imageSlotsKnown", x.imageSlotsKnown());
+            return (JsonNode) range;
+        }).orElse(F.nullNode()));
         return o;
     }
 

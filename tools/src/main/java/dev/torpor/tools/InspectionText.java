@@ -2,7 +2,9 @@ package dev.torpor.tools;
 
 import dev.torpor.image.io.Detection;
 import dev.torpor.image.io.Inspection;
+import dev.torpor.image.io.ImageKind;
 import dev.torpor.image.io.Problem;
+import dev.torpor.image.io.SlotsOutside;
 import dev.torpor.image.io.StreamScan;
 import dev.torpor.snapshot.api.SnapshotInfo;
 import dev.torpor.swap.format.SwapHeader;
@@ -45,11 +47,28 @@ final class InspectionText {
             default:
                 kernelImage(r, out);
         }
+        r.slotsOutside().ifPresent(s -> outside(r, s, out));
         for (Problem p : r.problems()) {
             out.println(p);
         }
         out.printf("verdict:       %s%n", r.verdict().label());
         out.flush();
+    }
+
+    /** What the pages outside the image mean for whoever resumes, moves or analyses it. */
+    private static void outside(Inspection r, SlotsOutside s, PrintWriter out) {
+        String range = s.first().isPresent() ? " (pages " + s.first().getAsLong() + ".." + s.last().getAsLong() + ")"
+                : "";
+        if (r.kind() == ImageKind.NONE) {
+            out.printf("swap in use:   %d pages hold data%s%n", s.count(), range);
+        } else if (s.count() == 0) {
+            out.println("outside image: no page holds data: nothing of the hibernated system is outside the image");
+        } else {
+            out.printf("outside image: %d pages hold data%s: the hibernated system's swapped-out memory, which it "
+                    + "reads back after the resume. The image resumes correctly only from this area, and nothing "
+                    + "may be written into those pages (extract --swapped-out saves them)%s%n", s.count(), range,
+                    s.imageSlotsKnown() ? "" : "; the swap map is broken, so some of them may be the image's");
+        }
     }
 
     private static void kernelImage(Inspection r, PrintWriter out) {

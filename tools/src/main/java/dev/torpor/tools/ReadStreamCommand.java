@@ -23,8 +23,12 @@ import java.util.concurrent.Callable;
                 + "metadata pages and the data pages, exactly the bytes a resumer writes into /dev/snapshot.", "",
                 "Every unit is decompressed and the CRC32 checked; if the image is damaged, what was written so far "
                         + "stays in STREAM and the exit code is 2.", "",
-                "Exit codes: 0 done, 1 no image, 2 corrupt image, 3 foreign image, 64 usage error, 73 STREAM exists, "
-                        + "74 I/O error."},
+                "The stream can be stored in another swap area only if SOURCE holds nothing outside its image. "
+                        + "A hibernated system that swapped before the snapshot keeps those pages in SOURCE and reads "
+                        + "them back after the resume: such a stream resumes correctly only when written back into "
+                        + "SOURCE with write-image --replace, and read-stream writes it only with --allow-swapped-out.", "",
+                "Exit codes: 0 done, 1 no image, 2 corrupt image, 3 foreign image, 64 usage error, 65 SOURCE holds "
+                        + "swapped-out pages (see --allow-swapped-out), 73 STREAM exists, 74 I/O error."},
         footer = {"", "Example:", "  torpor read-stream /dev/sdb2 -o image.stream",
                 "  torpor write-image image.stream --to /dev/sdc2 --compress lz4   # store it elsewhere"})
 final class ReadStreamCommand implements Callable<Integer> {
@@ -36,6 +40,10 @@ final class ReadStreamCommand implements Callable<Integer> {
 
     @Option(names = "--force", description = "Overwrite STREAM if it exists.")
     boolean force;
+
+    @Option(names = "--allow-swapped-out", description = "Write the stream even though SOURCE holds swapped-out pages "
+            + "outside its image: to write it back into SOURCE with write-image --replace, or to study it.")
+    boolean allowSwappedOut;
 
     @Option(names = "--key", paramLabel = "KEYFILE",
             description = "Key of a Torpor encrypted image: the whole image is authenticated first, then decrypted.")
@@ -60,6 +68,15 @@ final class ReadStreamCommand implements Callable<Integer> {
                 err.println("torpor: " + source.source + " holds no kernel hibernation image");
                 return src.image.kind() == ImageKind.NONE ? ExitCodes.NO_IMAGE : ExitCodes.FOREIGN;
             }
+            dev.torpor.image.io.SlotsOutside outside = src.image.slotsOutsideImage();
+            if (outside.count() > 0 && !allowSwappedOut) {
+                err.printf("torpor: %s holds %d pages outside its image that hold data (pages %d..%d): the hibernated "
+                        + "system's swapped-out memory. Stored in another area, the image would resume without them "
+                        + "and the system would fail. Give --allow-swapped-out to write the stream anyway, then store it only "
+                        + "with write-image --to %s --replace%n", source.source, outside.count(), outside.first().getAsLong(),
+                        outside.last().getAsLong(), source.source);
+                return ExitCodes.DATA_ERROR;
+            }
             Set<StandardOpenOption> opts = dev.torpor.image.io.OutputFiles.options(force);
             long pages = 0;
             try (FileChannel ch = FileChannel.open(output, opts); SnapshotStream stream = src.image.stream()) {
@@ -76,6 +93,10 @@ final class ReadStreamCommand implements Callable<Integer> {
             }
             int p = src.image.detection().orElseThrow().target().pageSize();
             out.printf("wrote the snapshot stream: %d pages (%d bytes) to %s%n", pages, pages * p, output);
+            out.println(outside.count() == 0 ? "torpor: " + source.source + " holds nothing outside its image: the "
+                    + "stream can be stored in any swap area"
+                    : "torpor: " + source.source + " holds " + outside.count() + " swapped-out pages: store the stream "
+                    + "only with write-image " + output + " --to " + source.source + " --replace");
             return ExitCodes.OK;
         }
     }

@@ -3,7 +3,7 @@ package dev.torpor.tools;
 import dev.torpor.image.io.Compressor;
 import dev.torpor.image.io.write.ImageWriter;
 import dev.torpor.image.io.write.PageStore;
-import dev.torpor.image.io.write.SequentialSlots;
+import dev.torpor.image.io.write.FreeSlots;
 import dev.torpor.image.io.write.StreamFile;
 import dev.torpor.image.io.write.SwapArea;
 
@@ -44,7 +44,7 @@ final class WriteBench {
                 SwapArea.format(store, 0, 4096, source.target().byteOrder(), areaPages, UUID.randomUUID(), "bench");
                 SwapArea swap = SwapArea.open(store, 0, 4096, source.target().byteOrder());
                 long start = System.nanoTime();
-                ImageWriter.Result r = ImageWriter.write(source, source.target(), swap, new SequentialSlots(swap),
+                ImageWriter.Result r = ImageWriter.write(source, source.target(), swap, FreeSlots.emptyOnly(swap),
                         ImageWriter.Options.defaults().withCompressor(Compressor.LZO).withThreads(threads));
                 nanos += System.nanoTime() - start;
                 in += r.bytesIn();

@@ -1,9 +1,13 @@
 package dev.torpor.tools;
 
 import dev.torpor.image.io.Compressor;
+import dev.torpor.image.io.HibernationImage;
+import dev.torpor.image.io.ImageKind;
+import dev.torpor.image.io.ReadOptions;
+import dev.torpor.image.io.write.ImageReplacement;
 import dev.torpor.image.io.write.ImageWriter;
 import dev.torpor.image.io.write.PageStore;
-import dev.torpor.image.io.write.SequentialSlots;
+import dev.torpor.image.io.write.FreeSlots;
 import dev.torpor.image.io.write.StreamFile;
 import dev.torpor.image.io.write.SwapArea;
 import dev.torpor.snapshot.api.KernelByteOrder;
@@ -26,13 +30,20 @@ import java.util.concurrent.Callable;
         description = {"Store the snapshot stream in STREAM as a hibernation image in the swap area SWAP, offline, "
                 + "exactly as the kernel's own writer would: uncompressed pages or LZO/LZ4 units with the kernel's "
                 + "CRC32, swap-map pages, and the signature page written last, after everything else is on disk.", "",
-                "SWAP must be a plain swap area (mkswap-formatted file or device) without an image. If anything fails, "
-                        + "SWAP stays a plain swap area. The target (page size, word size, byte order) comes from "
-                        + "the stream's header page unless given.", "",
+                "SWAP must be a plain swap area (mkswap-formatted file or device) without an image, or with "
+                        + "--replace one whose image is replaced. If anything fails, SWAP stays a plain swap area. The "
+                        + "target (page size, word size, byte order) comes from the stream's header page unless "
+                        + "given.", "",
+                "Pages of SWAP that hold data are never written: in a hibernated system's area they are its "
+                        + "swapped-out memory (torpor inspect counts them). --replace writes only into the pages of "
+                        + "the image it replaces, and refuses before writing anything if the new image does not fit.",
+                "",
                 "Exit codes: 0 done, 2 the stream or area is not usable, 64 usage error, 74 I/O error (also: the area "
-                        + "is full)."},
+                        + "is full, or the new image does not fit)."},
         footer = {"", "Examples:", "  torpor write-image image.stream --to swap.img",
                 "  torpor write-image image.stream --to /dev/sdb2 --compress lz4 --threads 2",
+                "  torpor read-stream /dev/sdb2 -o image.stream --allow-swapped-out",
+                "  torpor write-image image.stream --to /dev/sdb2 --replace   # back in place, as LZO",
                 "  torpor inspect swap.img   # check the result"})
 final class WriteImageCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "STREAM", description = "A snapshot stream file (see read-stream).")
@@ -77,11 +88,33 @@ final class WriteImageCommand implements Callable<Integer> {
     @Option(names = "--byte-order", paramLabel = "little|big", description = "Default: from the header page.")
     String byteOrder;
 
+    @Option(names = "--replace", description = "SWAP holds an image: replace it, writing only into the pages it "
+            + "occupies (they are free in the hibernated system; its other used pages may hold its swapped-out "
+            + "memory).")
+    boolean replace;
+
+    @Option(names = "--overwrite-used-pages", description = "Also write pages of SWAP that hold data. Only for an "
+            + "area you know to be unused: in a hibernated system's area those pages are its swapped-out memory.")
+    boolean overwriteUsedPages;
+
     @Option(names = "--quiet", description = "No progress lines.")
     boolean quiet;
 
     @Spec
     CommandSpec spec;
+
+    /** The pages of the image in SWAP, which --replace may write into; refused when they cannot all be known. */
+    private long[] replacedPages() throws java.io.IOException {
+        try (HibernationImage image = HibernationImage.open(swap, ReadOptions.defaults()
+                .withResumeOffset(resumeOffset))) {
+            if (image.kind() == ImageKind.NONE) {
+                throw new IllegalArgumentException(swap + " holds no image to replace; write without --replace");
+            }
+            return image.slots().orElseThrow(() -> new IllegalArgumentException("the swap map of the image in "
+                    + swap + " is broken, so its pages cannot all be told from the hibernated system's swapped-out "
+                    + "memory; --replace refuses (torpor inspect " + swap + " shows the damage)")).toArray();
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -94,10 +127,16 @@ final class WriteImageCommand implements Callable<Integer> {
             }
             override = Optional.of(new TargetProfile(pageSize, wordSize, KernelByteOrder.parse(byteOrder), "unknown"));
         }
+        if (replace && overwriteUsedPages) {
+            throw new IllegalArgumentException("--replace writes only into the replaced image's pages; "
+                    + "--overwrite-used-pages cannot go with it");
+        }
+        Optional<TargetProfile> targetOverride = override;
+        long[] replaced = replace ? replacedPages() : null;
         try (StreamFile source = StreamFile.open(stream, override);
              FileChannel ch = FileChannel.open(swap, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             TargetProfile t = source.target();
-            SwapArea area = SwapArea.open(PageStore.of(ch), resumeOffset, t.pageSize(), t.byteOrder());
+            PageStore store = PageStore.of(ch);
             int[] lastTenth = {-1};
             ImageWriter.Options o = ImageWriter.Options.defaults().withCompressor(compressor).withThreads(threads)
                     .withProgress(quiet ? null : (done, total, bytes) -> {
@@ -108,21 +147,39 @@ final class WriteImageCommand implements Callable<Integer> {
                             err.flush();
                         }
                     });
-            o = new ImageWriter.Options(o.compressor(), o.threads(), o.layout(), o.sectorSize(), platform, o.progress(),
-                    o.registry());
+            ImageWriter.Options options = new ImageWriter.Options(o.compressor(), o.threads(), o.layout(),
+                    o.sectorSize(), platform, o.progress(), o.registry());
             long start = System.nanoTime();
+            ImageReplacement.Writer writer = (s, a, slots, dry) -> encrypt != null
+                    ? dev.torpor.image.io.write.EncryptedImageWriter.write(s, t, a, slots,
+                            dev.torpor.image.io.KeyMaterial.fromFile(encrypt), compressor, kdfIterations, threads)
+                    : ImageWriter.write(s, t, a, slots, dry ? options.withProgress(null) : options);
+            ImageWriter.Result r;
+            if (replace) {
+                r = ImageReplacement.replace(() -> StreamFile.open(stream, targetOverride), store, resumeOffset,
+                        t.pageSize(), t.byteOrder(), replaced, writer);
+                out.printf("replaced the image in %s, writing only into the %d pages it occupied%n", swap,
+                        replaced.length);
+            } else {
+                SwapArea area = SwapArea.open(store, resumeOffset, t.pageSize(), t.byteOrder());
+                FreeSlots slots = overwriteUsedPages ? FreeSlots.overwriting(area) : FreeSlots.emptyOnly(area);
+                if (overwriteUsedPages) {
+                    err.println("torpor: warning: --overwrite-used-pages: pages of " + swap + " that hold data may be "
+                            + "overwritten; if this area belongs to a hibernated system, its swapped-out memory is lost");
+                }
+                r = writer.write(source, area, slots, false);
+                if (slots.skipped() > 0) {
+                    out.printf("left alone %d pages of %s that hold data (swapped-out memory, if a hibernated system "
+                            + "used this area)%n", slots.skipped(), swap);
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
             if (encrypt != null) {
-                ImageWriter.Result r = dev.torpor.image.io.write.EncryptedImageWriter.write(source, t, area,
-                        new SequentialSlots(area), dev.torpor.image.io.KeyMaterial.fromFile(encrypt), compressor,
-                        kdfIterations, threads);
-                double seconds = (System.nanoTime() - start) / 1e9;
                 out.printf("wrote an encrypted Torpor image: %d pages (%s inside AES-256-GCM, %d units, %d stored "
                         + "pages) to %s in %.2f s%n", r.pages(), compressor.label(), r.units(), r.storedPages(), swap,
                         seconds);
                 return ExitCodes.OK;
             }
-            ImageWriter.Result r = ImageWriter.write(source, t, area, new SequentialSlots(area), o);
-            double seconds = (System.nanoTime() - start) / 1e9;
             out.printf("wrote %d pages (%s, %d stored pages, %d map pages%s) to %s in %.2f s (%.0f MB/s), flags 0x%x%s%n",
                     r.pages(), compressor.label(), r.storedPages(), r.mapPages(),
                     r.units() > 0 ? ", " + r.units() + " units" : "", swap, seconds, r.bytesIn() / 1e6 / seconds,

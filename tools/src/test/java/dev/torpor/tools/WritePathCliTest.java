@@ -53,7 +53,8 @@ class WritePathCliTest {
     @Test
     void aTooSmallAreaStaysAPlainSwapArea() throws Exception {
         Path stream = tmp.resolve("k61.stream");
-        assertThat(Cli.run("read-stream", Corpus.swap("k61-nocompress").toString(), "-o", stream.toString()).exit())
+        assertThat(Cli.run("read-stream", Corpus.swap("k61-nocompress").toString(), "-o", stream.toString(),
+                "--allow-swapped-out").exit())
                 .isZero();
         Path area = InspectCliTest.mkswap(tmp.resolve("small.swap"), 16);
         Cli.Result r = Cli.run("write-image", stream.toString(), "--to", area.toString(), "--compress", "none");
@@ -76,7 +77,8 @@ class WritePathCliTest {
     @Test
     void encryptedImagesThroughTheCli() throws Exception {
         Path stream = tmp.resolve("k61.stream");
-        assertThat(Cli.run("read-stream", Corpus.swap("k61-lzo").toString(), "-o", stream.toString()).exit()).isZero();
+        assertThat(Cli.run("read-stream", Corpus.swap("k61-lzo").toString(), "-o", stream.toString(),
+                "--allow-swapped-out").exit()).isZero();
         Path key = Files.writeString(tmp.resolve("passphrase"), "hibernate safely\n");
         Path area = InspectCliTest.mkswap(tmp.resolve("enc.swap"), 96);
         Cli.Result w = Cli.run("write-image", stream.toString(), "--to", area.toString(), "--encrypt", key.toString(),

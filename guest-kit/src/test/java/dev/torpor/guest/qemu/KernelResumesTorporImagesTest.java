@@ -61,12 +61,20 @@ class KernelResumesTorporImagesTest {
         assertThat(hibernate).doesNotContain("TORPOR-GUEST RESUMED");
         assertThat(cli("inspect", disk.toString())).as("the kernel wrote a valid image").isZero();
 
+        // rewritten in the same area, whose other used pages hold what the guest swapped out: as LZO, replaced in
+        // the kernel's LZO image's pages; otherwise (more pages than those, possibly) invalidated and written into
+        // the empty pages
         Path stream = tmp.resolve("image.stream");
-        assertThat(cli("read-stream", disk.toString(), "-o", stream.toString())).isZero();
-        assertThat(cli("invalidate", disk.toString())).isZero();
-        assertThat(cli("inspect", disk.toString())).isEqualTo(1);
-        assertThat(cli("write-image", stream.toString(), "--to", disk.toString(), "--compress", compressor,
-                "--quiet")).isZero();
+        assertThat(cli("read-stream", disk.toString(), "-o", stream.toString(), "--allow-swapped-out")).isZero();
+        if (!compressor.equals("lzo")) {
+            assertThat(cli("invalidate", disk.toString())).isZero();
+            assertThat(cli("inspect", disk.toString())).isEqualTo(1);
+            assertThat(cli("write-image", stream.toString(), "--to", disk.toString(), "--compress", compressor,
+                    "--quiet")).isZero();
+        } else {
+            assertThat(cli("write-image", stream.toString(), "--to", disk.toString(), "--replace", "--compress",
+                    compressor, "--quiet")).isZero();
+        }
         assertThat(cli("inspect", disk.toString())).isZero();
 
         String resume = kit.boot(disk, "resume", 300);

@@ -153,6 +153,77 @@ public final class HibernationImage implements Closeable {
         return map;
     }
 
+    /**
+     * The pages this image occupies, when its swap-map chain was walked to its end; empty for no image or a broken
+     * chain (then nobody can tell all of the image's pages from the hibernated system's).
+     */
+    public Optional<ImageSlots> slots() {
+        if (map.isEmpty() || !map.get().complete() || chain == null || chain.walked() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new ImageSlots(chain.walked()));
+    }
+
+    /** Receives the pages outside the image that hold data, in ascending order. */
+    @FunctionalInterface
+    public interface SlotVisitor {
+        void slot(long page, java.nio.ByteBuffer data) throws IOException;
+    }
+
+    /**
+     * Reads every page of the swap area and counts those outside the image that hold data (see {@link SlotsOutside}).
+     *
+     * @throws IllegalStateException when the source is not a swap area (no swap header)
+     */
+    public SlotsOutside slotsOutsideImage() throws IOException {
+        return slotsOutsideImage((page, data) -> { });
+    }
+
+    /** As {@link #slotsOutsideImage()}, handing each such page to {@code visitor}. */
+    public SlotsOutside slotsOutsideImage(SlotVisitor visitor) throws IOException {
+        SwapHeader h = probe.swapHeader.orElseThrow(() -> new IllegalStateException(source
+                + " holds no swap area, so it has no slots"));
+        long header = probe.bounds.headerPage();
+        long last = Math.min(probe.bounds.maxPage(), header + Math.max(0, h.lastPage()));
+        if (reader.size() >= 0) {
+            last = Math.min(last, reader.size() / probe.pageSize - 1);
+        }
+        Optional<ImageSlots> mine = slots();
+        boolean known = mine.isPresent() || probe.kind == ImageKind.NONE;
+        int pageSize = probe.pageSize;
+        int batch = 256;
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(batch * pageSize);
+        long count = 0;
+        long lo = -1;
+        long hi = -1;
+        for (long p = header + 1; p <= last; p += batch) {
+            int n = (int) Math.min(batch, last - p + 1);
+            buf.clear().limit(n * pageSize);
+            reader.readFully(p * pageSize, buf);
+            for (int i = 0; i < n; i++) {
+                long page = p + i;
+                if (mine.isPresent() && mine.get().contains(page) || allZero(buf, i * pageSize, pageSize)) {
+                    continue;
+                }
+                count++;
+                lo = lo < 0 ? page : lo;
+                hi = page;
+                visitor.slot(page, buf.duplicate().position(i * pageSize).limit((i + 1) * pageSize).slice());
+            }
+        }
+        return new SlotsOutside(count, lo < 0 ? OptionalLong.empty() : OptionalLong.of(lo),
+                hi < 0 ? OptionalLong.empty() : OptionalLong.of(hi), Math.max(0, last - header), known);
+    }
+
+    private static boolean allZero(java.nio.ByteBuffer b, int from, int length) {
+        for (int i = from; i < from + length; i += 8) {
+            if (b.getLong(i) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Problems found so far (opening, and every iteration or inspection since). */
     public List<Problem> problems() {
         return List.copyOf(problems);
@@ -208,9 +279,17 @@ public final class HibernationImage implements Closeable {
         if (!quick && readable()) {
             scan = Optional.of(scan());
         }
+        Optional<SlotsOutside> outside = Optional.empty();
+        if (!quick && probe.swapHeader.isPresent() && probe.bounds != null) {
+            try {
+                outside = Optional.of(slotsOutsideImage());
+            } catch (ImageFormatException e) {
+                problems.add(e.toProblem());
+            }
+        }
         Optional<String> orig = probe.kind == ImageKind.KERNEL ? probe.rawOrigSig : Optional.empty();
         return new Inspection(source, probe.swapHeader, probe.kind, probe.rawSignature, orig, probe.swsusp,
-                probe.detection, map, probe.info, scan, firstPerOffset(problems));
+                probe.detection, map, probe.info, scan, firstPerOffset(problems), outside);
     }
 
     /**

@@ -17,6 +17,7 @@ final class MapChain {
     private final KernelByteOrder order;
     private final AreaBounds bounds;
     private final long firstMapPage;
+    private SlotSet walked;
 
     MapChain(PageReader reader, int pageSize, int sectorSize, KernelByteOrder order, AreaBounds bounds,
              long firstMapPage) {
@@ -34,6 +35,7 @@ final class MapChain {
      */
     MapSummary walk(List<Problem> problems) throws IOException {
         SlotSet used = new SlotSet();
+        walked = used;
         byte[] buf = new byte[pageSize];
         long mapPages = 0;
         long stored = 0;
@@ -80,6 +82,11 @@ final class MapChain {
             }
             current = next;
         }
+    }
+
+    /** The pages the last {@link #walk walk} found in use (map pages and entries), or null before one. */
+    SlotSet walked() {
+        return walked;
     }
 
     /** A cursor over the chain's entries, visiting at most {@code mapPageLimit} map pages (from a walk). */

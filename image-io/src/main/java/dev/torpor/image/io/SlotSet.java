@@ -22,6 +22,28 @@ final class SlotSet {
         return absent;
     }
 
+    /** The slots in ascending order. */
+    long[] sorted() {
+        long[] keys = chunks.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
+        long n = 0;
+        for (long[] c : chunks.values()) {
+            for (long w : c) {
+                n += Long.bitCount(w);
+            }
+        }
+        long[] out = new long[Math.toIntExact(n)];
+        int i = 0;
+        for (long k : keys) {
+            long[] c = chunks.get(k);
+            for (int w = 0; w < c.length; w++) {
+                for (long bits = c[w]; bits != 0; bits &= bits - 1) {
+                    out[i++] = k * CHUNK_BITS + w * 64L + Long.numberOfTrailingZeros(bits);
+                }
+            }
+        }
+        return out;
+    }
+
     boolean contains(long slot) {
         long[] chunk = chunks.get(slot / CHUNK_BITS);
         if (chunk == null) {

@@ -105,7 +105,7 @@ class CrashSafetyTest {
             TargetProfile t = source.target();
             FaultyStore store = new FaultyStore(PageStore.of(ch), failWrite, failForce, torn);
             SwapArea swap = SwapArea.open(store, 0, 4096, t.byteOrder());
-            ImageWriter.write(source, t, swap, new SequentialSlots(swap), ImageWriter.Options.defaults()
+            ImageWriter.write(source, t, swap, FreeSlots.emptyOnly(swap), ImageWriter.Options.defaults()
                     .withCompressor(c));
         } catch (IOException e) {
             assertThat(e).hasMessageContaining("injected");

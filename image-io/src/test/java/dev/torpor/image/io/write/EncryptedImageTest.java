@@ -73,7 +73,7 @@ class EncryptedImageTest {
         try (StreamFile src = StreamFile.open(stream, java.util.Optional.empty());
              FileChannel ch = FileChannel.open(area, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             SwapArea swap = SwapArea.open(PageStore.of(ch), 0, P, target.byteOrder());
-            EncryptedImageWriter.write(src, target, swap, new SequentialSlots(swap), key, c, 1000);
+            EncryptedImageWriter.write(src, target, swap, FreeSlots.emptyOnly(swap), key, c, 1000);
         }
         return area;
     }
@@ -100,7 +100,7 @@ class EncryptedImageTest {
         try (StreamFile src = StreamFile.open(stream, java.util.Optional.empty());
              FileChannel ch = FileChannel.open(area, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             SwapArea swap = SwapArea.open(PageStore.of(ch), 0, P, target.byteOrder());
-            EncryptedImageWriter.write(src, target, swap, new SequentialSlots(swap), KeyMaterial.rawKey(KEY),
+            EncryptedImageWriter.write(src, target, swap, FreeSlots.emptyOnly(swap), KeyMaterial.rawKey(KEY),
                     Compressor.LZ4, 1000, 3);
         }
         try (HibernationImage image = HibernationImage.open(area, ReadOptions.defaults())) {

@@ -60,7 +60,7 @@ class InvalidationTest {
             ch.write(java.nio.ByteBuffer.wrap(b.array(), 0, 4), 1032);
             ch.write(java.nio.ByteBuffer.wrap(b.array(), 4, 8), 1536);
             SwapArea swap = SwapArea.open(PageStore.of(ch), 0, 4096, dev.torpor.snapshot.api.KernelByteOrder.LITTLE);
-            SequentialSlots slots = new SequentialSlots(swap);
+            FreeSlots slots = FreeSlots.emptyOnly(swap);
             java.util.List<Long> got = new java.util.ArrayList<>();
             for (int i = 0; i < 13; i++) {
                 got.add(slots.allocate());

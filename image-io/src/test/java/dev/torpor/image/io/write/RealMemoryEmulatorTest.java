@@ -63,7 +63,7 @@ class RealMemoryEmulatorTest {
             try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(area,
                     java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
                 SwapArea swap = SwapArea.open(PageStore.of(ch), 0, P, KernelProfile.linux(6, 12).target().byteOrder());
-                ImageWriter.write(s::readPage, KernelProfile.linux(6, 12).target(), swap, new SequentialSlots(swap),
+                ImageWriter.write(s::readPage, KernelProfile.linux(6, 12).target(), swap, FreeSlots.emptyOnly(swap),
                         ImageWriter.Options.defaults());
             }
         }

@@ -26,7 +26,7 @@ install() {
     while IFS= read -r f; do
         case "$f" in
             /usr/lib/torpor/*) ;;
-            *) inst_library "$f" || ok=no ;;
+            *) inst "$f" || ok=no ;;
         esac
     done < <(find /usr/lib/torpor -type f \( -name '*.so' -o -path '*/bin/*' \) -exec ldd {} + 2> /dev/null \
         | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p' | sort -u)
