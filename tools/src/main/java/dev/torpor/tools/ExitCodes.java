@@ -22,6 +22,8 @@ public final class ExitCodes {
     public static final int CANT_CREATE = 73;
     /** EX_CONFIG: the config file cannot be used (its name and line are printed); nothing was done. */
     public static final int CONFIG = 78;
+    /** EX_TEMPFAIL: {@code resume} could not restore a sound image (the kernel short of memory, say); it was kept. */
+    public static final int TEMP_FAIL = 75;
     /** EX_IOERR: reading or writing failed. */
     public static final int IO_ERROR = 74;
 

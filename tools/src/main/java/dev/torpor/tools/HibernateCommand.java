@@ -138,6 +138,15 @@ final class HibernateCommand implements Callable<Integer> {
         if (dryRun) {
             return dryRun(out, compressor, threads, how, key, imageSize.orElse(0L), scratch);
         }
+        // one hibernate at a time, before anything is rehearsed
+        try (HibernationLock lock = HibernationLock.take(HibernationLock.file())) {
+            return hibernate(out, settings, facts, scratch, how, compressor, threads, key, imageSize);
+        }
+    }
+
+    private int hibernate(PrintWriter out, Settings settings, LinuxFacts facts, Path scratch, Hibernator.Shutdown how,
+                          Compressor compressor, int threads, Optional<KeyMaterial> key, Optional<Long> imageSize)
+            throws Exception {
         Utsname uname = LinuxSystem.local().uname();
         TargetProfile target = RunningSystem.target(uname, facts);
         RunningSystem.Found<Path> device = RunningSystem.device(settings.value(Setting.DEVICE), facts);

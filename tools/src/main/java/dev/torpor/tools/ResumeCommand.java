@@ -43,9 +43,12 @@ import java.util.concurrent.Callable;
                         + "on one CPU, and quick compiles beat C2's better code there. The launcher and the initramfs "
                         + "scripts take these from /usr/share/torpor/jvm.options when TORPOR_JAVA_OPTS is unset:",
                 "  ${sys:torpor.jvm.resume}", "",
+                "If the restore fails for a reason that is not the image's (the kernel short of memory, say), the "
+                        + "verified image is signed again, so that the kernel's own resume, which runs next in the "
+                        + "initramfs, can still restore it.", "",
                 "Exit codes: 0 (--check-only) the image can be resumed, 1 no image, 2 the image was refused "
-                        + "(invalidated), 64 usage error, 74 I/O error or the kernel refused the image (invalidated), "
-                        + "78 the config file cannot be used (nothing was touched)."},
+                        + "(invalidated), 64 usage error, 74 I/O error reading the image (invalidated), 75 the restore "
+                        + "failed and the image was kept, 78 the config file cannot be used (nothing was touched)."},
         footer = {"", "Examples:", "  torpor resume --device /dev/vda2",
                 "  torpor resume --device /dev/sda3 --key /etc/torpor.key",
                 "  torpor resume --check-only --device /dev/vda2"})
@@ -141,10 +144,22 @@ final class ResumeCommand implements Callable<Integer> {
                 invalidateQuietly(store, offset, e);
                 err.println("torpor: image refused and invalidated, booting normally: " + e.getMessage());
                 return ExitCodes.CORRUPT;
+            } catch (dev.torpor.image.io.ImageFormatException e) {
+                invalidateQuietly(store, offset, e);
+                err.println("torpor: the image is damaged and was invalidated, booting normally: "
+                        + Torpor.describe(e));
+                return ExitCodes.CORRUPT;
+            } catch (Resumer.RestoreFailed e) {
+                // not the image's fault (the kernel short of memory, a device error): the verified image is signed
+                // again, for the kernel's own resume, which runs next in the initramfs, or for the next boot
+                err.println("torpor: resume failed: " + Torpor.describe(e.getCause()) + (e.imageKept()
+                        ? "; the image is kept (the kernel's own resume may still restore it), booting normally "
+                                + "otherwise" : "; the image could not be signed again, booting normally"));
+                return ExitCodes.TEMP_FAIL;
             } catch (IOException | RuntimeException e) {
                 invalidateQuietly(store, offset, e);
                 err.println("torpor: resume failed, the image is invalidated, booting normally: " + Torpor.describe(e));
-                return e instanceof dev.torpor.image.io.ImageFormatException ? ExitCodes.CORRUPT : ExitCodes.IO_ERROR;
+                return ExitCodes.IO_ERROR;
             }
         }
     }

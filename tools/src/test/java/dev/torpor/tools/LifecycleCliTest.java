@@ -55,6 +55,30 @@ class LifecycleCliTest {
         assertThat(r.out()).contains("no hibernation image");
     }
 
+    /** A second hibernate, in another process, while one holds the lock: refused at once, before any rehearsal. */
+    @Test
+    void aSecondHibernateIsRefusedAtOnce() throws Exception {
+        Path area = tmp.resolve("area.swap");
+        Files.copy(Corpus.swap("k612-lzo"), area);
+        assertThat(Cli.run("invalidate", area.toString()).exit()).isZero();
+        Path lockFile = tmp.resolve("hibernate.lock");
+        try (HibernationLock held = HibernationLock.take(lockFile)) {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process p = new ProcessBuilder(java, "-Xmx64m", "-Dtorpor.hibernate.lock=" + lockFile, "-cp",
+                    System.getProperty("java.class.path"), Torpor.class.getName(), "hibernate", "--device",
+                    area.toString(), "--snapshot-device", "/dev/zero").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(out).isEqualTo(ExitCodes.UNAVAILABLE);
+            assertThat(out).contains("another torpor hibernate is running (PID " + ProcessHandle.current().pid()
+                    + "): it holds " + lockFile + "; wait for it to finish").doesNotContain("rehearsal");
+        }
+        try (HibernationLock again = HibernationLock.take(lockFile)) {
+            assertThat(Files.readString(lockFile).strip()).as("free again, and ours")
+                    .isEqualTo(Long.toString(ProcessHandle.current().pid()));
+        }
+    }
+
     @Test
     void resumeFromADeviceThatDoesNotExistBootsNormallyAndSaysWhere() {
         Cli.Result r = Cli.run("resume", "--device", "UUID=0f1e2d3c-0000-4000-8000-00000000dead");
@@ -117,9 +141,10 @@ class LifecycleCliTest {
         Files.copy(Corpus.swap("k61-nocompress"), area);
         assertThat(Cli.run("invalidate", area.toString()).exit()).isZero();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-Xmx64m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                Torpor.class.getName(), "hibernate", "--device", area.toString(), "--snapshot-device", "/dev/zero",
-                "--resume-offset", "0").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(java, "-Xmx64m", "-XX:+UseSerialGC", "-Dtorpor.hibernate.lock=" + tmp.resolve("lock"),
+                "-cp", System.getProperty("java.class.path"), Torpor.class.getName(), "hibernate", "--device",
+                area.toString(), "--snapshot-device", "/dev/zero", "--resume-offset", "0").redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isEqualTo(ExitCodes.NO_IMAGE);

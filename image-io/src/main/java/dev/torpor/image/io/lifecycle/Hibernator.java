@@ -136,6 +136,7 @@ public final class Hibernator {
         session.setSwapArea(plan.resumeOffset(), plan.swapDevice());
         session.freeze();
         List<Long> sizes = new ArrayList<>();
+        long[] allocated = new long[1];
         long size = plan.imageSize();
         boolean mayHaveWritten = false;
         try {
@@ -157,11 +158,14 @@ public final class Hibernator {
                 ImageWriter.Result result;
                 try {
                     mayHaveWritten = true;
-                    result = store(session, area, plan, listener);
+                    result = store(session, area, plan, listener, allocated);
                 } catch (SlotAllocator.NoSpaceException e) {
                     if (attempt >= plan.attempts()) {
-                        throw new SnapshotException("ALLOC_SWAP_PAGE", Errno.ENOSPC.value(), "the swap area has no room "
-                                + "for an image of " + bytes + " bytes after " + attempt + " attempts");
+                        throw new SnapshotException("ALLOC_SWAP_PAGE", Errno.ENOSPC.value(), "the swap area had "
+                                + allocated[0] + " free pages (" + allocated[0] * area.pageSize() + " bytes) of its "
+                                + area.header().lastPage() + ", no room for the image of " + bytes + " bytes (before "
+                                + "compression), after " + attempt + " attempts with smaller images; give a larger "
+                                + "swap area or free some of it (swapoff, then swapon)");
                     }
                     session.free();
                     session.freeSwapPages();
@@ -204,13 +208,16 @@ public final class Hibernator {
                 List.copyOf(sizes), fromRam);
     }
 
-    private static ImageWriter.Result store(SuspendSession session, SwapArea area, Plan plan, Listener listener)
-            throws IOException {
+    private static ImageWriter.Result store(SuspendSession session, SwapArea area, Plan plan, Listener listener,
+                                            long[] allocated) throws IOException {
         int page = plan.target().pageSize();
         ByteBuffer reused = ByteBuffer.allocate(page);
+        allocated[0] = 0;
         SlotAllocator slots = () -> {
             try {
-                return session.allocSwapPage() / page;
+                long slot = session.allocSwapPage() / page;
+                allocated[0]++;
+                return slot;
             } catch (SnapshotException e) {
                 if (e.errno() == Errno.ENOSPC.value()) {
                     throw new SlotAllocator.NoSpaceException("ALLOC_SWAP_PAGE: no free swap page left (ENOSPC)");

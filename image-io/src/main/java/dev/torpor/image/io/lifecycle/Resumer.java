@@ -199,24 +199,59 @@ public final class Resumer {
             invalidate(store, resumeOffset, e);
             throw e;
         }
-        // as the kernel does once it has found an image: never resume the same image twice
+        // as the kernel does once it has found an image: never resume the same image twice. The header page is kept,
+        // to be put back if the restore fails for a reason that is not the image's
+        ByteBuffer header = ByteBuffer.allocate(v.pageSize());
+        store.read(header, resumeOffset * v.pageSize());
         Invalidation.invalidate(store, resumeOffset);
-        ResumeSession session = new ResumeSession(device, v.pageSize());
-        long written = 0;
-        for (ByteBuffer page = stream.next(); page != null; page = stream.next()) {
-            session.writePage(page);
-            written++;
-            if (progress != null && (written % 256 == 0 || written == v.pages())) {
-                progress.update(written, v.pages());
+        try {
+            ResumeSession session = new ResumeSession(device, v.pageSize());
+            long written = 0;
+            for (ByteBuffer page = stream.next(); page != null; page = stream.next()) {
+                session.writePage(page);
+                written++;
+                if (progress != null && (written % 256 == 0 || written == v.pages())) {
+                    progress.update(written, v.pages());
+                }
             }
+            if (written != v.pages()) {
+                throw new ImageFormatException(0, "the stream held " + written + " pages, its header announces "
+                        + v.pages());
+            }
+            session.finishWriting();
+            beforeFreeze.run();
+            session.freeze();
+            session.atomicRestore();
+        } catch (ImageFormatException e) {
+            throw e; // the image is damaged: it stays invalidated
+        } catch (IOException | RuntimeException e) {
+            // the kernel short of memory, a device error, a JVM that would not come to rest: the verified image
+            // goes back, for the kernel's own resume (next in the initramfs) or the next boot
+            try {
+                store.write(header.flip(), resumeOffset * v.pageSize());
+                store.force();
+            } catch (IOException | RuntimeException again) {
+                e.addSuppressed(again);
+                throw new RestoreFailed(false, e);
+            }
+            throw new RestoreFailed(true, e);
         }
-        if (written != v.pages()) {
-            throw new ImageFormatException(0, "the stream held " + written + " pages, its header announces " + v.pages());
+    }
+
+    /** The restore failed for a reason that is not the image's; {@link #imageKept()} says whether it was signed again. */
+    public static final class RestoreFailed extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final boolean imageKept;
+
+        RestoreFailed(boolean imageKept, Throwable cause) {
+            super(cause.getMessage(), cause);
+            this.imageKept = imageKept;
         }
-        session.finishWriting();
-        beforeFreeze.run();
-        session.freeze();
-        session.atomicRestore();
+
+        /** Whether the image is in the swap area again, signed as it was. */
+        public boolean imageKept() {
+            return imageKept;
+        }
     }
 
     private static void invalidate(PageStore store, long resumeOffset, Exception cause) {

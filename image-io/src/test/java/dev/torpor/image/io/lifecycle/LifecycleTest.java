@@ -196,6 +196,44 @@ class LifecycleTest {
                 .as("the resumer reset the signature").isEqualTo(Invalidation.Outcome.ALREADY_PLAIN);
     }
 
+    /**
+     * A restore that fails for a reason that is not the image's (here the JVM would not come to rest; in a guest, the
+     * kernel short of memory) signs the verified image again, and a second restore of it succeeds.
+     */
+    @Test
+    void aRestoreThatFailsNotForTheImageKeepsTheImage() throws Exception {
+        KernelProfile k = KernelProfile.linux(6, 12);
+        Rig rig = rig(k, 8192, 3200);
+        List<String> seen = new ArrayList<>();
+        Hibernator.Power power = (how, session) -> {
+            rig.machine().halt();
+            rig.machine().boot();
+            try (HibernationImage image = HibernationImage.open(rig.file(), ReadOptions.defaults())) {
+                Resumer.Verified v = Resumer.verify(image, Optional.empty(), Resumer.RunningKernel.unknown());
+                try (SnapshotDevice restore = rig.machine().open(SnapshotDevice.Mode.RESTORE)) {
+                    assertThatThrownBy(() -> Resumer.restore(image, v, PageStore.of(rig.ch()), 0, restore,
+                            Optional.empty(), null, () -> {
+                                throw new IOException("the JIT did not go idle");
+                            })).isInstanceOf(Resumer.RestoreFailed.class).hasMessage("the JIT did not go idle")
+                            .matches(e -> ((Resumer.RestoreFailed) e).imageKept());
+                }
+            }
+            try (HibernationImage again = HibernationImage.open(rig.file(), ReadOptions.defaults())) {
+                seen.add("after the failure: " + again.inspect(false).verdict());
+                Resumer.Verified v = Resumer.verify(again, Optional.empty(), Resumer.RunningKernel.unknown());
+                dev.torpor.snapshot.api.emulator.EmulatedSnapshotDevice restore =
+                        (dev.torpor.snapshot.api.emulator.EmulatedSnapshotDevice) rig.machine()
+                                .open(SnapshotDevice.Mode.RESTORE);
+                Resumer.restore(again, v, PageStore.of(rig.ch()), 0, restore, Optional.empty(), null,
+                        () -> seen.add("second restore reached FREEZE"));
+            }
+        };
+        Hibernator.hibernate(rig.machine().open(SnapshotDevice.Mode.HIBERNATE), rig.area(),
+                plan(k, Compressor.LZO, Hibernator.Shutdown.POWEROFF, Optional.empty(), 0, 1), power,
+                new Hibernator.Listener() { });
+        assertThat(seen).containsExactly("after the failure: VALID", "second restore reached FREEZE");
+    }
+
     /** The hook a JVM uses to come to rest runs once, after the stream is written and before FREEZE. */
     @Test
     void theRestoreCallsItsHookBeforeFreezing() throws Exception {
@@ -230,7 +268,9 @@ class LifecycleTest {
         assertThatThrownBy(() -> Hibernator.hibernate(dev, rig.area(),
                 plan(k, Compressor.LZO, Hibernator.Shutdown.POWEROFF, Optional.empty(), 8192L * P, 2),
                 (how, s) -> { throw new AssertionError("must not power off"); }, new Hibernator.Listener() { }))
-                .isInstanceOf(SnapshotException.class).hasMessageContaining("ENOSPC").hasMessageContaining("2 attempts");
+                .isInstanceOf(SnapshotException.class).hasMessageContaining("ENOSPC").hasMessageContaining("2 attempts")
+                .hasMessageMatching("(?s).*the swap area had [0-9]+ free pages \\([0-9]+ bytes\\) of its 8191, no room "
+                        + "for the image of [1-9][0-9]* bytes.*");
         assertThat(Invalidation.invalidate(PageStore.of(rig.ch()), 0).outcome()).isEqualTo(Invalidation.Outcome.ALREADY_PLAIN);
         assertThat(dev.frozen()).isFalse();
     }
