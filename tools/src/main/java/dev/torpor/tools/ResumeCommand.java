@@ -124,6 +124,9 @@ final class ResumeCommand implements Callable<Integer> {
                 long streamBytes = v.pages() * v.pageSize();
                 out.printf("torpor: verified %d pages in %.2f s: Read %d kbytes (%.1f MB/s)%n", v.pages(), verifySecs,
                         streamBytes / 1024, streamBytes / 1e6 / verifySecs);
+                // the verification read the image through the page cache; the restore's page allocations cannot
+                // take that memory back (found in a dracut guest: ENOMEM), so it goes first
+                dropCachedPages(dev, err);
                 long restoreStart = System.nanoTime();
                 SnapshotDevice snapshot = LinuxSnapshotDevice.open(location.snapshotDevice, SnapshotDevice.Mode.RESTORE);
                 try (snapshot) {
@@ -184,6 +187,15 @@ final class ResumeCommand implements Callable<Integer> {
         HibernateCommand.printRest(out, rest);
         if (!rest.compilerIdle()) {
             throw new IOException("the JIT compiler did not go idle within 60 s: not freezing for the restore");
+        }
+    }
+
+    private static void dropCachedPages(Path dev, PrintWriter err) {
+        try {
+            LinuxSystem.local().dropCachedPages(dev);
+        } catch (IOException | RuntimeException e) {
+            err.println("torpor: note: the cached pages of " + dev + " could not be dropped (" + e.getMessage()
+                    + "); the kernel may be short of memory for the restore");
         }
     }
 

@@ -31,6 +31,12 @@ interface LibC extends Library {
 
     int fdatasync(int fd);
 
+    /** {@code POSIX_FADV_DONTNEED}: the clean cached pages of the range may go. */
+    int POSIX_FADV_DONTNEED = 4;
+
+    /** Returns the error number itself (not -1 and errno), as glibc's posix_fadvise does. */
+    int posix_fadvise(int fd, long offset, long len, int advice);
+
     com.sun.jna.NativeLong pread(int fd, com.sun.jna.Pointer buf, com.sun.jna.NativeLong count, long offset);
 
     com.sun.jna.NativeLong pwrite(int fd, com.sun.jna.Pointer buf, com.sun.jna.NativeLong count, long offset);

@@ -68,6 +68,23 @@ public final class LinuxSystem {
         check("munlockall", libc.munlockall());
     }
 
+    /**
+     * Lets the kernel drop the clean cached pages of {@code file} (a block device: all of its page cache). Reading a
+     * hibernation image through the page cache fills memory the kernel cannot take back for a restore, whose page
+     * allocations may not reclaim.
+     */
+    public void dropCachedPages(java.nio.file.Path file) throws NativeException {
+        int fd = LibC.openReadOnly(libc, file);
+        try {
+            int err = libc.posix_fadvise(fd, 0, 0, LibC.POSIX_FADV_DONTNEED);
+            if (err != 0) {
+                throw new NativeException("posix_fadvise(DONTNEED) on " + file, err, Errno.describe(err));
+            }
+        } finally {
+            libc.close(fd);
+        }
+    }
+
     /** {@code sync()}: writes every file system's dirty data. */
     public void syncFileSystems() {
         libc.sync();
