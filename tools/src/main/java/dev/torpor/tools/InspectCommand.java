@@ -45,7 +45,7 @@ final class InspectCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         try (OpenedSource src = OpenedSource.open(source.source, source.readOptions(), spec.commandLine().getErr())) {
-            Inspection r = src.image.inspect(quick);
+            Inspection r = src.image.inspect(quick, !quick);
             if (key != null && src.image.encrypted().isPresent()) {
                 return verifyEncrypted(src, r, out);
             }

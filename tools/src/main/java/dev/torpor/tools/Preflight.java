@@ -87,6 +87,15 @@ final class Preflight {
         }
     }
 
+    /** Whether {@code file} is stored on {@code dev} (its btrfs mount's device, on btrfs). */
+    private static boolean storedOn(Path file, LinuxFacts.DeviceNumber dev) {
+        try {
+            return FileDevices.storageDeviceOf(file).equals(dev);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Whether the page at byte {@code at} of {@code device} ends in a swap or image signature. */
     static boolean signedAt(Path device, long at, int pageSize) throws IOException {
         ByteBuffer page = ByteBuffer.allocate(pageSize);
@@ -101,7 +110,7 @@ final class Preflight {
     private static Optional<Path> startOfActiveSwapFile(Target t) throws IOException {
         LinuxFacts.DeviceNumber dev = FileDevices.numberOf(t.device());
         for (Path f : t.swapFiles()) {
-            if (Files.isRegularFile(f) && FileDevices.deviceOf(f).equals(dev)) {
+            if (Files.isRegularFile(f) && storedOn(f, dev)) {
                 try {
                     if (Fiemap.resumeOffset(f, Files.size(f), t.pageSize()) == t.offset()) {
                         return Optional.of(f);
@@ -119,7 +128,7 @@ final class Preflight {
         StringBuilder b = new StringBuilder();
         LinuxFacts.DeviceNumber dev = FileDevices.numberOf(t.device());
         for (Path f : t.swapFiles()) {
-            if (Files.isRegularFile(f) && FileDevices.deviceOf(f).equals(dev)) {
+            if (Files.isRegularFile(f) && storedOn(f, dev)) {
                 try {
                     long real = Fiemap.resumeOffset(f, Files.size(f), t.pageSize());
                     b.append(b.length() == 0 ? ". " : "; ").append("The swap file ").append(f)

@@ -57,6 +57,18 @@ final class ReadStreamCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (OpenedSource src = OpenedSource.open(source.source, source.readOptions(), err)) {
+            dev.torpor.image.io.SlotsOutside outside = null;
+            if (src.image.kind() == ImageKind.KERNEL || src.image.kind() == ImageKind.TORPOR) {
+                outside = src.image.slotsOutsideImage();
+                if (outside.count() > 0 && !allowSwappedOut) {
+                    err.printf("torpor: %s holds %d pages outside its image that hold data (pages %d..%d): the "
+                            + "hibernated system's swapped-out memory. Stored in another area, the image would resume "
+                            + "without them and the system would fail. Give --allow-swapped-out to write the stream "
+                            + "anyway, then store it only with write-image --to %s --replace%n", source.source,
+                            outside.count(), outside.first().getAsLong(), outside.last().getAsLong(), source.source);
+                    return ExitCodes.DATA_ERROR;
+                }
+            }
             if (src.image.kind() == ImageKind.TORPOR) {
                 if (key == null) {
                     err.println("torpor: " + source.source + " holds an encrypted Torpor image; give --key");
@@ -67,15 +79,6 @@ final class ReadStreamCommand implements Callable<Integer> {
             if (src.image.kind() != ImageKind.KERNEL) {
                 err.println("torpor: " + source.source + " holds no kernel hibernation image");
                 return src.image.kind() == ImageKind.NONE ? ExitCodes.NO_IMAGE : ExitCodes.FOREIGN;
-            }
-            dev.torpor.image.io.SlotsOutside outside = src.image.slotsOutsideImage();
-            if (outside.count() > 0 && !allowSwappedOut) {
-                err.printf("torpor: %s holds %d pages outside its image that hold data (pages %d..%d): the hibernated "
-                        + "system's swapped-out memory. Stored in another area, the image would resume without them "
-                        + "and the system would fail. Give --allow-swapped-out to write the stream anyway, then store it only "
-                        + "with write-image --to %s --replace%n", source.source, outside.count(), outside.first().getAsLong(),
-                        outside.last().getAsLong(), source.source);
-                return ExitCodes.DATA_ERROR;
             }
             Set<StandardOpenOption> opts = dev.torpor.image.io.OutputFiles.options(force);
             long pages = 0;

@@ -7,6 +7,8 @@ import dev.torpor.image.io.ReadOptions;
 import dev.torpor.image.io.lifecycle.Resumer;
 import dev.torpor.image.io.write.Invalidation;
 import dev.torpor.image.io.write.PageStore;
+import dev.torpor.platform.linux.BlockDevices;
+import dev.torpor.platform.linux.FileDevices;
 import dev.torpor.platform.linux.JvmQuiescence;
 import dev.torpor.platform.linux.LinuxFacts;
 import dev.torpor.platform.linux.LinuxSnapshotDevice;
@@ -44,11 +46,11 @@ import java.util.concurrent.Callable;
                         + "scripts take these from /usr/share/torpor/jvm.options when TORPOR_JAVA_OPTS is unset:",
                 "  ${sys:torpor.jvm.resume}", "",
                 "If the restore fails for a reason that is not the image's (the kernel short of memory, say), the "
-                        + "verified image is signed again, so that the kernel's own resume, which runs next in the "
-                        + "initramfs, can still restore it.", "",
+                        + "verified image goes to the kernel's own resume at once (/sys/power/resume); if that does not "
+                        + "restore it either, it is invalidated, since the file systems are mounted next.", "",
                 "Exit codes: 0 (--check-only) the image can be resumed, 1 no image, 2 the image was refused "
                         + "(invalidated), 64 usage error, 74 I/O error reading the image (invalidated), 75 the restore "
-                        + "failed and the image was kept, 78 the config file cannot be used (nothing was touched)."},
+                        + "failed for a reason that is not the image's (handed to the kernel's resume, then invalidated), 78 the config file cannot be used (nothing was touched)."},
         footer = {"", "Examples:", "  torpor resume --device /dev/vda2",
                 "  torpor resume --device /dev/sda3 --key /etc/torpor.key",
                 "  torpor resume --check-only --device /dev/vda2"})
@@ -128,7 +130,12 @@ final class ResumeCommand implements Callable<Integer> {
                 // take that memory back (found in a dracut guest: ENOMEM), so it goes first
                 dropCachedPages(dev, err);
                 long restoreStart = System.nanoTime();
-                SnapshotDevice snapshot = LinuxSnapshotDevice.open(location.snapshotDevice, SnapshotDevice.Mode.RESTORE);
+                SnapshotDevice snapshot;
+                try {
+                    snapshot = LinuxSnapshotDevice.open(location.snapshotDevice, SnapshotDevice.Mode.RESTORE);
+                } catch (IOException | RuntimeException e) {
+                    return handOff(dev, offset, image.kind(), store, e, true, err);
+                }
                 try (snapshot) {
                     out.printf("torpor: resuming from %s (%s image)%n", dev, kindLabel(image.kind()));
                     out.flush();
@@ -153,12 +160,7 @@ final class ResumeCommand implements Callable<Integer> {
                         + Torpor.describe(e));
                 return ExitCodes.CORRUPT;
             } catch (Resumer.RestoreFailed e) {
-                // not the image's fault (the kernel short of memory, a device error): the verified image is signed
-                // again, for the kernel's own resume, which runs next in the initramfs, or for the next boot
-                err.println("torpor: resume failed: " + Torpor.describe(e.getCause()) + (e.imageKept()
-                        ? "; the image is kept (the kernel's own resume may still restore it), booting normally "
-                                + "otherwise" : "; the image could not be signed again, booting normally"));
-                return ExitCodes.TEMP_FAIL;
+                return handOff(dev, offset, image.kind(), store, e.getCause(), e.imageKept(), err);
             } catch (IOException | RuntimeException e) {
                 invalidateQuietly(store, offset, e);
                 err.println("torpor: resume failed, the image is invalidated, booting normally: " + Torpor.describe(e));
@@ -201,6 +203,49 @@ final class ResumeCommand implements Callable<Integer> {
 
     private static String kindLabel(ImageKind kind) {
         return kind == ImageKind.TORPOR ? "Torpor encrypted" : "kernel";
+    }
+
+    /**
+     * A verified image that torpor could not restore, for a reason that is not the image's (the kernel short of
+     * memory, no /dev/snapshot): the kernel's own resume gets it at once, through /sys/power/resume, as Debian's
+     * resume script would. If that returns, nothing restored it, and no image may stay signed for a later boot: the
+     * file systems are mounted next, and resuming it then would undo what happened to them since.
+     */
+    private int handOff(Path dev, long offset, ImageKind kind, PageStore store, Throwable cause, boolean signed,
+                        PrintWriter err) {
+        err.println("torpor: resume failed: " + Torpor.describe(cause));
+        if (signed && kind == ImageKind.KERNEL && kernelCanResume(dev)) {
+            err.println("torpor: handing the verified image to the kernel's own resume");
+            err.flush();
+            try {
+                LinuxFacts.DeviceNumber n = FileDevices.numberOf(dev);
+                Files.writeString(Path.of("/sys/power/resume_offset"), Long.toString(offset));
+                Files.writeString(Path.of("/sys/power/resume"), n.major() + ":" + n.minor());
+                err.println("torpor: the kernel's resume returned: it did not restore the image");
+            } catch (IOException | RuntimeException e) {
+                err.println("torpor: the kernel's resume could not be started: " + e.getMessage());
+            }
+        }
+        if (signed) {
+            try {
+                Invalidation.invalidate(store, offset);
+            } catch (IOException | RuntimeException e) {
+                err.println("torpor: warning: the image could not be invalidated: " + e.getMessage());
+            }
+        }
+        err.println("torpor: the image was not restored and is invalidated; booting normally");
+        return ExitCodes.TEMP_FAIL;
+    }
+
+    /** A block device and the real /dev/snapshot: never on a test's file or emulated device. */
+    private boolean kernelCanResume(Path dev) {
+        try {
+            return BlockDevices.isBlockDevice(dev)
+                    && location.snapshotDevice.toRealPath().equals(Path.of("/dev/snapshot"))
+                    && Files.isWritable(Path.of("/sys/power/resume"));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static void invalidateQuietly(PageStore store, long offset, Exception cause) {

@@ -63,7 +63,7 @@ final class SwapOffsetCommand implements Callable<Integer> {
             err.println("torpor: " + e.getMessage());
             return ExitCodes.DATA_ERROR;
         }
-        LinuxFacts.DeviceNumber dev = FileDevices.deviceOf(file);
+        LinuxFacts.DeviceNumber dev = FileDevices.storageDeviceOf(file);
         Optional<Path> name = FileDevices.nameOf(dev, Path.of("/sys"));
         boolean swapSignature = hasSwapSignature(file, pageSize);
         String resume = name.map(Path::toString).orElse(dev.toString());

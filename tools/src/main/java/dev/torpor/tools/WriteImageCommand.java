@@ -36,7 +36,9 @@ import java.util.concurrent.Callable;
                         + "given.", "",
                 "Pages of SWAP that hold data are never written: in a hibernated system's area they are its "
                         + "swapped-out memory (torpor inspect counts them). --replace writes only into the pages of "
-                        + "the image it replaces, and refuses before writing anything if the new image does not fit.",
+                        + "the image it replaces, and refuses before writing anything if the new image does not fit. A page of "
+                        + "zeros cannot be told from a free one, and kernels before 6.12 write swapped-out zero pages as "
+                        + "zeros: into a hibernated system's area, write only with --replace.",
                 "",
                 "Exit codes: 0 done, 2 the stream or area is not usable, 64 usage error, 74 I/O error (also: the area "
                         + "is full, or the new image does not fit)."},
@@ -158,8 +160,8 @@ final class WriteImageCommand implements Callable<Integer> {
             if (replace) {
                 r = ImageReplacement.replace(() -> StreamFile.open(stream, targetOverride), store, resumeOffset,
                         t.pageSize(), t.byteOrder(), replaced, writer);
-                out.printf("replaced the image in %s, writing only into the %d pages it occupied%n", swap,
-                        replaced.length);
+                out.printf("replaced the image in %s: the new one takes %d of the %d pages the old one occupied%n",
+                        swap, r.storedPages() + r.mapPages(), replaced.length);
             } else {
                 SwapArea area = SwapArea.open(store, resumeOffset, t.pageSize(), t.byteOrder());
                 FreeSlots slots = overwriteUsedPages ? FreeSlots.overwriting(area) : FreeSlots.emptyOnly(area);

@@ -73,6 +73,38 @@ class PreflightTest {
         }
     }
 
+    /**
+     * A swap file on btrfs, made by btrfs-progs: its files carry an anonymous device number (0:N), so the device is
+     * the mount's, and the offset is the chunk-mapped one. Hibernation to it passes, and swap-offset names the device.
+     */
+    @Test
+    void aSwapFileOnBtrfsPassesAndSwapOffsetNamesItsDevice() throws Exception {
+        Path image = tmp.resolve("btrfs.img");
+        try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
+            f.setLength(1L << 30);
+        }
+        HostCommand.run("mkfs.btrfs", "-q", "-f", image.toString());
+        Path loop = Path.of(HostCommand.run("losetup", "--find", "--show", image.toString()).trim());
+        Path mnt = Files.createDirectories(tmp.resolve("mnt"));
+        try {
+            HostCommand.run("mount", "-t", "btrfs", loop.toString(), mnt.toString());
+            try {
+                Path swap = mnt.resolve("swapfile");
+                HostCommand.run("btrfs", "filesystem", "mkswapfile", "--size", "64m", swap.toString());
+                long offset = Long.parseLong(HostCommand.run("btrfs", "inspect-internal", "map-swapfile", "-r",
+                        swap.toString()).trim());
+                assertThatCode(() -> Preflight.swapArea(target(loop, offset, swap))).doesNotThrowAnyException();
+                Cli.Result r = Cli.run("swap-offset", swap.toString());
+                assertThat(r.exit()).as(r.all()).isZero();
+                assertThat(r.out()).contains("resume_offset=" + offset, "resume=" + loop);
+            } finally {
+                HostCommand.run("umount", mnt.toString());
+            }
+        } finally {
+            HostCommand.run("losetup", "-d", loop.toString());
+        }
+    }
+
     @Test
     void aResumeDeviceThatDoesNotExistIsNamedWithWhereItCameFrom() {
         Path missing = Path.of("/dev/disk/by-uuid/0f1e2d3c-0000-4000-8000-00000000dead");

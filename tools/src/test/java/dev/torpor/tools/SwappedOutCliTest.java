@@ -83,8 +83,8 @@ class SwappedOutCliTest {
 
         Cli.Result r = Cli.run("write-image", stream.toString(), "--to", area.toString(), "--replace", "--quiet");
         assertThat(r.exit()).as(r.all()).isZero();
-        assertThat(r.out()).contains("replaced the image in " + area + ", writing only into the 19833 pages it "
-                + "occupied");
+        assertThat(r.out()).containsPattern("replaced the image in " + java.util.regex.Pattern.quote(area.toString())
+                + ": the new one takes [0-9]+ of the 19833 pages the old one occupied");
         assertThat(Cli.run("inspect", area.toString()).exit()).isZero();
 
         Path after = tmp.resolve("after.bin");

@@ -275,12 +275,20 @@ public final class HibernationImage implements Closeable {
      * unless {@code quick}. Never throws for a damaged image: the problems are in the result.
      */
     public Inspection inspect(boolean quick) throws IOException {
+        return inspect(quick, false);
+    }
+
+    /**
+     * As {@link #inspect(boolean)}; with {@code slotsOutside}, also reads every page of the swap area and counts the
+     * pages outside the image that hold data ({@link #slotsOutsideImage()}), which costs a read of the whole area.
+     */
+    public Inspection inspect(boolean quick, boolean slotsOutside) throws IOException {
         Optional<StreamScan> scan = Optional.empty();
         if (!quick && readable()) {
             scan = Optional.of(scan());
         }
         Optional<SlotsOutside> outside = Optional.empty();
-        if (!quick && probe.swapHeader.isPresent() && probe.bounds != null) {
+        if (slotsOutside && probe.swapHeader.isPresent() && probe.bounds != null) {
             try {
                 outside = Optional.of(slotsOutsideImage());
             } catch (ImageFormatException e) {

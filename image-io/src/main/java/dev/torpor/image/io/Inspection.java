@@ -22,8 +22,7 @@ import java.util.Optional;
  * @param info              the image header page, when it could be read
  * @param scan              the stream, when it was read (not with {@code quick})
  * @param problems          everything wrong or notable, in the order found
- * @param slotsOutside      the area's pages outside the image that hold data, when every page was read (not with
- *                          {@code quick})
+ * @param slotsOutside      the area's pages outside the image that hold data, when every page was asked to be read
  */
 public record Inspection(String source, Optional<SwapHeader> swap, ImageKind kind, Optional<String> signature,
                          Optional<String> originalSignature, Optional<SwsuspHeader> header,

@@ -22,16 +22,21 @@ final class SlotSet {
         return absent;
     }
 
-    /** The slots in ascending order. */
-    long[] sorted() {
-        long[] keys = chunks.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
+    /** How many slots the set holds. */
+    int size() {
         long n = 0;
         for (long[] c : chunks.values()) {
             for (long w : c) {
                 n += Long.bitCount(w);
             }
         }
-        long[] out = new long[Math.toIntExact(n)];
+        return Math.toIntExact(n);
+    }
+
+    /** The slots in ascending order. */
+    long[] sorted() {
+        long[] keys = chunks.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
+        long[] out = new long[size()];
         int i = 0;
         for (long k : keys) {
             long[] c = chunks.get(k);

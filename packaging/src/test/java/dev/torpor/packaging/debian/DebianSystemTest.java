@@ -269,9 +269,27 @@ class DebianSystemTest {
             Path qmp = work.resolve("qmp-" + n + ".sock");
             Files.deleteIfExists(qmp);
             AtomicBoolean suspended = new AtomicBoolean();
+            Path statusLog = work.resolve("qmp-" + n + ".log");
             Thread watcher = new Thread(() -> {
                 try (QemuMonitor m = QemuMonitor.connect(qmp, Duration.ofMinutes(1))) {
-                    if (m.awaitStatus("suspended", BOOT)) {
+                    // every change of QEMU's run state, for the case where the guest never reaches S3
+                    String last = "";
+                    long end = System.nanoTime() + BOOT.toNanos();
+                    boolean reached = false;
+                    while (System.nanoTime() < end) {
+                        String st = m.status();
+                        if (!st.equals(last)) {
+                            Files.writeString(statusLog, java.time.Instant.now() + " " + st + "\n",
+                                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                            last = st;
+                        }
+                        if (st.equals("suspended")) {
+                            reached = true;
+                            break;
+                        }
+                        Thread.sleep(1000);
+                    }
+                    if (reached) {
                         suspended.set(true);
                         Thread.sleep(5000);
                         if (wake) {

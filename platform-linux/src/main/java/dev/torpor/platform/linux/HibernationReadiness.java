@@ -149,7 +149,7 @@ public final class HibernationReadiness {
             }
             if (s.type().equals("file") && root.equals(Path.of("/"))) {
                 Path f = Path.of(s.filename());
-                if (FileDevices.deviceOf(f).equals(resume.get())) {
+                if (FileDevices.storageDeviceOf(f).equals(resume.get())) {
                     long real = Fiemap.resumeOffset(f, Files.size(f), 4096);
                     return real == offset
                             ? new Check("resume device", Status.OK, "swap file " + f + " at resume_offset " + real)

@@ -26,7 +26,8 @@ import java.util.Optional;
  * the whole image is verified first (every unit decoded, CRC32 or authentication tags checked, the header
  * compared with the running kernel), then the signature is reset so the image is never used twice, then the
  * stream is written into {@code /dev/snapshot}, processes are frozen and the atomic restore is asked for. On
- * success the restore does not return on a real machine. On any failure the area is left a plain swap area.
+ * success the restore does not return on a real machine. A damaged image leaves the area a plain swap area; a failure
+ * that is not the image's ({@link RestoreFailed}) puts the verified image back, for the caller to hand on or invalidate.
  */
 public final class Resumer {
 
@@ -170,7 +171,8 @@ public final class Resumer {
 
     /**
      * The second half of {@link #resume}, for callers that verified first (before opening the device): resets the
-     * signature, writes the stream, freezes, restores. The area is a plain swap area whatever happens.
+     * signature, writes the stream, freezes, restores. On a failure that is not the image's the signature is put back
+     * ({@link RestoreFailed#imageKept()}); otherwise the area is a plain swap area.
      */
     public static void restore(HibernationImage image, Verified v, PageStore store, long resumeOffset,
                                SnapshotDevice device, Optional<KeyMaterial> key, Progress progress) throws IOException {

@@ -80,14 +80,14 @@ public final class ImageReplacement {
 
         @Override
         public void write(ByteBuffer src, long position) {
-            int n = src.remaining();
-            for (int i = 0; i < n; i++) {
-                long p = position + i;
-                byte b = src.get();
-                if (p >= at && p < at + page.capacity()) {
-                    page.put((int) (p - at), b);
-                }
+            long from = Math.max(position, at);
+            long to = Math.min(position + src.remaining(), at + page.capacity());
+            if (from < to) {
+                ByteBuffer part = src.duplicate();
+                part.position(src.position() + (int) (from - position)).limit(src.position() + (int) (to - position));
+                page.put((int) (from - at), part, part.position(), part.remaining());
             }
+            src.position(src.limit());
         }
 
         @Override
