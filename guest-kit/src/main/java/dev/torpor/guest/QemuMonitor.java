@@ -82,8 +82,14 @@ public final class QemuMonitor implements AutoCloseable {
 
     /** Ends QEMU at once, as pulling the plug does: the guest runs no more code. */
     public void cutPower() throws IOException {
+        // QEMU drops the commands it has not run yet when the client goes away: wait for the answer (or the end)
         out.write("{\"execute\":\"quit\"}\n");
         out.flush();
+        for (String line; (line = in.readLine()) != null; ) {
+            if (line.startsWith("{\"return\"") || line.startsWith("{\"error\"")) {
+                return;
+            }
+        }
     }
 
     private String execute(String command) throws IOException {
