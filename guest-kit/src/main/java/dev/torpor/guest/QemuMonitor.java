@@ -63,16 +63,32 @@ public final class QemuMonitor implements AutoCloseable {
         return m.group(1);
     }
 
-    /** Waits until the guest is in {@code state}, polling once a second; false when {@code timeout} passed first. */
-    public boolean awaitStatus(String state, Duration timeout) throws IOException, InterruptedException {
+    /**
+     * Waits until the guest is in {@code state}, polling once a second; false when {@code timeout} passed first.
+     * {@code changes} sees every run state when it changes (for a log of what QEMU went through).
+     */
+    public boolean awaitStatus(String state, Duration timeout, StatusListener changes)
+            throws IOException, InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
+        String last = "";
         while (System.nanoTime() < end) {
-            if (status().equals(state)) {
+            String now = status();
+            if (!now.equals(last)) {
+                changes.changed(now);
+                last = now;
+            }
+            if (now.equals(state)) {
                 return true;
             }
             Thread.sleep(1000);
         }
         return false;
+    }
+
+    /** Told each new run state. */
+    @FunctionalInterface
+    public interface StatusListener {
+        void changed(String status) throws IOException;
     }
 
     /** The wake-up event of a suspended machine (a key press, the lid). */

@@ -273,22 +273,9 @@ class DebianSystemTest {
             Thread watcher = new Thread(() -> {
                 try (QemuMonitor m = QemuMonitor.connect(qmp, Duration.ofMinutes(1))) {
                     // every change of QEMU's run state, for the case where the guest never reaches S3
-                    String last = "";
-                    long end = System.nanoTime() + BOOT.toNanos();
-                    boolean reached = false;
-                    while (System.nanoTime() < end) {
-                        String st = m.status();
-                        if (!st.equals(last)) {
-                            Files.writeString(statusLog, java.time.Instant.now() + " " + st + "\n",
-                                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                            last = st;
-                        }
-                        if (st.equals("suspended")) {
-                            reached = true;
-                            break;
-                        }
-                        Thread.sleep(1000);
-                    }
+                    boolean reached = m.awaitStatus("suspended", BOOT, st -> Files.writeString(statusLog,
+                            java.time.Instant.now() + " " + st + "\n", StandardOpenOption.CREATE,
+                            StandardOpenOption.APPEND));
                     if (reached) {
                         suspended.set(true);
                         Thread.sleep(5000);
