@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, exactly as CI runs it (.ci/run calls this script).
 # Tests use real tools from Debian: readelf (binutils) checks exported ELF cores, mkswap/losetup/fallocate
-# (util-linux, mount) make real swap areas, loop devices and preallocated files, filefrag (e2fsprogs)
+# (util-linux, mount) make real swap areas, loop devices and preallocated files, mkfs.btrfs (btrfs-progs) a real btrfs, filefrag (e2fsprogs)
 # cross-checks FIEMAP, qemu-system-x86 and busybox-static run real Debian kernels in guests (TCG), and gcc
 # builds the library that reports the guest JVM's file opens. The Debian package is checked with lintian, and
 # installed in debootstrapped bookworm and trixie systems (debootstrap, sfdisk, mkfs.ext4 -d, unshare for the
@@ -14,6 +14,6 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ensure_packages readelf:binutils mkswap:util-linux losetup:mount filefrag:e2fsprogs fallocate:util-linux \
   qemu-system-x86_64:qemu-system-x86 xz:xz-utils busybox-static:busybox-static gcc:gcc \
   debootstrap:debootstrap lintian:lintian sfdisk:fdisk mkfs.ext4:e2fsprogs debugfs:e2fsprogs unshare:util-linux \
-  strip:binutils dpkg-deb:dpkg apt-lists
+  strip:binutils dpkg-deb:dpkg mkfs.btrfs:btrfs-progs apt-lists
 
 ./mvnw -B -ntp verify "$@"
