@@ -35,13 +35,14 @@ import java.util.concurrent.Callable;
                         + "target (page size, word size, byte order) comes from the stream's header page unless "
                         + "given.", "",
                 "Pages of SWAP that hold data are never written: in a hibernated system's area they are its "
-                        + "swapped-out memory (torpor inspect counts them). --replace writes only into the pages of "
-                        + "the image it replaces, and refuses before writing anything if the new image does not fit. A page of "
-                        + "zeros cannot be told from a free one, and kernels before 6.12 write swapped-out zero pages as "
-                        + "zeros: into a hibernated system's area, write only with --replace.",
+                        + "swapped-out memory (torpor inspect counts them). A page of zeros cannot be told from a free "
+                        + "one, and kernels before 6.12 write swapped-out pages of zeros as zeros, so an area with any "
+                        + "page of data is refused (exit 65) unless the image is replaced: --replace writes only into "
+                        + "the pages of the image it replaces, and refuses before writing anything if the new image "
+                        + "does not fit.",
                 "",
-                "Exit codes: 0 done, 2 the stream or area is not usable, 64 usage error, 74 I/O error (also: the area "
-                        + "is full, or the new image does not fit)."},
+                "Exit codes: 0 done, 2 the stream or area is not usable, 64 usage error, 65 SWAP holds data outside "
+                        + "an image to replace, 74 I/O error (also: the area is full, or the new image does not fit)."},
         footer = {"", "Examples:", "  torpor write-image image.stream --to swap.img",
                 "  torpor write-image image.stream --to /dev/sdb2 --compress lz4 --threads 2",
                 "  torpor read-stream /dev/sdb2 -o image.stream --allow-swapped-out",
@@ -164,16 +165,20 @@ final class WriteImageCommand implements Callable<Integer> {
                         swap, r.storedPages() + r.mapPages(), replaced.length);
             } else {
                 SwapArea area = SwapArea.open(store, resumeOffset, t.pageSize(), t.byteOrder());
-                FreeSlots slots = overwriteUsedPages ? FreeSlots.overwriting(area) : FreeSlots.emptyOnly(area);
+                FreeSlots slots;
                 if (overwriteUsedPages) {
                     err.println("torpor: warning: --overwrite-used-pages: pages of " + swap + " that hold data may be "
                             + "overwritten; if this area belongs to a hibernated system, its swapped-out memory is lost");
+                    slots = FreeSlots.overwriting(area);
+                } else {
+                    try {
+                        slots = FreeSlots.emptyOnly(area);
+                    } catch (FreeSlots.AreaHoldsData e) {
+                        err.println("torpor: refused, nothing written: " + swap + ": " + e.getMessage());
+                        return ExitCodes.DATA_ERROR;
+                    }
                 }
                 r = writer.write(source, area, slots, false);
-                if (slots.skipped() > 0) {
-                    out.printf("left alone %d pages of %s that hold data (swapped-out memory, if a hibernated system "
-                            + "used this area)%n", slots.skipped(), swap);
-                }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             if (encrypt != null) {

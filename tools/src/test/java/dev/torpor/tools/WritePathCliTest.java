@@ -47,7 +47,13 @@ class WritePathCliTest {
         assertThat(inval.out()).contains("SWAPSPACE2 restored");
         assertThat(Cli.run("inspect", area.toString()).exit()).isEqualTo(1);
         assertThat(Cli.run("invalidate", area.toString()).exit()).isEqualTo(1);
-        assertThat(Cli.run("write-image", stream.toString(), "--to", area.toString(), "--quiet").exit()).isZero();
+        // the invalidated image's pages still hold its data: refused, unless the area is known to be unused
+        Cli.Result used = Cli.run("write-image", stream.toString(), "--to", area.toString(), "--quiet");
+        assertThat(used.exit()).as(used.all()).isEqualTo(ExitCodes.DATA_ERROR);
+        assertThat(used.err()).contains("holds data", "--overwrite-used-pages");
+        assertThat(Cli.run("write-image", stream.toString(), "--to", area.toString(), "--quiet",
+                "--overwrite-used-pages").exit()).isZero();
+        assertThat(Cli.run("inspect", area.toString()).exit()).isZero();
     }
 
     @Test

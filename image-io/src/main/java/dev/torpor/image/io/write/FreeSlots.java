@@ -7,10 +7,11 @@ import java.util.Set;
 
 /**
  * Offline allocation that never takes a page that may hold a hibernated system's memory. Area pages are handed out in
- * order, never the header page nor a bad page, and never a page that holds data (swapped-out memory lives in such
- * pages), unless it is one of the pages of the image being replaced. Replacing uses only the replaced image's pages:
- * they are free in the hibernated system by construction. Only {@link #overwriting} takes every page, for an area
- * its user knows to be unused.
+ * order, never the header page nor a bad page. Replacing uses only the replaced image's pages: they are free in the
+ * hibernated system by construction. {@link #emptyOnly} takes an area only if every page is empty: where some pages
+ * hold data (swapped-out memory lives in such pages), the empty ones may be in use too, since kernels before 6.12
+ * write a swapped-out page of zeros as zeros. Only {@link #overwriting} takes every page, for an area its user knows
+ * to be unused.
  *
  * <p>For a swap file the area is taken as contiguous on the device from its resume offset (device page = resume
  * offset + area page).
@@ -29,10 +30,6 @@ public final class FreeSlots implements SlotAllocator {
     private final long[] replaced;
     private long next = 1;
     private int nextReplaced;
-    private long skipped;
-    private final ByteBuffer window;
-    private long windowStart = -1;
-    private int windowPages;
 
     private FreeSlots(Policy policy, SwapArea area, long[] replaced) {
         this.policy = policy;
@@ -42,11 +39,39 @@ public final class FreeSlots implements SlotAllocator {
         this.lastPage = area.header().lastPage();
         this.badPages = area.badPages();
         this.replaced = replaced;
-        this.window = policy == Policy.EMPTY_ONLY ? ByteBuffer.allocate(WINDOW * pageSize) : null;
     }
 
-    /** Every empty (all-zero) page of {@code area}, in order: a freshly made area, or one whose data must stay. */
-    public static FreeSlots emptyOnly(SwapArea area) {
+    /** Refused: a page of the area holds data, so its empty pages may hold a hibernated system's memory too. */
+    public static final class AreaHoldsData extends IOException {
+        private final long page;
+
+        AreaHoldsData(long page, String message) {
+            super(message);
+            this.page = page;
+        }
+
+        /** The first area page found holding data. */
+        public long page() {
+            return page;
+        }
+    }
+
+    /**
+     * Every page of {@code area}, in order, once all of them are found empty (all zeros: a freshly made area); reads
+     * the whole area first.
+     *
+     * @throws AreaHoldsData if a page holds data, before anything is written
+     */
+    public static FreeSlots emptyOnly(SwapArea area) throws IOException {
+        long page = firstPageHoldingData(area);
+        if (page > 0) {
+            throw new AreaHoldsData(page, "area page " + page + " (byte " + (area.resumeOffset() + page)
+                    * area.pageSize() + ") holds data: in a hibernated system's area that is its swapped-out memory, "
+                    + "and its pages of zeros may be in use as well (kernels before 6.12 write swapped-out pages of "
+                    + "zeros as zeros), so no page of it is taken. Replace the image in place instead (--replace), "
+                    + "write into an empty swap area, or, for an area known to be unused, allow overwriting "
+                    + "(--overwrite-used-pages)");
+        }
         return new FreeSlots(Policy.EMPTY_ONLY, area, null);
     }
 
@@ -81,19 +106,9 @@ public final class FreeSlots implements SlotAllocator {
             if (badPages.contains(page)) {
                 continue;
             }
-            if (policy == Policy.EMPTY_ONLY && !empty(page)) {
-                skipped++;
-                continue;
-            }
             return base + page;
         }
-        throw new NoSpaceException("the swap area is full: none of its " + lastPage + " pages is left"
-                + (skipped > 0 ? " (" + skipped + " hold data and were left alone)" : "") + " (ENOSPC)");
-    }
-
-    /** Pages passed over because they hold data. */
-    public long skipped() {
-        return skipped;
+        throw new NoSpaceException("the swap area is full: none of its " + lastPage + " pages is left (ENOSPC)");
     }
 
     /** Area pages handed out or passed over so far (including bad pages), for the plain policies. */
@@ -101,19 +116,26 @@ public final class FreeSlots implements SlotAllocator {
         return policy == Policy.REPLACE ? nextReplaced : next - 1;
     }
 
-    private boolean empty(long page) throws IOException {
-        if (windowStart < 0 || page < windowStart || page >= windowStart + windowPages) {
-            windowStart = page;
-            windowPages = (int) Math.min(WINDOW, lastPage - page + 1);
-            window.clear().limit(windowPages * pageSize);
-            store.read(window, (base + page) * pageSize);
-        }
-        int from = (int) (page - windowStart) * pageSize;
-        for (int i = from; i < from + pageSize; i += 8) {
-            if (window.getLong(i) != 0) {
-                return false;
+    /** The first area page (not the header, not bad) that holds a non-zero byte, or 0. */
+    static long firstPageHoldingData(SwapArea area) throws IOException {
+        int pageSize = area.pageSize();
+        long last = area.header().lastPage();
+        ByteBuffer window = ByteBuffer.allocate(WINDOW * pageSize);
+        for (long start = 1; start <= last; start += WINDOW) {
+            int pages = (int) Math.min(WINDOW, last - start + 1);
+            window.clear().limit(pages * pageSize);
+            area.store().read(window, (area.resumeOffset() + start) * pageSize);
+            for (int p = 0; p < pages; p++) {
+                if (area.badPages().contains(start + p)) {
+                    continue;
+                }
+                for (int i = p * pageSize; i < (p + 1) * pageSize; i += 8) {
+                    if (window.getLong(i) != 0) {
+                        return start + p;
+                    }
+                }
             }
         }
-        return true;
+        return 0;
     }
 }
