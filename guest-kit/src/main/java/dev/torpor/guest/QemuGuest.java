@@ -44,8 +44,33 @@ public record QemuGuest(Path kernel, Path initrd, String memory, List<String> qe
         return new QemuGuest(kernel, initrd, memory, args);
     }
 
-    /** What a boot printed on its serial console, and how long QEMU ran. */
-    public record Console(String text, Duration ran) {
+    /**
+     * What a boot printed on its serial console, and how long QEMU ran.
+     *
+     * @param cut whether the boot ended by {@link Control#cutPower()} rather than the guest powering off
+     */
+    public record Console(String text, Duration ran, boolean cut) {
+        public Console(String text, Duration ran) {
+            this(text, ran, false);
+        }
+    }
+
+    /** What a line listener can do to the running guest. */
+    public interface Control {
+        /** Ends QEMU at once (SIGKILL), as a power cut: what the guest had not handed to its disk is lost. */
+        void cutPower();
+
+        /** Sends a serial break and then {@code key}: the kernel's magic SysRq (e: SIGTERM to all but init). */
+        void sysrq(char key) throws IOException;
+
+        /** Types {@code text} on the serial console. */
+        void type(String text) throws IOException;
+    }
+
+    /** Sees every console line, with the means to act on the guest. */
+    @FunctionalInterface
+    public interface LineListener {
+        void line(String line, Control control) throws IOException;
     }
 
     /**
@@ -57,6 +82,12 @@ public record QemuGuest(Path kernel, Path initrd, String memory, List<String> qe
      */
     public Console boot(Path disk, String args, Duration timeout, boolean verbose, Path liveLog,
                         Consumer<String> lines) throws IOException {
+        return boot(disk, args, timeout, verbose, liveLog, (line, control) -> lines.accept(line));
+    }
+
+    /** As {@link #boot(Path, String, Duration, boolean, Path, Consumer)}, with a listener that can act on the guest. */
+    public Console boot(Path disk, String args, Duration timeout, boolean verbose, Path liveLog,
+                        LineListener lines) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("qemu-system-x86_64", "-accel", "tcg", "-m", memory,
                 "-smp", "1", "-kernel", kernel.toString(), "-initrd", initrd.toString(),
                 "-append", "console=ttyS0 sysrq_always_enabled=1 " + (verbose ? "loglevel=7" : "quiet") + " " + args,
@@ -69,7 +100,38 @@ public record QemuGuest(Path kernel, Path initrd, String memory, List<String> qe
         long started = System.nanoTime();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         ByteArrayOutputStream console = new ByteArrayOutputStream();
-        Thread reader = new Thread(() -> copy(p.getInputStream(), console, liveLog, lines), "qemu-console");
+        boolean[] cut = {false};
+        Control control = new Control() {
+            @Override
+            public void cutPower() {
+                cut[0] = true;
+                p.destroyForcibly();
+            }
+
+            @Override
+            public void sysrq(char key) throws IOException {
+                // -nographic multiplexes the serial port and QEMU's monitor on stdio: Ctrl-A b sends a break
+                OutputStream in = p.getOutputStream();
+                in.write(new byte[] {1, 'b'});
+                in.flush();
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                }
+                in.write(key);
+                in.flush();
+            }
+
+            @Override
+            public void type(String text) throws IOException {
+                OutputStream in = p.getOutputStream();
+                in.write(text.getBytes(StandardCharsets.US_ASCII));
+                in.flush();
+            }
+        };
+        Thread reader = new Thread(() -> copy(p.getInputStream(), console, liveLog, lines, control), "qemu-console");
         reader.start();
         try {
             boolean ended = p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS);
@@ -78,11 +140,11 @@ public record QemuGuest(Path kernel, Path initrd, String memory, List<String> qe
             }
             reader.join(5000);
             String text = console.toString(StandardCharsets.ISO_8859_1);
-            if (!ended) {
+            if (!ended && !cut[0]) {
                 throw new GuestTimeoutException("the guest did not power off within " + timeout.toSeconds() + " s",
                         text);
             }
-            return new Console(text, Duration.ofNanos(System.nanoTime() - started));
+            return new Console(text, Duration.ofNanos(System.nanoTime() - started), cut[0]);
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
@@ -90,7 +152,8 @@ public record QemuGuest(Path kernel, Path initrd, String memory, List<String> qe
         }
     }
 
-    private static void copy(InputStream in, ByteArrayOutputStream console, Path liveLog, Consumer<String> lines) {
+    private static void copy(InputStream in, ByteArrayOutputStream console, Path liveLog, LineListener lines,
+                             Control control) {
         StringBuilder line = new StringBuilder();
         try (OutputStream file = Files.newOutputStream(liveLog)) {
             byte[] buf = new byte[8192];
@@ -103,7 +166,7 @@ public record QemuGuest(Path kernel, Path initrd, String memory, List<String> qe
                 for (int i = 0; i < n; i++) {
                     char c = (char) (buf[i] & 0xff);
                     if (c == '\n') {
-                        lines.accept(line.toString().replace("\r", ""));
+                        lines.line(line.toString().replace("\r", ""), control);
                         line.setLength(0);
                     } else {
                         line.append(c);

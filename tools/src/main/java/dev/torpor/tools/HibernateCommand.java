@@ -13,6 +13,7 @@ import dev.torpor.platform.linux.MemoryMap;
 import dev.torpor.platform.linux.LinuxFacts;
 import dev.torpor.platform.linux.LinuxSnapshotDevice;
 import dev.torpor.platform.linux.LinuxSystem;
+import dev.torpor.platform.linux.TerminationSignals;
 import dev.torpor.snapshot.api.TargetProfile;
 import dev.torpor.snapshot.api.Utsname;
 import dev.torpor.snapshot.api.device.SnapshotDevice;
@@ -48,7 +49,8 @@ import java.util.concurrent.Callable;
                         + "system. The process then locks itself in memory (mlockall: every page it has and every page it "
                         + "touches later; programs and libraries in full).",
                 "If the swap area is too small the image is made again with a smaller preferred size. On any "
-                        + "failure the image is invalidated, the system thawed, and the exit code is non-zero.", "",
+                        + "failure the image is invalidated, the system thawed, and the exit code is non-zero; so too "
+                        + "when SIGINT, SIGTERM or SIGHUP comes while the image is stored, before it is signed.", "",
                 "Run it with a small fixed heap, the serial collector, no periodic safepoints and no speculative "
                         + "JIT, since the JVM's own threads are frozen with everything else (a lost profile bet after "
                         + "the snapshot would send code to the interpreter for good: the compilers are frozen too). "
@@ -59,7 +61,8 @@ import java.util.concurrent.Callable;
                         + "never defines a class (the JDK's ciphers are made reflectively).", "",
                 "Exit codes: 0 hibernated and resumed (or the dry run restored the emulated machine), 1 hibernation "
                         + "failed and the system was thawed, 64 usage error, 69 this machine cannot hibernate, 78 the "
-                        + "config file cannot be used (nothing was frozen)."},
+                        + "config file cannot be used (nothing was frozen), 128 + N stopped by signal N while the image "
+                        + "was stored (130 SIGINT, 143 SIGTERM, 129 SIGHUP): no image, the system thawed."},
         footer = {"", "Examples:", "  torpor hibernate --dry-run",
                 "  torpor hibernate --device /dev/vda2 --compress lz4",
                 "  torpor hibernate --device /dev/sda3 --encrypt /etc/torpor.key   # resume with torpor resume --key"})
@@ -139,14 +142,20 @@ final class HibernateCommand implements Callable<Integer> {
             return dryRun(out, compressor, threads, how, key, imageSize.orElse(0L), scratch);
         }
         // one hibernate at a time, before anything is rehearsed
-        try (HibernationLock lock = HibernationLock.take(HibernationLock.file())) {
-            return hibernate(out, settings, facts, scratch, how, compressor, threads, key, imageSize);
+        try (HibernationLock lock = HibernationLock.take(HibernationLock.file());
+             TerminationSignals signals = TerminationSignals.hold()) {
+            return hibernate(out, settings, facts, scratch, how, compressor, threads, key, imageSize, signals);
         }
     }
 
+    /**
+     * The real run. {@code signals} holds SIGINT, SIGTERM and SIGHUP back from this thread: while the image is
+     * stored they stop the write (the image invalidated, the system thawed, exit 128 + the signal).
+     */
     private int hibernate(PrintWriter out, Settings settings, LinuxFacts facts, Path scratch, Hibernator.Shutdown how,
-                          Compressor compressor, int threads, Optional<KeyMaterial> key, Optional<Long> imageSize)
-            throws Exception {
+                          Compressor compressor, int threads, Optional<KeyMaterial> key, Optional<Long> imageSize,
+                          TerminationSignals signals) throws Exception {
+        Optional<PauseAt> pause = PauseAt.of(out, signals);
         Utsname uname = LinuxSystem.local().uname();
         TargetProfile target = RunningSystem.target(uname, facts);
         RunningSystem.Found<Path> device = RunningSystem.device(settings.value(Setting.DEVICE), facts);
@@ -173,7 +182,7 @@ final class HibernateCommand implements Callable<Integer> {
         KernelProfile kernel = RunningSystem.emulatedKernel(uname.release());
         // printing through the same code as the real run, into nothing: string concatenation sites link on first use
         PrintWriter nowhere = new PrintWriter(java.io.Writer.nullWriter());
-        WarmUp warm = warmUp(plan, kernel, scratch, nowhere);
+        WarmUp warm = warmUp(plan, kernel, scratch, nowhere, signals);
         if (!warm.first().memoryIntact()) {
             throw new IllegalStateException("the rehearsal did not restore the emulated memory; not hibernating");
         }
@@ -205,11 +214,18 @@ final class HibernateCommand implements Callable<Integer> {
         try (FileChannel ch = FileChannel.open(dev, StandardOpenOption.READ, StandardOpenOption.WRITE);
              LinuxSnapshotDevice snapshot = LinuxSnapshotDevice.open(location.snapshotDevice,
                      SnapshotDevice.Mode.HIBERNATE)) {
-            PageStore store = PageStore.syncingEvery(PageStore.of(ch), Rehearsal.SYNC_BYTES);
+            PageStore synced = PageStore.syncingEvery(PageStore.of(ch), Rehearsal.SYNC_BYTES);
+            PageStore store = pause.isPresent() ? pause.get().around(synced, offset * target.pageSize()) : synced;
+            // the kernel lets nobody write an active swap area but the one set through /dev/snapshot (ETXTBSY), so
+            // it is set before an old signature may be reset (the hibernator sets it again)
+            snapshot.setSwapArea(offset, plan.swapDevice());
             SwapArea area = ActiveArea.open(store, dev, offset, target.pageSize(), target.byteOrder(), facts.swaps(),
                     out);
             // if/else, not a switch: a switch on an enum loads a synthetic class on first use, after the snapshot
             Hibernator.Power power = (off, session) -> {
+                if (pause.isPresent()) {
+                    pause.get().at(PauseAt.Moment.AFTER_SIGNATURE);
+                }
                 out.flush();
                 if (off == Hibernator.Shutdown.PLATFORM) {
                     session.powerOff();
@@ -231,9 +247,16 @@ final class HibernateCommand implements Callable<Integer> {
             }
             out.println("torpor: freezing");
             out.flush();
-            Hibernator.Resumed r = Hibernator.hibernate(snapshot, area, plan, power, new Printer(out));
-            report(out, r);
-            return ExitCodes.OK;
+            Printer printer = new Printer(out, signals, pause.orElse(null));
+            try {
+                Hibernator.Resumed r = Hibernator.hibernate(snapshot, area, plan, power, printer);
+                report(out, r);
+                return ExitCodes.OK;
+            } catch (Hibernator.Cancelled e) {
+                spec.commandLine().getErr().println("torpor: hibernation stopped (" + e.getMessage() + ") before "
+                        + "the image was signed: the swap area holds no image, the system is thawed");
+                return 128 + (printer.stoppedBy != 0 ? printer.stoppedBy : pause.map(p -> p.stoppedBy).orElse(0));
+            }
         } catch (IOException | RuntimeException e) {
             spec.commandLine().getErr().println("torpor: hibernation failed, the system is thawed and the swap area "
                     + "holds no image: " + Torpor.describe(e));
@@ -281,8 +304,8 @@ final class HibernateCommand implements Callable<Integer> {
      * compiled before the JIT's threads are frozen with everything else. The JIT never goes fully idle: rarely used
      * methods keep crossing their thresholds, so waiting for an idle compiler ran into the 60 s limit in every guest.
      */
-    private static WarmUp warmUp(Hibernator.Plan plan, KernelProfile kernel, Path scratch, PrintWriter nowhere)
-            throws IOException {
+    private static WarmUp warmUp(Hibernator.Plan plan, KernelProfile kernel, Path scratch, PrintWriter nowhere,
+                                 TerminationSignals signals) throws IOException {
         long start = System.nanoTime();
         long deadline = start + 60_000_000_000L;
         Rehearsal.Report first = null;
@@ -291,7 +314,7 @@ final class HibernateCommand implements Callable<Integer> {
         int runs = 0;
         while (System.nanoTime() < deadline && (runs < 6 || stale < 4)) {
             long t = System.nanoTime();
-            Rehearsal.Report r = Rehearsal.run(plan, kernel, 2048, scratch, new Printer(nowhere));
+            Rehearsal.Report r = Rehearsal.run(plan, kernel, 2048, scratch, new Printer(nowhere, signals, null));
             t = System.nanoTime() - t;
             runs++;
             if (first == null) {
@@ -317,7 +340,7 @@ final class HibernateCommand implements Callable<Integer> {
         KernelProfile kernel = KernelProfile.linux(6, 12);
         Hibernator.Plan plan = new Hibernator.Plan(kernel.target(), 0, 0, imageSize, compressor, threads, how, key,
                 attempts);
-        Rehearsal.run(plan, kernel, 1024, scratch, new Printer(new PrintWriter(java.io.Writer.nullWriter())));
+        Rehearsal.run(plan, kernel, 1024, scratch, new Printer(new PrintWriter(java.io.Writer.nullWriter()), null, null));
         out.println("torpor: rehearsal ok");
         if (JvmSettings.ownProcess()) {
             // as before a real freeze; not inside another program, whose JIT this would stop for good
@@ -330,7 +353,7 @@ final class HibernateCommand implements Callable<Integer> {
         }
         out.println("torpor: dry run on an emulated 6.12 x86_64 machine with 16 MiB of memory");
         out.println("torpor: freezing");
-        Rehearsal.Report r = Rehearsal.run(plan, kernel, 4096, scratch, new Printer(out));
+        Rehearsal.Report r = Rehearsal.run(plan, kernel, 4096, scratch, new Printer(out, null, null));
         report(out, r.hibernated());
         out.printf("torpor: the emulated machine was restored: %d pages saved, memory %s%n", r.savedPages(),
                 r.memoryIntact() ? "intact" : "DIFFERENT");
@@ -365,16 +388,34 @@ final class HibernateCommand implements Callable<Integer> {
     /** Prints the run's events; Markers are stable for tests. */
     private static final class Printer implements Hibernator.Listener {
         private final PrintWriter out;
-
+        private final TerminationSignals signals;
+        private final PauseAt pause;
         private long lastPercent = -1;
+        /** The signal that stopped the run, or 0. */
+        int stoppedBy;
 
-        Printer(PrintWriter out) {
+        /** {@code signals} and {@code pause} may be null (the dry run and its rehearsals). */
+        Printer(PrintWriter out, TerminationSignals signals, PauseAt pause) {
             this.out = out;
+            this.signals = signals;
+            this.pause = pause;
+        }
 
+        @Override
+        public Optional<String> stopRequested() {
+            int signal = signals == null ? 0 : signals.poll();
+            if (signal == 0) {
+                return Optional.empty();
+            }
+            stoppedBy = signal;
+            return Optional.of(TerminationSignals.name(signal) + " received");
         }
 
         @Override
         public void imageCreated(int attempt, long bytes) {
+            if (pause != null) {
+                pause.arm();
+            }
             {
                 out.println("torpor: image created (" + bytes + " bytes, attempt " + attempt + ")");
                 out.flush();
@@ -392,6 +433,9 @@ final class HibernateCommand implements Callable<Integer> {
 
         @Override
         public void progress(long done, long total, long bytes) {
+            if (pause != null) {
+                pause.progress(done, total);
+            }
             long percent = total == 0 ? 100 : done * 10 / total * 10;
             if (percent != lastPercent) {
                 lastPercent = percent;

@@ -146,7 +146,13 @@ final class ResumeCommand implements Callable<Integer> {
                                     + " restoring%n", total, secs, streamBytes / 1e6 / secs);
                             out.flush();
                         }
-                    }, () -> comeToRest(out));
+                    }, () -> {
+                        Optional<PauseAt> pause = PauseAt.of(out, null);
+                        if (pause.isPresent()) {
+                            pause.get().at(PauseAt.Moment.BEFORE_RESTORE);
+                        }
+                        comeToRest(out);
+                    });
                 }
                 err.println("torpor: the atomic restore returned; the image was not restored");
                 return ExitCodes.IO_ERROR;

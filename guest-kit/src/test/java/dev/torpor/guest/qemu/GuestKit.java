@@ -90,6 +90,22 @@ public final class GuestKit {
         }
     }
 
+    /** Boots with a listener that can act on the guest (cut its power, send SysRq); returns the whole console. */
+    public QemuGuest.Console boot(Path disk, String args, int timeoutSeconds, QemuGuest.LineListener lines)
+            throws Exception {
+        Path live = guest.initrd().getParent().resolve("console-live.log");
+        try {
+            QemuGuest.Console c = guest.boot(disk, args, Duration.ofSeconds(timeoutSeconds), true, live, lines);
+            System.out.printf("guest %s [%s] ran %d s%s%n", guest.kernel().getFileName(), args, c.ran().toSeconds(),
+                    c.cut() ? ", power cut" : "");
+            Files.copy(live, live.resolveSibling("console-" + BOOTS.incrementAndGet() + ".log"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return c;
+        } catch (QemuGuest.GuestTimeoutException e) {
+            throw new IllegalStateException(e.getMessage() + ":\n" + e.console(), e);
+        }
+    }
+
     static String run(Path dir, String... cmd) throws Exception {
         return HostProgram.run(dir, cmd);
     }

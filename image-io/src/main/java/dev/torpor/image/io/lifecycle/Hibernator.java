@@ -106,6 +106,29 @@ public final class Hibernator {
         /** Suspend-to-both: suspending to RAM failed; the machine is powered off with the image kept. */
         default void suspendFailed(String reason) {
         }
+
+        /**
+         * Asked every {@value #STOP_CHECK_PAGES} pages while the image is stored: a reason (a signal, say) stops the
+         * run before the image is signed ({@link Cancelled}). Must not allocate: the collector is frozen.
+         */
+        default Optional<String> stopRequested() {
+            return Optional.empty();
+        }
+    }
+
+    /** How often {@link Listener#stopRequested()} is asked, in pages read from the snapshot. */
+    public static final int STOP_CHECK_PAGES = 256;
+
+    /**
+     * The run was stopped on request ({@link Listener#stopRequested()}) before the image was signed: whatever was
+     * written is invalidated, the system thawed.
+     */
+    public static final class Cancelled extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        public Cancelled(String reason) {
+            super(reason);
+        }
     }
 
     /**
@@ -225,7 +248,16 @@ public final class Hibernator {
                 throw e;
             }
         };
-        dev.torpor.image.io.PageSource source = () -> session.readPage(reused);
+        long[] read = new long[1];
+        dev.torpor.image.io.PageSource source = () -> {
+            if (read[0]++ % STOP_CHECK_PAGES == 0) {
+                Optional<String> stop = listener.stopRequested();
+                if (stop.isPresent()) {
+                    throw new Cancelled(stop.get());
+                }
+            }
+            return session.readPage(reused);
+        };
         if (plan.key().isPresent()) {
             return EncryptedImageWriter.write(source, plan.target(), area, slots, plan.key().get(), plan.compressor(),
                     dev.torpor.image.io.KeyMaterial.DEFAULT_ITERATIONS, plan.threads());

@@ -275,6 +275,30 @@ class LifecycleTest {
         assertThat(dev.frozen()).isFalse();
     }
 
+    @ParameterizedTest(name = "encrypted {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void aStopRequestedWhileStoringLeavesNoImageAndThaws(boolean encrypted) throws Exception {
+        KernelProfile k = KernelProfile.linux(6, 12);
+        Rig rig = rig(k, 16384, 16383);
+        EmulatedSnapshotDevice dev = rig.machine().open(SnapshotDevice.Mode.HIBERNATE);
+        int[] asked = {0};
+        Optional<KeyMaterial> key = encrypted ? Optional.of(KeyMaterial.rawKey(new byte[32])) : Optional.empty();
+        assertThatThrownBy(() -> Hibernator.hibernate(dev, rig.area(),
+                plan(k, Compressor.LZ4, Hibernator.Shutdown.POWEROFF, key, 8192L * P, 1),
+                (how, s) -> { throw new AssertionError("must not power off"); }, new Hibernator.Listener() {
+                    @Override
+                    public Optional<String> stopRequested() {
+                        // the third time: pages are already in the area by then
+                        return ++asked[0] == 3 ? Optional.of("SIGTERM") : Optional.empty();
+                    }
+                })).isInstanceOf(Hibernator.Cancelled.class).hasMessage("SIGTERM");
+        assertThat(asked[0]).isEqualTo(3);
+        assertThat(Invalidation.invalidate(PageStore.of(rig.ch()), 0).outcome())
+                .as("never signed").isEqualTo(Invalidation.Outcome.ALREADY_PLAIN);
+        assertThat(dev.frozen()).isFalse();
+        assertThat(rig.machine().poweredOff()).isFalse();
+    }
+
     @Test
     void aFailedPowerOffInvalidatesTheSignedImage() throws Exception {
         KernelProfile k = KernelProfile.linux(6, 12);
