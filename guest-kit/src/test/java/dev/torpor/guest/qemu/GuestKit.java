@@ -106,6 +106,35 @@ public final class GuestKit {
         }
     }
 
+    /**
+     * Runs {@code runs} two at a time, one guest per host core (a TCG guest uses one); throws every failure, the
+     * first as the cause's message, once all have ended.
+     */
+    static void sideBySide(java.util.List<java.util.concurrent.Callable<Void>> runs) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.List<java.util.concurrent.Future<Void>> futures = new java.util.ArrayList<>();
+            for (java.util.concurrent.Callable<Void> run : runs) {
+                futures.add(pool.submit(run));
+            }
+            java.util.List<Throwable> failures = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<Void> f : futures) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    failures.add(e.getCause());
+                }
+            }
+            if (!failures.isEmpty()) {
+                AssertionError all = new AssertionError(failures.size() + " run(s) failed: " + failures.get(0));
+                failures.forEach(all::addSuppressed);
+                throw all;
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     static String run(Path dir, String... cmd) throws Exception {
         return HostProgram.run(dir, cmd);
     }

@@ -11,13 +11,8 @@ import java.io.RandomAccessFile;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,28 +41,7 @@ class PowerCutTest {
     @Test
     void noPowerCutOrSignalLeavesAPartialImage() throws Exception {
         List<Callable<Void>> runs = List.of(this::powerCuts, this::signalsAndActiveAreas);
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            List<Future<Void>> futures = new ArrayList<>();
-            for (Callable<Void> run : runs) {
-                futures.add(pool.submit(run));
-            }
-            List<Throwable> failures = new ArrayList<>();
-            for (Future<Void> f : futures) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    failures.add(e.getCause());
-                }
-            }
-            if (!failures.isEmpty()) {
-                AssertionError all = new AssertionError(failures.size() + " run(s) failed: " + failures.get(0));
-                failures.forEach(all::addSuppressed);
-                throw all;
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        GuestKit.sideBySide(runs);
     }
 
     private Void powerCuts() throws Exception {

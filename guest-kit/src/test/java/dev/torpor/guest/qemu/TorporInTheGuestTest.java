@@ -17,10 +17,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -63,28 +59,7 @@ class TorporInTheGuestTest {
                 () -> demo("6.12", BACKPORTS, "lz4"),
                 () -> chain("6.1", null, "lzo"),
                 () -> chain("6.12", BACKPORTS, "lz4"));
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            List<Future<Void>> futures = new ArrayList<>();
-            for (Callable<Void> run : runs) {
-                futures.add(pool.submit(run));
-            }
-            List<Throwable> failures = new ArrayList<>();
-            for (Future<Void> f : futures) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    failures.add(e.getCause());
-                }
-            }
-            if (!failures.isEmpty()) {
-                AssertionError all = new AssertionError(failures.size() + " run(s) failed: " + failures.get(0));
-                failures.forEach(all::addSuppressed);
-                throw all;
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        GuestKit.sideBySide(runs);
     }
 
     /** {@code torpor demo --json}, exactly as the README runs it but with a work directory under target/. */

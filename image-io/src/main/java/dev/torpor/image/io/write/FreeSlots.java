@@ -19,11 +19,10 @@ import java.util.Set;
 public final class FreeSlots implements SlotAllocator {
     private static final int WINDOW = 256;
 
-    private enum Policy { EMPTY_ONLY, REPLACE, OVERWRITE }
+    /** In order, every page but the header and bad ones (an empty area's, or one known unused); or the replaced. */
+    private enum Policy { SEQUENTIAL, REPLACE }
 
     private final Policy policy;
-    private final PageStore store;
-    private final int pageSize;
     private final long base;
     private final long lastPage;
     private final Set<Long> badPages;
@@ -33,8 +32,6 @@ public final class FreeSlots implements SlotAllocator {
 
     private FreeSlots(Policy policy, SwapArea area, long[] replaced) {
         this.policy = policy;
-        this.store = area.store();
-        this.pageSize = area.pageSize();
         this.base = area.resumeOffset();
         this.lastPage = area.header().lastPage();
         this.badPages = area.badPages();
@@ -72,7 +69,7 @@ public final class FreeSlots implements SlotAllocator {
                     + "write into an empty swap area, or, for an area known to be unused, allow overwriting "
                     + "(--overwrite-used-pages)");
         }
-        return new FreeSlots(Policy.EMPTY_ONLY, area, null);
+        return new FreeSlots(Policy.SEQUENTIAL, area, null);
     }
 
     /**
@@ -88,7 +85,7 @@ public final class FreeSlots implements SlotAllocator {
 
     /** Every page of {@code area}, whatever it holds: only for an area its user knows to be unused. */
     public static FreeSlots overwriting(SwapArea area) {
-        return new FreeSlots(Policy.OVERWRITE, area, null);
+        return new FreeSlots(Policy.SEQUENTIAL, area, null);
     }
 
     @Override
