@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Long fuzzing runs (Jazzer, coverage-guided) of one target or all of them:
 #   scripts/fuzz.sh [reader|stream|encrypted|config|all] [MINUTES per target, default 60]
-# Each target runs in rounds of 60 s (the tests' bound) until its time is up; its corpus grows in
+# Each target runs MINUTES rounds of 60 s of fuzzing (the tests' bound; start-up comes on top); its corpus grows in
 # <module>/.cifuzz-corpus between rounds, so coverage carries over. A finding stops the target with a failing test,
 # and Jazzer puts the input under <module>/src/test/resources/.../<Class>Inputs/<method>/: commit it, it is then a
 # regression test of the ordinary test run. Per round the execs/s and coverage go to target/fuzz-<target>.log.
@@ -18,10 +18,8 @@ for t in "${targets[@]}"; do
   log="target/fuzz-$t.log"
   mkdir -p target
   : > "$log"
-  end=$(( $(date +%s) + minutes * 60 ))
-  round=0
-  while [ "$(date +%s)" -lt "$end" ]; do
-    round=$((round + 1))
+  started=$(date +%s)
+  for round in $(seq 1 "$minutes"); do
     if ! ./mvnw -B -o -pl "$m" surefire:test@fuzz-"$t" >> "$log" 2>&1; then
       echo "fuzz.sh: $t: a finding in round $round (see $log and $m/src/test/resources)" >&2
       exit 1
@@ -29,5 +27,5 @@ for t in "${targets[@]}"; do
     # libFuzzer's last status line of the round: execs, coverage, corpus
     grep -a "^#[0-9]*.*\(DONE\|pulse\|NEW\|REDUCE\)" "$log" | tail -1 | sed "s/^/fuzz.sh: $t round $round: /"
   done
-  echo "fuzz.sh: $t: $round rounds, $minutes min, no finding"
+  echo "fuzz.sh: $t: $minutes rounds of 60 s in $(( ($(date +%s) - started) / 60 )) min, no finding"
 done

@@ -28,6 +28,7 @@ public final class SiteBuilder {
             new String[] {"format.html", "Image format"},
             new String[] {"admin.html", "Administrators"},
             new String[] {"hibernate.html", "Hibernate and resume"},
+            new String[] {"safety.html", "Nothing lost"},
             new String[] {"cli.html", "CLI reference"},
             new String[] {"api.html", "API (javadoc)"},
             new String[] {"performance.html", "Performance"});
