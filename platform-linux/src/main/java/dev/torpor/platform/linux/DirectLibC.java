@@ -24,4 +24,7 @@ final class DirectLibC {
     static native long read(int fd, long bufAddress, long count) throws LastErrorException;
 
     static native long write(int fd, long bufAddress, long count) throws LastErrorException;
+
+    /** readv with {@code iovcnt} {@code struct iovec}s at {@code iovAddress}. */
+    static native long readv(int fd, long iovAddress, int iovcnt) throws LastErrorException;
 }

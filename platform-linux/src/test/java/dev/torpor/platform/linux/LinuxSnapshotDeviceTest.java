@@ -120,4 +120,51 @@ class LinuxSnapshotDeviceTest {
         }
         assertThat(java.nio.file.Files.readAllBytes(out)).isEqualTo(java.util.Arrays.copyOfRange(data, 0, 8192));
     }
+
+    /**
+     * readv fills a batch of page-sized iovecs in one call, in order, and says 0 at the end; a file of 37.5 pages
+     * takes two batches of 32 pages (the second short) and then ends.
+     */
+    @Test
+    void readvFillsABatchOfPagesInOrder() throws Exception {
+        byte[] data = new byte[37 * 4096 + 2048];
+        new java.util.Random(11).nextBytes(data);
+        Path in = java.nio.file.Files.write(tmp.resolve("pages"), data);
+        ByteBuffer batch = ByteBuffer.allocate(32 * 4096);
+        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        try (LinuxSnapshotDevice d = LinuxSnapshotDevice.open(in, SnapshotDevice.Mode.HIBERNATE)) {
+            assertThat(d.readv(batch, 4096)).isEqualTo(32 * 4096);
+            assertThat(batch.position()).isEqualTo(32 * 4096);
+            got.write(batch.array(), 0, batch.position());
+            batch.clear();
+            assertThat(d.readv(batch, 4096)).isEqualTo(5 * 4096 + 2048);
+            got.write(batch.array(), 0, batch.position());
+            batch.clear();
+            assertThat(d.readv(batch, 4096)).isZero();
+        }
+        assertThat(got.toByteArray()).isEqualTo(data);
+    }
+
+    /** Batched reads allocate nothing per batch either: 2,000 batches of 32 pages of /dev/zero under 64 KiB. */
+    @Test
+    void readvAllocatesNothingPerBatch() throws Exception {
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        ByteBuffer batch = ByteBuffer.allocate(32 * 4096);
+        try (LinuxSnapshotDevice d = LinuxSnapshotDevice.open(Path.of("/dev/zero"), SnapshotDevice.Mode.HIBERNATE)) {
+            for (int i = 0; i < 2_000; i++) {
+                batch.clear();
+                d.readv(batch, 4096);
+            }
+            long bytes = 0;
+            long before = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
+            for (int i = 0; i < 2_000; i++) {
+                batch.clear();
+                bytes += d.readv(batch, 4096);
+            }
+            long allocated = mx.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+            assertThat(bytes).isEqualTo(2_000L * 32 * 4096);
+            assertThat(allocated).as("bytes allocated by 2000 readv calls").isLessThan(64 * 1024);
+        }
+    }
 }

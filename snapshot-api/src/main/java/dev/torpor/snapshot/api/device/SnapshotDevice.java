@@ -21,6 +21,36 @@ public interface SnapshotDevice extends Closeable {
     /** {@code write(2)}: bytes taken from {@code src}; 0 once the image is complete. */
     int write(ByteBuffer src) throws SnapshotException;
 
+    /**
+     * {@code readv(2)} into {@code dst} with iovecs of {@code iovLength} bytes, as many as fit: the device has only
+     * {@code .read}, so the kernel's VFS calls it once per iovec and stops at the first short one, and one call
+     * moves up to that many pages. Returns the bytes read (0 at the end of the image); an error after some bytes
+     * ends the call with those bytes, as the VFS does. This default does exactly that with {@link #read}.
+     */
+    default long readv(ByteBuffer dst, int iovLength) throws SnapshotException {
+        long total = 0;
+        while (dst.remaining() >= iovLength) {
+            int limit = dst.limit();
+            dst.limit(dst.position() + iovLength);
+            int n;
+            try {
+                n = read(dst);
+            } catch (SnapshotException e) {
+                if (total == 0) {
+                    throw e;
+                }
+                return total;
+            } finally {
+                dst.limit(limit);
+            }
+            total += n;
+            if (n != iovLength) {
+                break;
+            }
+        }
+        return total;
+    }
+
     void freeze() throws SnapshotException;
 
     void unfreeze() throws SnapshotException;

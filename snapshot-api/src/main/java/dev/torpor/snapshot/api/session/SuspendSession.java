@@ -5,6 +5,7 @@ import dev.torpor.snapshot.api.device.SnapshotException;
 
 import java.io.Closeable;
 import java.nio.ByteBuffer;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -28,11 +29,18 @@ public final class SuspendSession implements Closeable {
     }
 
     private final SnapshotDevice device;
+    /** Pages per {@code readv}: 32 iovecs of a page cost about one call. */
+    public static final int BATCH_PAGES = 32;
     private final int pageSize;
     private State state = State.OPEN;
     private boolean swapAllocated;
     private long pagesRead;
     private boolean endOfImage;
+    /**
+     * Pages read ahead with one {@code readv} (the kernel serves one page per iovec), allocated with the session:
+     * once the system is frozen nothing may need a collection.
+     */
+    private final ByteBuffer batch;
 
     public SuspendSession(SnapshotDevice device, int pageSize) {
         if (device.mode() != SnapshotDevice.Mode.HIBERNATE) {
@@ -40,24 +48,43 @@ public final class SuspendSession implements Closeable {
         }
         this.device = device;
         this.pageSize = pageSize;
+        this.batch = ByteBuffer.allocate(BATCH_PAGES * pageSize).limit(0);
     }
 
     public State state() {
         return state;
     }
 
-    private void require(String call, State... allowed) {
-        Set<State> ok = EnumSet.noneOf(State.class);
-        ok.addAll(java.util.List.of(allowed));
-        if (!ok.contains(state)) {
+    private static final Set<State> OPEN_FROZEN =
+            Collections.unmodifiableSet(EnumSet.of(State.OPEN, State.FROZEN));
+    private static final Set<State> OPEN =
+            Collections.unmodifiableSet(EnumSet.of(State.OPEN));
+    private static final Set<State> FROZEN =
+            Collections.unmodifiableSet(EnumSet.of(State.FROZEN));
+    private static final Set<State> IMAGE_CREATED_POWERED_OFF =
+            Collections.unmodifiableSet(EnumSet.of(State.IMAGE_CREATED, State.POWERED_OFF));
+    private static final Set<State> IMAGE_CREATED =
+            Collections.unmodifiableSet(EnumSet.of(State.IMAGE_CREATED));
+    private static final Set<State> OPEN_FROZEN_IMAGE_CREATED =
+            Collections.unmodifiableSet(EnumSet.of(State.OPEN, State.FROZEN, State.IMAGE_CREATED));
+    private static final Set<State> OPEN_FROZEN_IMAGE_CREATED_RESUMED =
+            Collections.unmodifiableSet(EnumSet.of(State.OPEN, State.FROZEN, State.IMAGE_CREATED, State.RESUMED));
+    private static final Set<State> IMAGE_CREATED_FROZEN =
+            Collections.unmodifiableSet(EnumSet.of(State.IMAGE_CREATED, State.FROZEN));
+    private static final Set<State> IMAGE_CREATED_RESUMED_FROZEN =
+            Collections.unmodifiableSet(EnumSet.of(State.IMAGE_CREATED, State.RESUMED, State.FROZEN));
+
+    /** Throws unless the session is in one of {@code allowed}; allocates nothing (two calls run once per page). */
+    private void require(String call, Set<State> allowed) {
+        if (!allowed.contains(state)) {
             throw new IllegalStateException(call + " is not allowed now: the session is " + state + " (allowed in "
-                    + ok + ")");
+                    + allowed + ")");
         }
     }
 
     /** SET_SWAP_AREA: before any swap page is allocated. */
     public void setSwapArea(long offset, int dev) throws SnapshotException {
-        require("setSwapArea", State.OPEN, State.FROZEN);
+        require("setSwapArea", OPEN_FROZEN);
         if (swapAllocated) {
             throw new IllegalStateException("setSwapArea after swap pages were allocated (the kernel says EPERM)");
         }
@@ -66,7 +93,7 @@ public final class SuspendSession implements Closeable {
 
     /** PREF_IMAGE_SIZE, before the image is created. */
     public void prefImageSize(long bytes) throws SnapshotException {
-        require("prefImageSize", State.OPEN, State.FROZEN);
+        require("prefImageSize", OPEN_FROZEN);
         if (bytes < 0) {
             throw new IllegalArgumentException("image size must not be negative");
         }
@@ -75,19 +102,23 @@ public final class SuspendSession implements Closeable {
 
     /** PLATFORM_SUPPORT, before the image is created. */
     public void platformSupport(boolean enable) throws SnapshotException {
-        require("platformSupport", State.OPEN, State.FROZEN);
+        require("platformSupport", OPEN_FROZEN);
         device.platformSupport(enable);
     }
 
     public void freeze() throws SnapshotException {
-        require("freeze", State.OPEN);
+        require("freeze", OPEN);
         device.freeze();
         state = State.FROZEN;
     }
 
     public Outcome createImage() throws SnapshotException {
-        require("createImage", State.FROZEN);
+        require("createImage", FROZEN);
         int inSuspend = device.createImage();
+        // a new image (after an ENOSPC retry too): nothing of the last one is left to read
+        endOfImage = false;
+        pagesRead = 0;
+        batch.clear().limit(0);
         state = inSuspend != 0 ? State.IMAGE_CREATED : State.RESUMED;
         return inSuspend != 0 ? Outcome.CREATED : Outcome.RESUMED;
     }
@@ -97,7 +128,7 @@ public final class SuspendSession implements Closeable {
      * with 0. Use on the session (and device) of that process.
      */
     public Outcome resumedFromCreateImage() throws SnapshotException {
-        require("resumedFromCreateImage", State.IMAGE_CREATED, State.POWERED_OFF);
+        require("resumedFromCreateImage", IMAGE_CREATED_POWERED_OFF);
         int inSuspend = device.createImage();
         if (inSuspend != 0) {
             throw new IllegalStateException("CREATE_IMAGE returned " + inSuspend + ": the system did not resume");
@@ -107,25 +138,25 @@ public final class SuspendSession implements Closeable {
     }
 
     public long imageSize() throws SnapshotException {
-        require("imageSize", State.IMAGE_CREATED);
+        require("imageSize", IMAGE_CREATED);
         return device.imageSize();
     }
 
     public long availSwapSize() throws SnapshotException {
-        require("availSwapSize", State.OPEN, State.FROZEN, State.IMAGE_CREATED);
+        require("availSwapSize", OPEN_FROZEN_IMAGE_CREATED);
         return device.availSwapSize();
     }
 
     /** ALLOC_SWAP_PAGE: the byte offset on the swap device of a newly allocated page. */
     public long allocSwapPage() throws SnapshotException {
-        require("allocSwapPage", State.OPEN, State.FROZEN, State.IMAGE_CREATED);
+        require("allocSwapPage", OPEN_FROZEN_IMAGE_CREATED);
         long offset = device.allocSwapPage();
         swapAllocated = true;
         return offset;
     }
 
     public void freeSwapPages() throws SnapshotException {
-        require("freeSwapPages", State.OPEN, State.FROZEN, State.IMAGE_CREATED, State.RESUMED);
+        require("freeSwapPages", OPEN_FROZEN_IMAGE_CREATED_RESUMED);
         device.freeSwapPages();
         swapAllocated = false;
     }
@@ -143,7 +174,7 @@ public final class SuspendSession implements Closeable {
      * allocates nothing per page); returns it flipped, or {@code null} after the last page.
      */
     public ByteBuffer readPage(ByteBuffer page) throws SnapshotException {
-        require("readPage", State.IMAGE_CREATED);
+        require("readPage", IMAGE_CREATED);
         if (page.capacity() != pageSize) {
             throw new IllegalArgumentException("the buffer holds " + page.capacity() + " bytes, not a " + pageSize
                     + "-byte page");
@@ -151,17 +182,21 @@ public final class SuspendSession implements Closeable {
         if (endOfImage) {
             return null;
         }
-        page.clear();
-        while (page.hasRemaining()) {
-            int n = device.read(page);
+        if (!batch.hasRemaining()) {
+            batch.clear();
+            long n = device.readv(batch, pageSize);
+            batch.flip();
+            if (n % pageSize != 0) {
+                throw new SnapshotException("read", 5, "the image ended inside a page");
+            }
             if (n == 0) {
-                if (page.position() != 0) {
-                    throw new SnapshotException("read", 5, "the image ended inside a page");
-                }
                 endOfImage = true;
                 return null;
             }
         }
+        page.clear();
+        page.put(0, batch, batch.position(), pageSize).position(pageSize);
+        batch.position(batch.position() + pageSize);
         pagesRead++;
         return page.flip();
     }
@@ -173,27 +208,27 @@ public final class SuspendSession implements Closeable {
 
     /** POWER_OFF (with platform support; otherwise the caller must power off itself, e.g. with reboot(2)). */
     public void powerOff() throws SnapshotException {
-        require("powerOff", State.IMAGE_CREATED);
+        require("powerOff", IMAGE_CREATED);
         device.powerOff();
         state = State.POWERED_OFF;
     }
 
     /** S2RAM: suspend to RAM with the image made (suspend-to-both). */
     public void s2ram() throws SnapshotException {
-        require("s2ram", State.IMAGE_CREATED, State.FROZEN);
+        require("s2ram", IMAGE_CREATED_FROZEN);
         device.s2ram();
     }
 
     /** FREE: drop the image (after a failed write, or in the resumed system). */
     public void free() throws SnapshotException {
-        require("free", State.IMAGE_CREATED, State.RESUMED, State.FROZEN);
+        require("free", IMAGE_CREATED_RESUMED_FROZEN);
         device.free();
         state = State.FROZEN;
     }
 
     /** UNFREEZE: only after {@link #free()} once an image exists (the kernel would silently ignore it). */
     public void unfreeze() throws SnapshotException {
-        require("unfreeze", State.FROZEN);
+        require("unfreeze", FROZEN);
         device.unfreeze();
         state = State.OPEN;
     }

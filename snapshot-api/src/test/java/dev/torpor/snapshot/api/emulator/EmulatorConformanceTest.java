@@ -190,6 +190,66 @@ class EmulatorConformanceTest {
         }
     }
 
+    /**
+     * readv as the VFS runs it on a device with only {@code .read}: one read per iovec, so page-sized iovecs move a
+     * page each, the call stops at the first short one, and the pages are those that reads one by one return.
+     */
+    @Test
+    void readvMovesAPagePerIovecAndStopsAtTheEnd() throws Exception {
+        java.io.ByteArrayOutputStream single = new java.io.ByteArrayOutputStream();
+        try (EmulatedSnapshotDevice d = machine().open(SnapshotDevice.Mode.HIBERNATE)) {
+            d.freeze();
+            d.createImage();
+            ByteBuffer page = ByteBuffer.allocate(P);
+            while (d.read(page.clear()) == P) {
+                single.write(page.array(), 0, P);
+            }
+        }
+        java.io.ByteArrayOutputStream batched = new java.io.ByteArrayOutputStream();
+        try (EmulatedSnapshotDevice d = machine().open(SnapshotDevice.Mode.HIBERNATE)) {
+            d.freeze();
+            d.createImage();
+            long pages = d.imageSize() / P;
+            ByteBuffer batch = ByteBuffer.allocate(7 * P + 100); // seven iovecs; the 100 bytes are no iovec
+            long calls = 0;
+            long n;
+            while ((n = d.readv(batch.clear(), P)) > 0) {
+                assertThat(n % P).isZero();
+                batched.write(batch.array(), 0, (int) n);
+                calls++;
+            }
+            assertThat(calls).isEqualTo((pages + 6) / 7);
+            assertThat(d.readv(batch.clear(), P)).as("after the end").isZero();
+        }
+        assertThat(batched.toByteArray()).isEqualTo(single.toByteArray());
+    }
+
+    /** An error after some iovecs ends the call with the bytes moved; an error at once is the call's error. */
+    @Test
+    void readvReportsAnErrorOnlyWhenNothingMoved() throws Exception {
+        ByteBuffer[] served = {ByteBuffer.allocate(P)};
+        int[] left = {2};
+        SnapshotDevice failing = (SnapshotDevice) java.lang.reflect.Proxy.newProxyInstance(
+                SnapshotDevice.class.getClassLoader(), new Class<?>[] {SnapshotDevice.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("read")) {
+                        if (left[0]-- <= 0) {
+                            throw new dev.torpor.snapshot.api.device.SnapshotException("read", Errno.EIO, "bad page");
+                        }
+                        ByteBuffer dst = (ByteBuffer) args[0];
+                        int n = dst.remaining();
+                        dst.put(served[0].clear().limit(n));
+                        return n;
+                    }
+                    if (method.isDefault()) {
+                        return java.lang.reflect.InvocationHandler.invokeDefault(proxy, method, args);
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        assertThat(failing.readv(ByteBuffer.allocate(4 * P), P)).isEqualTo(2L * P);
+        left[0] = 0;
+        fails(Errno.EIO, () -> failing.readv(ByteBuffer.allocate(4 * P), P));
+    }
+
     @Test
     void partialWritesBeforeAndAfterTheFix() throws Exception {
         for (KernelProfile k : new KernelProfile[] {KernelProfile.linux(5, 15), KernelProfile.linux(6, 1)}) {
