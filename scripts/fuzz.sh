@@ -12,7 +12,8 @@ minutes="${2:-60}"
 declare -A module=([reader]=image-io [stream]=image-io [encrypted]=image-io [config]=tools)
 targets=(reader stream encrypted config)
 [ "$which" = all ] || targets=("$which")
-./mvnw -B -q -o install -DskipTests -pl tools -am >/dev/null 2>&1 || ./mvnw -B -q install -DskipTests -pl tools -am
+# TORPOR_FUZZ_NO_BUILD=1 skips the build, for a second fuzz.sh beside a running one
+[ -n "${TORPOR_FUZZ_NO_BUILD:-}" ] || ./mvnw -B -q -o install -DskipTests -pl tools -am >/dev/null 2>&1 || ./mvnw -B -q install -DskipTests -pl tools -am
 for t in "${targets[@]}"; do
   m="${module[$t]:?unknown target $t: reader, stream, encrypted or config}"
   log="target/fuzz-$t.log"
