@@ -27,4 +27,20 @@ final class DirectLibC {
 
     /** readv with {@code iovcnt} {@code struct iovec}s at {@code iovAddress}. */
     static native long readv(int fd, long iovAddress, int iovcnt) throws LastErrorException;
+
+    /**
+     * The same calls reporting failure only by their result, errno kept for {@link Native#getLastError()}: no
+     * exception is made, where a failing call is expected (a rehearsal on a node that refuses the ioctl).
+     */
+    static final class Quiet {
+        static {
+            Native.register(Quiet.class, NativeLibrary.getInstance("c"));
+        }
+
+        private Quiet() {
+        }
+
+        /** ioctl with a pointer argument; -1 on failure. */
+        static native int ioctl(int fd, long request, long argAddress);
+    }
 }

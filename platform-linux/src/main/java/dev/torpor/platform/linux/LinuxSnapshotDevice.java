@@ -92,10 +92,22 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
         if (!direct) {
             return out(op).getLong(0);
         }
-        try {
-            DirectLibC.ioctl(fd, request(op), com.sun.jna.Pointer.nativeValue(arg));
-        } catch (com.sun.jna.LastErrorException e) {
-            throw new SnapshotException("SNAPSHOT_" + op.name(), e.getErrorCode(), "");
+        long r = outLongOrErrno(op);
+        if (r < 0) {
+            throw new SnapshotException("SNAPSHOT_" + op.name(), (int) -r, "");
+        }
+        return r;
+    }
+
+    /**
+     * As {@link #outLong}, on LP64 only, with failure as the negative errno and no exception made: the per-page
+     * path of the real run and of a rehearsal that is refused on every call are then the same compiled code, and
+     * the rehearsal does not spend its time making exceptions (about 0.85 ms each in a TCG guest). The results of
+     * the ioctls using it (swap offsets and sizes) are never negative.
+     */
+    private long outLongOrErrno(SnapshotIoctl op) {
+        if (DirectLibC.Quiet.ioctl(fd, request(op), argAddress) < 0) {
+            return -Math.max(1, Native.getLastError());
         }
         return argView.getLong(0);
     }
@@ -134,6 +146,7 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
     private ByteBuffer ioView = io.getByteBuffer(0, io.size());
     /** A view of {@link #arg} in native order, for the 64-bit results of the per-page ioctls. */
     private final ByteBuffer argView = arg.getByteBuffer(0, 16).order(ByteOrder.nativeOrder());
+    private final long argAddress = com.sun.jna.Pointer.nativeValue(arg);
 
     private Memory io(int bytes) {
         if (io.size() < bytes) {
@@ -181,11 +194,16 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
             }
             readNanos = System.nanoTime() - t;
             t = System.nanoTime();
-            for (int i = 0; i < allocs; i++) { // a swap slot for every other page, as a compressed image needs about
-                try {
-                    d.allocSwapPage();
-                } catch (SnapshotException expected) {
-                    // ENOTTY
+            // a swap slot for every other page, as a compressed image needs about; refused (ENOTTY) on this node
+            for (int i = 0; i < allocs; i++) {
+                if (d.direct) {
+                    d.outLongOrErrno(SnapshotIoctl.ALLOC_SWAP_PAGE);
+                } else {
+                    try {
+                        d.allocSwapPage();
+                    } catch (SnapshotException expected) {
+                        // ENOTTY
+                    }
                 }
             }
             allocNanos = System.nanoTime() - t;
