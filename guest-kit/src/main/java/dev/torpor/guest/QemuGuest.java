@@ -24,6 +24,12 @@ import java.util.function.Consumer;
  * @param qemuArgs more arguments for QEMU, e.g. {@link #withSuspendToRam(Path)}'s
  */
 public record QemuGuest(Path kernel, Path initrd, String memory, List<String> qemuArgs) {
+    /**
+     * At most this many guests run at once in this JVM ({@code -Dtorpor.qemu.guests}, default 2): a TCG guest keeps
+     * one host core busy, and these machines have two. Tests that run side by side wait here for a core.
+     */
+    private static final java.util.concurrent.Semaphore SLOTS = new java.util.concurrent.Semaphore(
+            Integer.getInteger("torpor.qemu.guests", 2), true);
 
     public QemuGuest {
         qemuArgs = List.copyOf(qemuArgs);
@@ -97,6 +103,20 @@ public record QemuGuest(Path kernel, Path initrd, String memory, List<String> qe
         if (monitor != null) {
             cmd.addAll(List.of("-monitor", "unix:" + monitor + ",server,nowait"));
         }
+        try {
+            SLOTS.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for a free host core", e);
+        }
+        try {
+            return run(cmd, timeout, liveLog, lines);
+        } finally {
+            SLOTS.release();
+        }
+    }
+
+    private Console run(List<String> cmd, Duration timeout, Path liveLog, LineListener lines) throws IOException {
         long started = System.nanoTime();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         ByteArrayOutputStream console = new ByteArrayOutputStream();

@@ -25,13 +25,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * guest wrote just before it, the used swap after each resume is what it was before the first hibernation (no slot
  * leaks), and Torpor's resident size while frozen does not grow: each cycle is a new JVM, whose size varies by up to
  * 10 MB from run to run (how many warm-up rehearsals it took), so the mean of the last five cycles may not exceed the
- * first five's by more than {@link #RESIDENT_GROWTH_KB}; a leak of 2 MiB a cycle would show 10 MiB. 6.1 (LZO) and
- * 6.12 (LZ4) side by side.
+ * first five's by more than {@link #RESIDENT_GROWTH_KB}; a leak of 2 MiB a cycle would show 10 MiB. On 6.1 with
+ * LZO, the defaults of bookworm; the other tests cover 6.12 (it passed this test too, see the site's safety page),
+ * and a second ten-cycle chain would hold a host core for ten minutes of the suite's time.
  */
 @Tag("guest-java")
 class EnduranceTest {
-    private static final String BACKPORTS = "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] "
-            + "http://deb.debian.org/debian bookworm-backports main";
     private static final int CYCLES = 10;
     private static final int TIMEOUT = 900;
     /** Above the noise of the mean of five JVM runs (about 2 MB), below what a leak of 2 MiB a cycle would add. */
@@ -44,7 +43,7 @@ class EnduranceTest {
 
     @Test
     void tenCyclesAlternatingTheKernelAndTorporResumeLoseNothingAndLeakNothing() throws Exception {
-        GuestKit.sideBySide(List.of(() -> cycles("6.1", null, "lzo"), () -> cycles("6.12", BACKPORTS, "lz4")));
+        cycles("6.1", null, "lzo");
     }
 
     private Void cycles(String kernel, String sources, String compressor) throws Exception {

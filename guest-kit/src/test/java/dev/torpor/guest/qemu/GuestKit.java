@@ -14,8 +14,8 @@ import java.util.Random;
 
 /**
  * The tests' view of {@link dev.torpor.guest}: a Debian kernel guest made on first use under
- * {@code target/}, booted with its console collected (and followed live in {@code console-live.log} next to the
- * initramfs).
+ * {@code target/}, booted with its console collected (and followed live in {@code console-N.log} next to the
+ * initramfs, N counting this JVM's boots).
  */
 public final class GuestKit {
     private static final java.util.concurrent.atomic.AtomicInteger BOOTS = new java.util.concurrent.atomic.AtomicInteger();
@@ -75,15 +75,21 @@ public final class GuestKit {
         return boot(disk, "torpor.mode=" + mode, timeoutSeconds, false);
     }
 
+    /**
+     * Where a boot's console goes as it runs and stays for a look afterwards: console-1.log, console-2.log, ... in
+     * this JVM's order of boots, one file per boot since guests of one kit may run side by side.
+     */
+    private Path liveLog() {
+        return guest.initrd().getParent().resolve("console-" + BOOTS.incrementAndGet() + ".log");
+    }
+
     /** Boots with extra kernel arguments; {@code verbose} shows the kernel's informational messages. */
     public String boot(Path disk, String args, int timeoutSeconds, boolean verbose) throws Exception {
-        Path live = guest.initrd().getParent().resolve("console-live.log");
+        Path live = liveLog();
         try {
             QemuGuest.Console c = guest.boot(disk, args, Duration.ofSeconds(timeoutSeconds), verbose, live, l -> { });
-            System.out.printf("guest %s [%s] ran %d s%n", guest.kernel().getFileName(), args, c.ran().toSeconds());
-            // every boot's console stays for a look afterwards: console-1.log, console-2.log, ...
-            Files.copy(live, live.resolveSibling("console-" + BOOTS.incrementAndGet() + ".log"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            System.out.printf("guest %s [%s] ran %d s (%s)%n", guest.kernel().getFileName(), args,
+                    c.ran().toSeconds(), live.getFileName());
             return c.text();
         } catch (QemuGuest.GuestTimeoutException e) {
             throw new IllegalStateException(e.getMessage() + ":\n" + e.console(), e);
@@ -93,13 +99,11 @@ public final class GuestKit {
     /** Boots with a listener that can act on the guest (cut its power, send SysRq); returns the whole console. */
     public QemuGuest.Console boot(Path disk, String args, int timeoutSeconds, QemuGuest.LineListener lines)
             throws Exception {
-        Path live = guest.initrd().getParent().resolve("console-live.log");
+        Path live = liveLog();
         try {
             QemuGuest.Console c = guest.boot(disk, args, Duration.ofSeconds(timeoutSeconds), true, live, lines);
-            System.out.printf("guest %s [%s] ran %d s%s%n", guest.kernel().getFileName(), args, c.ran().toSeconds(),
-                    c.cut() ? ", power cut" : "");
-            Files.copy(live, live.resolveSibling("console-" + BOOTS.incrementAndGet() + ".log"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            System.out.printf("guest %s [%s] ran %d s%s (%s)%n", guest.kernel().getFileName(), args,
+                    c.ran().toSeconds(), c.cut() ? ", power cut" : "", live.getFileName());
             return c;
         } catch (QemuGuest.GuestTimeoutException e) {
             throw new IllegalStateException(e.getMessage() + ":\n" + e.console(), e);

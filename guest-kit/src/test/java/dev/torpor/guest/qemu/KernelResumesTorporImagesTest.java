@@ -7,6 +7,8 @@ import dev.torpor.image.io.ImageSlots;
 import dev.torpor.image.io.ReadOptions;
 import dev.torpor.tools.Torpor;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * other page of the area is untouched (uncompressed, the new image is the kernel's byte for byte); the guest boots from the copy, the kernel resumes Torpor's image, and the
  * restored system reads back what it kept in RAM, its swapped-out pages included.
  */
+@Execution(ExecutionMode.CONCURRENT) // its four cases two at a time, one guest per host core
 class KernelResumesTorporImagesTest {
     private static final int PRESSURE_MIB = 200;
     private static final int PAGE = 4096;

@@ -49,7 +49,17 @@ final class DebianRoot {
         Path partial = cache.resolve(name + ".partial");
         Files.createDirectories(cache.resolve("debs"));
         Sh.run(cache, "rm", "-rf", partial.toString(), root.toString());
-        if (generator == Generator.DRACUT) {
+        if (generator == Generator.INITRAMFS_TOOLS && !extra.isEmpty()) {
+            // more packages: installed with apt in a copy of the plain tree, as an administrator adds them, which is
+            // quicker than a second debootstrap
+            Path base = ensure(cache, suite, Generator.INITRAMFS_TOOLS, List.of());
+            Sh.run(cache, "cp", "-a", "--reflink=auto", base.toString(), partial.toString());
+            Files.copy(Path.of("/etc/resolv.conf"), partial.resolve("etc/resolv.conf"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            DebianSystem.chroot(partial, Duration.ofMinutes(20), "apt-get update -qq && apt-get install -y -qq "
+                    + "--no-install-recommends " + String.join(" ", extra) + " && apt-get clean "
+                    + "&& rm -rf /var/lib/apt/lists/*");
+        } else if (generator == Generator.DRACUT) {
             // debootstrap follows linux-image's "initramfs-tools | linux-initramfs-tool" to initramfs-tools, which
             // conflicts with dracut: so apt swaps them in a copy of the initramfs-tools tree, as an administrator does
             Path base = ensure(cache, suite, Generator.INITRAMFS_TOOLS, extra);
