@@ -7,11 +7,9 @@ import dev.torpor.image.io.ImageSlots;
 import dev.torpor.image.io.ReadOptions;
 import dev.torpor.tools.Torpor;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +19,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,7 +33,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * other page of the area is untouched (uncompressed, the new image is the kernel's byte for byte); the guest boots from the copy, the kernel resumes Torpor's image, and the
  * restored system reads back what it kept in RAM, its swapped-out pages included.
  */
-@Execution(ExecutionMode.CONCURRENT) // its four cases two at a time, one guest per host core
 class KernelResumesTorporImagesTest {
     private static final int PRESSURE_MIB = 200;
     private static final int PAGE = 4096;
@@ -52,19 +50,16 @@ class KernelResumesTorporImagesTest {
                         + "bookworm-backports main");
     }
 
-    @ParameterizedTest(name = "6.1 --compress {0}")
-    @ValueSource(strings = {"none", "lzo"})
-    void the61KernelResumesAnImageTorporWrote(String compressor) throws Exception {
-        rewriteInPlaceAndResume(kit, compressor);
+    /** The two kernels side by side, one guest per host core. */
+    @ParameterizedTest(name = "6.1 --compress {0}, 6.12 --compress {1}")
+    @CsvSource({"none, lz4", "lzo, lzo"})
+    void bothKernelsResumeAnImageTorporWrote(String on61, String on612) throws Exception {
+        GuestKit.sideBySide(List.of(() -> rewriteInPlaceAndResume(kit, on61),
+                () -> rewriteInPlaceAndResume(kit612, on612)));
     }
 
-    @ParameterizedTest(name = "6.12 --compress {0}")
-    @ValueSource(strings = {"lz4", "lzo"})
-    void the612KernelResumesAnImageTorporWrote(String compressor) throws Exception {
-        rewriteInPlaceAndResume(kit612, compressor);
-    }
-
-    private void rewriteInPlaceAndResume(GuestKit kit, String compressor) throws Exception {
+    private Void rewriteInPlaceAndResume(GuestKit kit, String compressor) throws Exception {
+        Path tmp = Files.createDirectories(this.tmp.resolve(kit.kernel().getFileName() + "-" + compressor));
         Path disk = tmp.resolve("disk.img");
         try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
             f.setLength(512L << 20);
@@ -115,6 +110,7 @@ class KernelResumesTorporImagesTest {
                 .contains("TORPOR-GUEST RESUMED pressure=" + pressure.group(1))
                 .doesNotContain("TORPOR-GUEST NO-RESUME");
         assertThat(cli("inspect", copy.toString())).as("the kernel consumed the image").isEqualTo(1);
+        return null;
     }
 
     /**
