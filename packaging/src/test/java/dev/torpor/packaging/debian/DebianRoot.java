@@ -37,17 +37,28 @@ final class DebianRoot {
         return ensure(cache, suite, Generator.INITRAMFS_TOOLS, extra);
     }
 
+    /** A lock per tree: tests running side by side make different trees at the same time. */
+    private static final java.util.Map<String, Object> LOCKS = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** As {@link #ensure(Path, String, List)}, with the initramfs made by {@code generator}. */
-    static synchronized Path ensure(Path cache, String suite, Generator generator, List<String> extra)
-            throws IOException {
+    static Path ensure(Path cache, String suite, Generator generator, List<String> extra) throws IOException {
         String name = suite + (generator == Generator.DRACUT ? "-dracut" : "")
                 + (extra.isEmpty() ? "" : "-" + String.join("-", extra));
+        // a tree made from another one locks that one inside its own: always the plain tree last, so no cycle
+        synchronized (LOCKS.computeIfAbsent(cache.toAbsolutePath() + "/" + name, k -> new Object())) {
+            return ensureLocked(cache, suite, generator, extra, name);
+        }
+    }
+
+    private static Path ensureLocked(Path cache, String suite, Generator generator, List<String> extra, String name)
+            throws IOException {
         Path root = cache.resolve(name);
         if (Files.exists(root.resolve(".torpor-complete"))) {
             return root;
         }
         Path partial = cache.resolve(name + ".partial");
-        Files.createDirectories(cache.resolve("debs"));
+        // debootstrap's downloads, a folder per suite: two debootstraps may run at once
+        Path debs = Files.createDirectories(cache.resolve("debs").resolve(suite));
         Sh.run(cache, "rm", "-rf", partial.toString(), root.toString());
         if (generator == Generator.INITRAMFS_TOOLS && !extra.isEmpty()) {
             // more packages: installed with apt in a copy of the plain tree, as an administrator adds them, which is
@@ -74,7 +85,7 @@ final class DebianRoot {
             packages.add(generator.pkg);
             packages.addAll(extra);
             Sh.run(cache, Duration.ofMinutes(20), "debootstrap", "--variant=minbase",
-                    "--cache-dir=" + cache.resolve("debs").toAbsolutePath(), "--include=" + String.join(",", packages),
+                    "--cache-dir=" + debs.toAbsolutePath(), "--include=" + String.join(",", packages),
                     suite, partial.toString(), mirror());
         }
         Sh.run(cache, "mv", partial.toString(), root.toString());

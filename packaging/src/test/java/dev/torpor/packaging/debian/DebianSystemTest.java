@@ -6,6 +6,7 @@ import dev.torpor.image.io.ReadOptions;
 import dev.torpor.image.io.Verdict;
 import dev.torpor.guest.QemuGuest;
 import dev.torpor.guest.QemuMonitor;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -51,6 +52,7 @@ class DebianSystemTest {
     static Path trixie;
     /** Systems alike (tree, swap, command after the install) are built once; each case boots a copy. */
     static final Map<String, CompletableFuture<DebianSystem.Built>> BUILT = new ConcurrentHashMap<>();
+    static final java.util.concurrent.atomic.AtomicInteger BUILDS = new java.util.concurrent.atomic.AtomicInteger();
 
     /** The trixie tree, made on first use. */
     static synchronized Path trixie() throws IOException {
@@ -68,6 +70,16 @@ class DebianSystemTest {
         long t = System.nanoTime();
         bookworm = DebianRoot.ensure(CACHE, "bookworm", List.of());
         Report.line("bookworm tree ready in %.0f s (%s)", (System.nanoTime() - t) / 1e9, bookworm);
+    }
+
+    /** The systems as built (each case boots its copy): 1 GB each on disk, not needed once every case ran. */
+    @AfterAll
+    static void removeBuilds() throws IOException {
+        try (var dirs = Files.list(WORK)) {
+            for (Path d : dirs.filter(p -> p.getFileName().toString().startsWith("built-")).toList()) {
+                Sh.run(WORK, "rm", "-rf", d.toAbsolutePath().toString());
+            }
+        }
     }
 
     @Test
@@ -270,17 +282,18 @@ class DebianSystemTest {
             if (shared == null) {
                 try {
                     DebianSystem.Built b = DebianSystem.build(pristine,
-                            Files.createDirectories(WORK.resolve("built-" + name)).toAbsolutePath(),
+                            Files.createDirectories(WORK.resolve("built-" + BUILDS.incrementAndGet())).toAbsolutePath(),
                             DEB.toAbsolutePath(), swap, afterInstall);
                     mine.complete(b);
-                    Report.line("%s: built in %.0f s; initramfs %d -> %d bytes (+%.1f MB); package %.1f MB", name,
-                            b.buildTime().toMillis() / 1e3, b.initrdBytesBefore(), b.initrdBytesAfter(),
-                            (b.initrdBytesAfter() - b.initrdBytesBefore()) / 1e6, Files.size(DEB) / 1e6);
                 } catch (IOException | RuntimeException | Error e) {
                     mine.completeExceptionally(e);
                     throw e;
                 }
                 shared = mine;
+                DebianSystem.Built b = mine.join();
+                Report.line("%s: built in %.0f s; initramfs %d -> %d bytes (+%.1f MB); package %.1f MB", name,
+                        b.buildTime().toMillis() / 1e3, b.initrdBytesBefore(), b.initrdBytesAfter(),
+                        (b.initrdBytesAfter() - b.initrdBytesBefore()) / 1e6, Files.size(DEB) / 1e6);
             }
             try {
                 sys = shared.join().copyTo(work);
@@ -309,7 +322,7 @@ class DebianSystemTest {
             AtomicBoolean suspended = new AtomicBoolean();
             Path statusLog = work.resolve("qmp-" + n + ".log");
             Thread watcher = new Thread(() -> {
-                try (QemuMonitor m = QemuMonitor.connect(qmp, Duration.ofMinutes(1))) {
+                try (QemuMonitor m = QemuMonitor.connect(qmp, BOOT)) { // the boot may wait for a host core first
                     // every change of QEMU's run state, for the case where the guest never reaches S3
                     boolean reached = m.awaitStatus("suspended", BOOT, st -> Files.writeString(statusLog,
                             java.time.Instant.now() + " " + st + "\n", StandardOpenOption.CREATE,
