@@ -25,7 +25,7 @@ class ModuleDependenciesTest {
                     "jackson-databind:test"),
             "platform-linux", List.of("torpor-snapshot-api", "jna", "jna-platform"),
             "tools", List.of("torpor-image-io", "torpor-platform-linux", "picocli", "jackson-databind", "slf4j-simple",
-                    "slf4j-api", "torpor-image-io:test"));
+                    "slf4j-api", "torpor-image-io:test", "jazzer-junit:test"));
 
     @Test
     void modulesDeclareOnlyWhatTheirLayerMayUse() throws Exception {
