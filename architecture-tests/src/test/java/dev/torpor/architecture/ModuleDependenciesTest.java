@@ -22,7 +22,7 @@ class ModuleDependenciesTest {
             "snapshot-api", List.of(),
             "swap-format", List.of("torpor-snapshot-api"),
             "image-io", List.of("torpor-swap-format", "aircompressor", "slf4j-api", "micrometer-core",
-                    "jackson-databind:test"),
+                    "jackson-databind:test", "jazzer-junit:test"),
             "platform-linux", List.of("torpor-snapshot-api", "jna", "jna-platform"),
             "tools", List.of("torpor-image-io", "torpor-platform-linux", "picocli", "jackson-databind", "slf4j-simple",
                     "slf4j-api", "torpor-image-io:test", "jazzer-junit:test"));
