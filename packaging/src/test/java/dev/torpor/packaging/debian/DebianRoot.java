@@ -63,23 +63,13 @@ final class DebianRoot {
         if (generator == Generator.INITRAMFS_TOOLS && !extra.isEmpty()) {
             // more packages: installed with apt in a copy of the plain tree, as an administrator adds them, which is
             // quicker than a second debootstrap
-            Path base = ensure(cache, suite, Generator.INITRAMFS_TOOLS, List.of());
-            Sh.run(cache, "cp", "-a", "--reflink=auto", base.toString(), partial.toString());
-            Files.copy(Path.of("/etc/resolv.conf"), partial.resolve("etc/resolv.conf"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            DebianSystem.chroot(partial, Duration.ofMinutes(20), "apt-get update -qq && apt-get install -y -qq "
-                    + "--no-install-recommends " + String.join(" ", extra) + " && apt-get clean "
-                    + "&& rm -rf /var/lib/apt/lists/*");
+            aptInCopy(cache, ensure(cache, suite, Generator.INITRAMFS_TOOLS, List.of()), partial,
+                    "apt-get install -y -qq --no-install-recommends " + String.join(" ", extra));
         } else if (generator == Generator.DRACUT) {
             // debootstrap follows linux-image's "initramfs-tools | linux-initramfs-tool" to initramfs-tools, which
             // conflicts with dracut: so apt swaps them in a copy of the initramfs-tools tree, as an administrator does
-            Path base = ensure(cache, suite, Generator.INITRAMFS_TOOLS, extra);
-            Sh.run(cache, "cp", "-a", "--reflink=auto", base.toString(), partial.toString());
-            Files.copy(Path.of("/etc/resolv.conf"), partial.resolve("etc/resolv.conf"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            DebianSystem.chroot(partial, Duration.ofMinutes(20), "apt-get update -qq && apt-get install -y -qq "
-                    + "--no-install-recommends dracut && dracut --regenerate-all --force && apt-get clean "
-                    + "&& rm -rf /var/lib/apt/lists/*");
+            aptInCopy(cache, ensure(cache, suite, Generator.INITRAMFS_TOOLS, extra), partial,
+                    "apt-get install -y -qq --no-install-recommends dracut && dracut --regenerate-all --force");
         } else {
             List<String> packages = new java.util.ArrayList<>(PACKAGES);
             packages.add(generator.pkg);
@@ -91,6 +81,18 @@ final class DebianRoot {
         Sh.run(cache, "mv", partial.toString(), root.toString());
         Files.writeString(root.resolve(".torpor-complete"), suite + "\n");
         return root;
+    }
+
+    /**
+     * {@code partial} as a copy of the tree {@code base}, then {@code command} (apt-get) in it with fresh lists,
+     * which are removed again with apt's downloads.
+     */
+    private static void aptInCopy(Path cache, Path base, Path partial, String command) throws IOException {
+        Sh.run(cache, "cp", "-a", "--reflink=auto", base.toString(), partial.toString());
+        Files.copy(Path.of("/etc/resolv.conf"), partial.resolve("etc/resolv.conf"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        DebianSystem.chroot(partial, Duration.ofMinutes(20), "apt-get update -qq && " + command
+                + " && apt-get clean && rm -rf /var/lib/apt/lists/*");
     }
 
     /** The first Debian archive URI in this machine's apt sources (deb822 or one-line), without naming one here. */
