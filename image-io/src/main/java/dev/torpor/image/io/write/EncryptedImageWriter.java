@@ -82,6 +82,7 @@ public final class EncryptedImageWriter {
             }
             return source.next();
         };
+        PhaseClock clock = new PhaseClock();
         pipeline.run(withFirst, pages, null, new UnitPipeline.Sink() {
             @Override
             public void store(ByteBuffer page) throws IOException {
@@ -92,16 +93,21 @@ public final class EncryptedImageWriter {
             public void stored(int streamPages) {
                 meters.pages.increment(streamPages);
             }
-        });
+        }, clock);
         if (source.next() != null) {
             throw new ImageFormatException(pages * p, "the stream holds more pages than the " + pages
                     + " its header page announces");
         }
+        long finish = System.nanoTime();
         map.finish();
+        clock.write = map.writeNanos;
+        long synced = System.nanoTime();
+        clock.store += synced - finish;
         area.store().force();
         sign(area, map.firstMapPage());
+        clock.sync = System.nanoTime() - synced;
         return new ImageWriter.Result(pages, map.stored, map.mapPages, header.units(), pages * p,
-                map.bytesOut + p, 0, 0, map.firstMapPage());
+                map.bytesOut + p, 0, 0, map.firstMapPage(), clock.phases());
     }
 
     private static void sign(SwapArea area, long firstMap) throws IOException {

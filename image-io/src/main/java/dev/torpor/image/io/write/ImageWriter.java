@@ -118,9 +118,28 @@ public final class ImageWriter {
      * @param crc32        {@code crc32_le(0, …)} over stream pages 1 … pages−1 (stored only when compressed)
      * @param flags        the flags written
      * @param firstMapPage device page of the first map page (the header's {@code image})
+     * @param phases       where the time went
      */
     public record Result(long pages, long storedPages, long mapPages, long units, long bytesIn, long bytesOut, long crc32,
-                         long flags, long firstMapPage) {
+                         long flags, long firstMapPage, Phases phases) {
+    }
+
+    /**
+     * Where a write's time went, in nanoseconds.
+     *
+     * @param read      taking pages from the stream (for a hibernation: reading {@code /dev/snapshot})
+     * @param transform compressing (and sealing), or waiting for the threads that do
+     * @param slots     allocating slots ({@code ALLOC_SWAP_PAGE}) and copying pages into the write buffer
+     * @param write     writing runs of slots into the area (with a syncing store, its periodic syncs)
+     * @param sync      the final syncs and the signature page
+     */
+    public record Phases(long read, long transform, long slots, long write, long sync) {
+        /** As text: seconds per phase. */
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "read %.2f s, compress %.2f s, slots %.2f s, write %.2f s, "
+                    + "sync %.2f s", read / 1e9, transform / 1e9, slots / 1e9, write / 1e9, sync / 1e9);
+        }
     }
 
     private ImageWriter() {
@@ -175,14 +194,19 @@ public final class ImageWriter {
             throw new ImageFormatException(info.pages() * target.pageSize(), "the stream holds more pages than the "
                     + info.pages() + " its header page announces");
         }
+        long finish = System.nanoTime();
         map.finish();
+        run.clock.write = map.writeNanos;
+        long synced = System.nanoTime();
+        run.clock.store += synced - finish;
         area.store().force();
         long flags = (options.compressor() == Compressor.NONE ? ImageFlags.NOCOMPRESS : ImageFlags.CRC32)
                 | (options.compressor() == Compressor.LZ4 ? ImageFlags.LZ4 : 0)
                 | (options.platformMode() ? ImageFlags.PLATFORM : 0);
         markSwapfiles(area, options, map.firstMapPage(), flags, run.crc.value());
+        run.clock.sync = System.nanoTime() - synced;
         return new Result(info.pages(), map.stored, map.mapPages, units, info.pages() * target.pageSize(),
-                map.bytesOut + area.pageSize(), run.crc.value(), flags, map.firstMapPage());
+                map.bytesOut + area.pageSize(), run.crc.value(), flags, map.firstMapPage(), run.clock.phases());
     }
 
     /** The kernel's {@code mark_swapfiles}: keep the swap magic in {@code orig_sig}, sign, point at the map. */
@@ -222,6 +246,7 @@ public final class ImageWriter {
         final long total;
         final Meters meters;
         final Crc32Le crc = new Crc32Le();
+        final PhaseClock clock = new PhaseClock();
         final int p;
         long done;
 
@@ -263,10 +288,14 @@ public final class ImageWriter {
 
         long plain() throws IOException {
             while (done < total) {
+                long t0 = System.nanoTime();
                 ByteBuffer page = nextPage();
+                long t1 = System.nanoTime();
                 crc.update(page.duplicate());
                 map.store(page);
                 afterPage();
+                clock.read += t1 - t0;
+                clock.store += System.nanoTime() - t1;
             }
             return 0;
         }
@@ -284,7 +313,7 @@ public final class ImageWriter {
                 public void stored(int streamPages) {
                     afterPages(streamPages);
                 }
-            });
+            }, clock);
             return (total - before + CompressedUnits.UNC_PAGES - 1) / CompressedUnits.UNC_PAGES;
         }
     }

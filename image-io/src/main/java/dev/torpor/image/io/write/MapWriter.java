@@ -21,6 +21,8 @@ final class MapWriter {
     long stored;
     long mapPages;
     long bytesOut;
+    /** Nanoseconds spent in the area's writes (periodic syncs of a syncing store included). */
+    long writeNanos;
     static final int RUN = 32;
     /** Off-heap, so the channel writes it without copying it into a temporary direct buffer first. */
     final ByteBuffer run;
@@ -81,7 +83,9 @@ final class MapWriter {
         int bytes = runPages * area.pageSize();
         long start = System.nanoTime();
         area.store().write(run.slice(0, bytes), runStart * area.pageSize());
-        meters.latency.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        long took = System.nanoTime() - start;
+        writeNanos += took;
+        meters.latency.record(took, java.util.concurrent.TimeUnit.NANOSECONDS);
         bytesOut += bytes;
         meters.bytesOut.increment(bytes);
         runPages = 0;

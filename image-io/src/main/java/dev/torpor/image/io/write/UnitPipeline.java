@@ -85,7 +85,7 @@ final class UnitPipeline {
      * Runs {@code units} units over {@code pages} pages of {@code source} into {@code sink}; {@code crc} (may be
      * null) takes the uncompressed bytes in stream order.
      */
-    void run(PageSource source, long pages, Crc32Le crc, Sink sink) throws IOException {
+    void run(PageSource source, long pages, Crc32Le crc, Sink sink, PhaseClock clock) throws IOException {
         long units = (pages + CompressedUnits.UNC_PAGES - 1) / CompressedUnits.UNC_PAGES;
         BlockingQueue<Unit> free = new ArrayBlockingQueue<>(2 * threads + 1);
         for (int i = 0; i < 2 * threads + 1; i++) {
@@ -100,6 +100,7 @@ final class UnitPipeline {
         long read = 0;
         try {
             for (long index = 0; index < units; index++) {
+                long t0 = System.nanoTime();
                 Unit u = take(free);
                 int n = (int) Math.min(CompressedUnits.UNC_PAGES, pages - read);
                 for (int i = 0; i < n; i++) {
@@ -115,23 +116,40 @@ final class UnitPipeline {
                 u.uncLen = n * pageSize;
                 u.index = index;
                 u.last = index == units - 1;
+                long t1 = System.nanoTime();
+                clock.read += t1 - t0;
                 if (pool == null) {
-                    store(transform(u), free, crc, sink);
+                    transform(u);
+                    long t2 = System.nanoTime();
+                    clock.transform += t2 - t1;
+                    store(u, free, crc, sink);
+                    clock.store += System.nanoTime() - t2;
                 } else {
                     inflight.add(pool.submit(() -> transform(u)));
                     while (inflight.size() >= 2 * threads) {
-                        store(await(inflight.poll()), free, crc, sink);
+                        storeNext(inflight, free, crc, sink, clock);
                     }
                 }
             }
             while (!inflight.isEmpty()) {
-                store(await(inflight.poll()), free, crc, sink);
+                storeNext(inflight, free, crc, sink, clock);
             }
         } finally {
             if (pool != null) {
                 pool.shutdownNow();
             }
         }
+    }
+
+    /** Waits for the oldest unit in flight (time counted as transforming) and stores it. */
+    private void storeNext(Deque<Future<Unit>> inflight, BlockingQueue<Unit> free, Crc32Le crc, Sink sink,
+                           PhaseClock clock) throws IOException {
+        long t0 = System.nanoTime();
+        Unit u = await(inflight.poll());
+        long t1 = System.nanoTime();
+        clock.transform += t1 - t0;
+        store(u, free, crc, sink);
+        clock.store += System.nanoTime() - t1;
     }
 
     private Unit transform(Unit u) throws IOException {

@@ -110,6 +110,64 @@ class ImageWriterTest {
                 .isBetween((r.storedPages() + r.mapPages()) / 32, r.storedPages() + r.mapPages());
     }
 
+    @Test
+    void attributesItsTimeToReadingCompressingAndWriting() throws Exception {
+        Path file = Areas.fresh(tmp.resolve("area.swap"), 24576);
+        long[] reads = new long[1];
+        long[] writes = new long[1];
+        ImageWriter.Result r;
+        long wall = System.nanoTime();
+        try (HibernationImage image = HibernationImage.open(Corpus.swap("k612-lzo"), ReadOptions.defaults());
+             FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            SnapshotStream stream = image.stream();
+            dev.torpor.image.io.PageSource slowSource = () -> {
+                if (reads[0]++ % 1024 == 0) {
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        throw new java.io.InterruptedIOException();
+                    }
+                }
+                return stream.next();
+            };
+            PageStore plain = PageStore.of(ch);
+            PageStore slowStore = new PageStore() {
+                @Override
+                public void write(ByteBuffer src, long position) throws java.io.IOException {
+                    writes[0]++;
+                    try {
+                        Thread.sleep(1);
+                    } catch (InterruptedException e) {
+                        throw new java.io.InterruptedIOException();
+                    }
+                    plain.write(src, position);
+                }
+
+                @Override
+                public void read(ByteBuffer dst, long position) throws java.io.IOException {
+                    plain.read(dst, position);
+                }
+
+                @Override
+                public void force() throws java.io.IOException {
+                    plain.force();
+                }
+            };
+            SwapArea area = SwapArea.open(slowStore, 0, 4096, image.detection().orElseThrow().target().byteOrder());
+            r = ImageWriter.write(slowSource, image.detection().orElseThrow().target(), area,
+                    FreeSlots.emptyOnly(area), ImageWriter.Options.defaults());
+        }
+        wall = System.nanoTime() - wall;
+        ImageWriter.Phases ph = r.phases();
+        // the sleeps are lower bounds: reading and writing took at least that long, and were counted where they happened
+        assertThat(ph.read()).isGreaterThanOrEqualTo((reads[0] / 1024) * 5_000_000L);
+        assertThat(ph.write()).isGreaterThanOrEqualTo((writes[0] - 1) * 1_000_000L);
+        assertThat(ph.transform()).as("LZO compression of 14,594 pages takes some time").isPositive();
+        assertThat(ph.slots()).isNotNegative();
+        assertThat(ph.sync()).isPositive();
+        assertThat(ph.read() + ph.transform() + ph.slots() + ph.write() + ph.sync()).isLessThanOrEqualTo(wall);
+    }
+
     static ImageWriter.Result write(SnapshotStream stream, TargetProfile t, Path file, ImageWriter.Options o)
             throws Exception {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
