@@ -35,10 +35,12 @@ import java.util.concurrent.Callable;
 /** {@code torpor resume}. */
 @Command(name = "resume", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Resume a hibernated system from an initramfs, before any file system is mounted: find the image "
-                + "in the swap area, verify all of it (every unit, the CRC32 or the authentication tags, the header "
-                + "against this kernel: architecture and memory size), reset the signature as the kernel does, write "
-                + "the snapshot stream into /dev/snapshot, freeze and ask for the atomic restore. On success this "
-                + "command never returns: the hibernated system carries on.", "",
+                + "in the swap area, check its headers, its whole swap map and its header page against this kernel "
+                + "(architecture and memory size), reset the signature as the kernel does, then, in one pass as the "
+                + "kernel does, write the snapshot stream into /dev/snapshot while every unit is decoded and checked "
+                + "(the CRC32 or the authentication tags). Only when all of it has checked does it freeze and ask "
+                + "for the atomic restore; a damage found on the way leaves the running system unchanged. On success "
+                + "this command never returns: the hibernated system carries on.", "",
                 "If there is no image it exits 1 at once. If the image cannot be used it is invalidated, so the swap "
                         + "area is a clean swap area, and the exit code is non-zero: boot continues normally.", "",
                 "In an initramfs, run it with the C1 compiler only, compiling early: the run lasts seconds, often "
@@ -46,7 +48,7 @@ import java.util.concurrent.Callable;
                         + "scripts take these from /usr/share/torpor/jvm.options when TORPOR_JAVA_OPTS is unset:",
                 "  ${sys:torpor.jvm.resume}", "",
                 "If the restore fails for a reason that is not the image's (the kernel short of memory, say), the "
-                        + "verified image goes to the kernel's own resume at once (/sys/power/resume); if that does not "
+                        + "image goes to the kernel's own resume at once (/sys/power/resume); if that does not "
                         + "restore it either, it is invalidated, since the file systems are mounted next.", "",
                 "Exit codes: 0 (--check-only) the image can be resumed, 1 no image, 2 the image was refused "
                         + "(invalidated), 64 usage error, 74 I/O error reading the image (invalidated), 75 the restore "
@@ -118,42 +120,45 @@ final class ResumeCommand implements Callable<Integer> {
                     return ExitCodes.CORRUPT;
                 }
             }
-            long start = System.nanoTime();
+            // the swap area is read through the page cache while the kernel allocates the image's pages, and those
+            // allocations (GFP_ATOMIC) cannot take cached pages back (found in a dracut guest: ENOMEM), so what was
+            // read is dropped as the stream goes
+            dropCachedPages(dev, err);
+            SnapshotDevice snapshot;
             try {
-                // all of it is verified before /dev/snapshot is touched
-                Resumer.Verified v = Resumer.verify(image, key, running);
-                double verifySecs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
-                long streamBytes = v.pages() * v.pageSize();
-                out.printf("torpor: verified %d pages in %.2f s: Read %d kbytes (%.1f MB/s)%n", v.pages(), verifySecs,
-                        streamBytes / 1024, streamBytes / 1e6 / verifySecs);
-                // the verification read the image through the page cache; the restore's page allocations cannot
-                // take that memory back (found in a dracut guest: ENOMEM), so it goes first
-                dropCachedPages(dev, err);
-                long restoreStart = System.nanoTime();
-                SnapshotDevice snapshot;
-                try {
-                    snapshot = LinuxSnapshotDevice.open(location.snapshotDevice, SnapshotDevice.Mode.RESTORE);
-                } catch (IOException | RuntimeException e) {
-                    return handOff(dev, offset, image.kind(), store, e, true, err);
-                }
-                try (snapshot) {
-                    out.printf("torpor: resuming from %s (%s image)%n", dev, kindLabel(image.kind()));
+                snapshot = LinuxSnapshotDevice.open(location.snapshotDevice, SnapshotDevice.Mode.RESTORE);
+            } catch (IOException | RuntimeException e) {
+                return handOff(dev, offset, image.kind(), store, e, true, err);
+            }
+            long start = System.nanoTime();
+            try (snapshot) {
+                out.printf("torpor: resuming from %s (%s image)%n", dev, kindLabel(image.kind()));
+                out.flush();
+                int page = facts.kernelPageSize().orElse(4096);
+                long[] streamBytes = new long[1];
+                Resumer.resume(image, store, offset, snapshot, key, running, (done, total) -> {
+                    streamBytes[0] = done * page;
+                    if (done % DROP_EVERY_PAGES == 0) {
+                        dropCachedPages(dev, err);
+                    }
+                }, () -> {
+                    // the whole stream is in the device and every unit has checked
+                    double secs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+                    out.printf("torpor: verified %d pages in %.2f s, written into the snapshot device as they were read:"
+                            + " Read %d kbytes (%.1f MB/s)%n", streamBytes[0] / page, secs, streamBytes[0] / 1024,
+                            streamBytes[0] / 1e6 / secs);
                     out.flush();
-                    Resumer.restore(image, v, store, offset, snapshot, key, (done, total) -> {
-                        if (done == total) {
-                            double secs = Math.max(1e-9, (System.nanoTime() - restoreStart) / 1e9);
-                            out.printf("torpor: stream written into the snapshot device: %d pages in %.2f s (%.1f MB/s);"
-                                    + " restoring%n", total, secs, streamBytes / 1e6 / secs);
-                            out.flush();
-                        }
-                    }, () -> {
-                        Optional<PauseAt> pause = PauseAt.of(out, null);
-                        if (pause.isPresent()) {
-                            pause.get().at(PauseAt.Moment.BEFORE_RESTORE);
-                        }
-                        comeToRest(out);
-                    });
-                }
+                    dropCachedPages(dev, err);
+                    Optional<PauseAt> pause = PauseAt.of(out, null);
+                    if (pause.isPresent()) {
+                        pause.get().at(PauseAt.Moment.BEFORE_RESTORE);
+                    }
+                    comeToRest(out);
+                    double all = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+                    out.printf("torpor: restoring: %.2f s from the first read to the restore (%.1f MB/s in all)%n",
+                            all, streamBytes[0] / 1e6 / all);
+                    out.flush();
+                });
                 err.println("torpor: the atomic restore returned; the image was not restored");
                 return ExitCodes.IO_ERROR;
             } catch (Resumer.Refused e) {
@@ -198,6 +203,9 @@ final class ResumeCommand implements Callable<Integer> {
         }
     }
 
+    /** How often the pages read so far are dropped from the page cache while the stream goes into the device. */
+    private static final long DROP_EVERY_PAGES = 4096;
+
     private static void dropCachedPages(Path dev, PrintWriter err) {
         try {
             LinuxSystem.local().dropCachedPages(dev);
@@ -212,7 +220,7 @@ final class ResumeCommand implements Callable<Integer> {
     }
 
     /**
-     * A verified image that torpor could not restore, for a reason that is not the image's (the kernel short of
+     * An image that torpor could not restore, for a reason that is not the image's (the kernel short of
      * memory, no /dev/snapshot): the kernel's own resume gets it at once, through /sys/power/resume, as Debian's
      * resume script would. If that returns, nothing restored it, and no image may stay signed for a later boot: the
      * file systems are mounted next, and resuming it then would undo what happened to them since.
@@ -221,7 +229,7 @@ final class ResumeCommand implements Callable<Integer> {
                         PrintWriter err) {
         err.println("torpor: resume failed: " + Torpor.describe(cause));
         if (signed && kind == ImageKind.KERNEL && kernelCanResume(dev)) {
-            err.println("torpor: handing the verified image to the kernel's own resume");
+            err.println("torpor: handing the image to the kernel's own resume (it checks the image itself)");
             err.flush();
             try {
                 LinuxFacts.DeviceNumber n = FileDevices.numberOf(dev);

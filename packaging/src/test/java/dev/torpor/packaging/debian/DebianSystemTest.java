@@ -189,7 +189,7 @@ class DebianSystemTest {
         Marker before = c.hibernate(1, resume, "hibernate", 0);
         String c2 = c.boot(2, resume + " torpor.test=resume");
         assertThat(c2).contains("torpor: looking for a hibernation image in /dev/disk/by-uuid/" + c.sys.swapUuid(),
-                "torpor: verified ", "torpor: resuming from /dev/", "torpor: stream written into the snapshot device")
+                "torpor: verified ", "torpor: resuming from /dev/", "torpor: restoring: ")
                 .as("torpor restored it, not the kernel's resume after it")
                 .doesNotContain("TORPOR-DEB boot mode=", "TORPOR-DEB NOT-RESUMED", "torpor: resume failed",
                         "PM: hibernation: resume from hibernation");

@@ -28,6 +28,9 @@ final class DirectLibC {
     /** readv with {@code iovcnt} {@code struct iovec}s at {@code iovAddress}. */
     static native long readv(int fd, long iovAddress, int iovcnt) throws LastErrorException;
 
+    /** writev with {@code iovcnt} {@code struct iovec}s at {@code iovAddress}. */
+    static native long writev(int fd, long iovAddress, int iovcnt) throws LastErrorException;
+
     /**
      * The same calls reporting failure only by their result, errno kept for {@link Native#getLastError()}: no
      * exception is made, where a failing call is expected (a rehearsal on a node that refuses the ioctl).

@@ -22,12 +22,14 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Restores a hibernated system from an image, as the kernel's {@code software_resume} does but in user space:
- * the whole image is verified first (every unit decoded, CRC32 or authentication tags checked, the header
- * compared with the running kernel), then the signature is reset so the image is never used twice, then the
- * stream is written into {@code /dev/snapshot}, processes are frozen and the atomic restore is asked for. On
- * success the restore does not return on a real machine. A damaged image leaves the area a plain swap area; a failure
- * that is not the image's ({@link RestoreFailed}) puts the verified image back, for the caller to hand on or invalidate.
+ * Restores a hibernated system from an image, as the kernel's {@code software_resume} does but in user space, and
+ * like the kernel in one pass: the headers, the swap map and the header page against the running kernel are checked,
+ * the signature is reset so the image is never used twice, the stream goes into {@code /dev/snapshot} while every
+ * unit is decoded and checked (CRC32 or authentication tags), and only when all of it has checked are processes
+ * frozen and the atomic restore asked for. On success the restore does not return on a real machine. A damaged image
+ * leaves the area a plain swap area and the device unrestored; a failure that is not the image's
+ * ({@link RestoreFailed}) puts the image back, for the caller to hand on or invalidate. {@link #verify} checks an
+ * image without any device.
  */
 public final class Resumer {
 
@@ -89,7 +91,7 @@ public final class Resumer {
             }
             image.encrypted().orElseThrow().verify(key.get());
             pageSize = image.encrypted().orElseThrow().header().pageSize();
-            info = headerOf(image.encrypted().orElseThrow().pagesAfterVerify(key.get()), pageSize);
+            info = headerOf(image.encrypted().orElseThrow().pagesAfterVerify(key.get()).next(), pageSize);
         } else {
             if (image.kind() != ImageKind.KERNEL) {
                 throw new Refused("Torpor cannot restore a " + image.kind() + " image", null);
@@ -102,8 +104,10 @@ public final class Resumer {
     }
 
     /** The header page of a decrypted stream, read with the word size and byte order at which it is consistent. */
-    private static SnapshotInfo headerOf(PageSource pages, int pageSize) throws IOException {
-        ByteBuffer first = pages.next();
+    private static SnapshotInfo headerOf(ByteBuffer first, int pageSize) throws IOException {
+        if (first == null) {
+            throw new ImageFormatException(0, "the Torpor image holds no pages");
+        }
         for (KernelByteOrder order : KernelByteOrder.values()) {
             for (int word : new int[] {8, 4}) {
                 TargetProfile t = new TargetProfile(pageSize, word, order, "unknown");
@@ -149,88 +153,109 @@ public final class Resumer {
     }
 
     /**
-     * Verifies, resets the signature of the area at {@code resumeOffset} in {@code store}, writes the stream into
-     * {@code device} (opened write-only), freezes and restores. Returns only where a restore can return (the
-     * emulator); on a real machine a successful restore continues in the hibernated system.
+     * Resumes in one pass, as the kernel's {@code load_image} does: resets the signature of the area at
+     * {@code resumeOffset} in {@code store}, writes the stream into {@code device} (opened write-only) while every unit
+     * is decoded and checked, and only once the last unit has checked (CRC32 or authentication tags) freezes and
+     * restores. Returns only where a restore can return (the emulator); on a real machine a successful restore
+     * continues in the hibernated system.
      *
-     * @throws Refused     if verification failed (the area is a plain swap area afterwards)
-     * @throws IOException if the device refused the image (likewise)
+     * <p>Before the first page reaches the device the headers, the whole swap map, the first unit (for Torpor's kind:
+     * the key) and the header page against {@code running} are checked; damage found later ends the run with the
+     * device never restored, so the running system changes in nothing and the caller closes the device.
+     *
+     * @throws Refused              if the image is not one this system can resume (the area is a plain swap area)
+     * @throws ImageFormatException if it is damaged (likewise)
+     * @throws RestoreFailed        if it failed for a reason that is not the image's (the signature put back)
      */
     public static Verified resume(HibernationImage image, PageStore store, long resumeOffset, SnapshotDevice device,
                                   Optional<KeyMaterial> key, RunningKernel running, Progress progress) throws IOException {
-        Verified v;
-        try {
-            v = verify(image, key, running);
-        } catch (IOException | RuntimeException e) {
-            invalidate(store, resumeOffset, e);
-            throw e;
-        }
-        restore(image, v, store, resumeOffset, device, key, progress);
-        return v;
+        return resume(image, store, resumeOffset, device, key, running, progress, () -> { });
     }
 
     /**
-     * The second half of {@link #resume}, for callers that verified first (before opening the device): resets the
-     * signature, writes the stream, freezes, restores. On a failure that is not the image's the signature is put back
-     * ({@link RestoreFailed#imageKept()}); otherwise the area is a plain swap area.
+     * As {@link #resume(HibernationImage, PageStore, long, SnapshotDevice, Optional, RunningKernel, Progress)},
+     * calling {@code beforeFreeze} once the whole stream is in the device and has checked, before {@code FREEZE}: a
+     * JVM brings its own threads to rest there, since the freezer stops them wherever they are (torpor resume does).
      */
-    public static void restore(HibernationImage image, Verified v, PageStore store, long resumeOffset,
-                               SnapshotDevice device, Optional<KeyMaterial> key, Progress progress) throws IOException {
-        restore(image, v, store, resumeOffset, device, key, progress, () -> { });
-    }
-
-    /** Runs just before the processes are frozen for the restore. */
-    @FunctionalInterface
-    public interface BeforeFreeze {
-        void run() throws IOException;
-    }
-
-    /**
-     * As {@link #restore(HibernationImage, Verified, PageStore, long, SnapshotDevice, Optional, Progress)}, calling
-     * {@code beforeFreeze} once the stream is in the device and before {@code FREEZE}: a JVM brings its own threads
-     * to rest there, since the freezer stops them wherever they are (torpor resume does).
-     */
-    public static void restore(HibernationImage image, Verified v, PageStore store, long resumeOffset,
-                               SnapshotDevice device, Optional<KeyMaterial> key, Progress progress,
-                               BeforeFreeze beforeFreeze) throws IOException {
+    public static Verified resume(HibernationImage image, PageStore store, long resumeOffset, SnapshotDevice device,
+                                  Optional<KeyMaterial> key, RunningKernel running, Progress progress,
+                                  BeforeFreeze beforeFreeze) throws IOException {
+        Objects.requireNonNull(key, "key");
         PageSource stream;
+        ByteBuffer first;
+        SnapshotInfo info;
+        int pageSize;
         try {
-            stream = v.kind() == ImageKind.TORPOR ? image.encrypted().orElseThrow().pagesAfterVerify(key.orElseThrow())
-                    : image.stream()::next;
+            Inspection inspection = image.inspect(true);
+            boolean ours = image.kind() == ImageKind.TORPOR && inspection.verdict() == Verdict.FOREIGN_IMAGE;
+            if (inspection.verdict() != Verdict.VALID && !ours) {
+                throw new Refused("the image is not valid: " + inspection.problems().stream().findFirst()
+                        .map(p -> p.message() + " (byte " + p.offset() + ")")
+                        .orElse(inspection.verdict().toString()), null);
+            }
+            if (image.kind() == ImageKind.TORPOR) {
+                if (key.isEmpty()) {
+                    throw new Refused("the image is Torpor's encrypted kind: a key is needed (--key)", null);
+                }
+                pageSize = image.encrypted().orElseThrow().header().pageSize();
+                // every unit is authenticated as it is decrypted; the first one here, before the device sees a page
+                stream = image.encrypted().orElseThrow().pagesAfterVerify(key.get());
+                first = stream.next();
+                info = headerOf(first == null ? null : first.duplicate(), pageSize);
+            } else {
+                if (image.kind() != ImageKind.KERNEL) {
+                    throw new Refused("Torpor cannot restore a " + image.kind() + " image", null);
+                }
+                info = image.info().orElseThrow(() -> new Refused("the image has no readable header page", null));
+                pageSize = image.detection().orElseThrow().target().pageSize();
+                stream = image.stream();
+                first = stream.next();
+            }
+            checkAgainst(info, running);
         } catch (IOException | RuntimeException e) {
             invalidate(store, resumeOffset, e);
             throw e;
         }
         // as the kernel does once it has found an image: never resume the same image twice. The header page is kept,
         // to be put back if the restore fails for a reason that is not the image's
-        ByteBuffer header = ByteBuffer.allocate(v.pageSize());
-        store.read(header, resumeOffset * v.pageSize());
+        ByteBuffer header = ByteBuffer.allocate(pageSize);
+        store.read(header, resumeOffset * pageSize);
         Invalidation.invalidate(store, resumeOffset);
         try {
-            ResumeSession session = new ResumeSession(device, v.pageSize());
+            ResumeSession session = new ResumeSession(device, pageSize);
             long written = 0;
-            for (ByteBuffer page = stream.next(); page != null; page = stream.next()) {
+            for (ByteBuffer page = first; page != null; page = stream.next()) {
+                if (written == info.pages()) {
+                    throw new ImageFormatException(0, "the stream holds more pages than the " + info.pages()
+                            + " its header announces");
+                }
                 session.writePage(page);
                 written++;
-                if (progress != null && (written % 256 == 0 || written == v.pages())) {
-                    progress.update(written, v.pages());
+                if (progress != null && (written % 256 == 0 || written == info.pages())) {
+                    progress.update(written, info.pages());
                 }
             }
-            if (written != v.pages()) {
+            if (written != info.pages()) {
                 throw new ImageFormatException(0, "the stream held " + written + " pages, its header announces "
-                        + v.pages());
+                        + info.pages());
             }
+            // the last next() compared the CRC32 (kernel images) or found no unit after the last (Torpor's kind)
             session.finishWriting();
             beforeFreeze.run();
             session.freeze();
+            Optional<Boolean> crc = image.kind() == ImageKind.KERNEL
+                    && image.signatureFields().map(h -> h.flags().crc32()).orElse(false)
+                    ? Optional.of(true) : Optional.empty();
+            Verified v = new Verified(image.kind(), pageSize, info.pages(), info, crc);
             session.atomicRestore();
+            return v;
         } catch (ImageFormatException e) {
-            throw e; // the image is damaged: it stays invalidated
+            throw e; // the image is damaged: it stays invalidated, and the device is never asked to restore
         } catch (IOException | RuntimeException e) {
-            // the kernel short of memory, a device error, a JVM that would not come to rest: the verified image
-            // goes back, for the kernel's own resume (next in the initramfs) or the next boot
+            // the kernel short of memory, a device error, a JVM that would not come to rest: the image goes back,
+            // for the kernel's own resume (next in the initramfs) or the next boot
             try {
-                store.write(header.flip(), resumeOffset * v.pageSize());
+                store.write(header.flip(), resumeOffset * pageSize);
                 store.force();
             } catch (IOException | RuntimeException again) {
                 e.addSuppressed(again);
@@ -238,6 +263,12 @@ public final class Resumer {
             }
             throw new RestoreFailed(true, e);
         }
+    }
+
+    /** Runs just before the processes are frozen for the restore. */
+    @FunctionalInterface
+    public interface BeforeFreeze {
+        void run() throws IOException;
     }
 
     /** The restore failed for a reason that is not the image's; {@link #imageKept()} says whether it was signed again. */

@@ -24,6 +24,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -209,10 +210,9 @@ class LifecycleTest {
             rig.machine().halt();
             rig.machine().boot();
             try (HibernationImage image = HibernationImage.open(rig.file(), ReadOptions.defaults())) {
-                Resumer.Verified v = Resumer.verify(image, Optional.empty(), Resumer.RunningKernel.unknown());
                 try (SnapshotDevice restore = rig.machine().open(SnapshotDevice.Mode.RESTORE)) {
-                    assertThatThrownBy(() -> Resumer.restore(image, v, PageStore.of(rig.ch()), 0, restore,
-                            Optional.empty(), null, () -> {
+                    assertThatThrownBy(() -> Resumer.resume(image, PageStore.of(rig.ch()), 0, restore,
+                            Optional.empty(), Resumer.RunningKernel.unknown(), null, () -> {
                                 throw new IOException("the JIT did not go idle");
                             })).isInstanceOf(Resumer.RestoreFailed.class).hasMessage("the JIT did not go idle")
                             .matches(e -> ((Resumer.RestoreFailed) e).imageKept());
@@ -220,12 +220,11 @@ class LifecycleTest {
             }
             try (HibernationImage again = HibernationImage.open(rig.file(), ReadOptions.defaults())) {
                 seen.add("after the failure: " + again.inspect(false).verdict());
-                Resumer.Verified v = Resumer.verify(again, Optional.empty(), Resumer.RunningKernel.unknown());
                 dev.torpor.snapshot.api.emulator.EmulatedSnapshotDevice restore =
                         (dev.torpor.snapshot.api.emulator.EmulatedSnapshotDevice) rig.machine()
                                 .open(SnapshotDevice.Mode.RESTORE);
-                Resumer.restore(again, v, PageStore.of(rig.ch()), 0, restore, Optional.empty(), null,
-                        () -> seen.add("second restore reached FREEZE"));
+                Resumer.resume(again, PageStore.of(rig.ch()), 0, restore, Optional.empty(),
+                        Resumer.RunningKernel.unknown(), null, () -> seen.add("second restore reached FREEZE"));
             }
         };
         Hibernator.hibernate(rig.machine().open(SnapshotDevice.Mode.HIBERNATE), rig.area(),
@@ -244,20 +243,21 @@ class LifecycleTest {
             rig.machine().halt();
             rig.machine().boot();
             try (HibernationImage image = HibernationImage.open(rig.file(), ReadOptions.defaults())) {
-                Resumer.Verified v = Resumer.verify(image, Optional.empty(), Resumer.RunningKernel.unknown());
                 dev.torpor.snapshot.api.emulator.EmulatedSnapshotDevice restore =
                         (dev.torpor.snapshot.api.emulator.EmulatedSnapshotDevice) rig.machine()
                                 .open(SnapshotDevice.Mode.RESTORE);
-                long[] written = new long[1];
-                Resumer.restore(image, v, PageStore.of(rig.ch()), 0, restore, Optional.empty(),
-                        (done, total) -> written[0] = done,
-                        () -> seen.add("hook frozen=" + restore.frozen() + " all written=" + (written[0] == v.pages())));
+                long[] written = new long[2];
+                long pages = image.info().orElseThrow().pages();
+                Resumer.resume(image, PageStore.of(rig.ch()), 0, restore, Optional.empty(),
+                        Resumer.RunningKernel.unknown(), (done, total) -> written[0] = done,
+                        () -> seen.add("hook frozen=" + restore.frozen() + " all written=" + (written[0] == pages)
+                                + " in the device=" + (restore.bytesWritten() == pages * P)));
             }
         };
         Hibernator.hibernate(rig.machine().open(SnapshotDevice.Mode.HIBERNATE), rig.area(),
                 plan(k, Compressor.LZO, Hibernator.Shutdown.POWEROFF, Optional.empty(), 0, 1), power,
                 new Hibernator.Listener() { });
-        assertThat(seen).containsExactly("hook frozen=false all written=true");
+        assertThat(seen).containsExactly("hook frozen=false all written=true in the device=true");
     }
 
     @Test
@@ -366,6 +366,81 @@ class LifecycleTest {
             assertRefused(copy, ch, rig.machine(), Optional.empty(),
                     new Resumer.RunningKernel(Optional.empty(), Optional.of(123L)), "physical pages");
         }
+    }
+
+    /**
+     * One pass: damage that only decoding finds (a unit in the middle, the CRC32 at the end, a unit of Torpor's kind
+     * that fails authentication) ends the resume after pages went into the device, but the device is never frozen
+     * or asked to restore, the running system's memory is as it was, and the area is a plain swap area.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"a unit in the middle", "the CRC32", "a sealed unit"})
+    void damageFoundWhileStreamingLeavesTheRunningSystemUnrestored(String damage) throws Exception {
+        KernelProfile k = KernelProfile.linux(6, 12);
+        boolean encrypted = damage.equals("a sealed unit");
+        Optional<KeyMaterial> key = encrypted ? Optional.of(KeyMaterial.rawKey(new byte[32])) : Optional.empty();
+        Rig rig = rig(k, 16384, 16383);
+        Path copy = tmp.resolve("damaged.swap");
+        assertThatThrownBy(() -> Hibernator.hibernate(rig.machine().open(SnapshotDevice.Mode.HIBERNATE), rig.area(),
+                plan(k, Compressor.LZO, Hibernator.Shutdown.POWEROFF, key, 8192L * P, 1),
+                (how, s) -> {
+                    Files.copy(rig.file(), copy);
+                    throw new Stop();
+                }, new Hibernator.Listener() { })).isInstanceOf(Stop.class);
+        rig.machine().halt();
+        rig.machine().boot();
+        Map<Long, byte[]> running = rig.machine().memory().snapshotOfSavedPages();
+        try (FileChannel ch = FileChannel.open(copy, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            if (damage.equals("the CRC32")) {
+                long at = dev.torpor.swap.format.HeaderLayout.V5_17.crc32Offset(P, 8).orElseThrow();
+                ByteBuffer b = ByteBuffer.allocate(1);
+                ch.read(b, at);
+                ch.write(ByteBuffer.wrap(new byte[] {(byte) ~b.get(0)}), at);
+            } else {
+                damageADataPageInTheMiddle(copy, ch);
+            }
+            EmulatedSnapshotDevice restore = rig.machine().open(SnapshotDevice.Mode.RESTORE);
+            try (HibernationImage image = HibernationImage.open(copy, ReadOptions.defaults())) {
+                assertThatThrownBy(() -> Resumer.resume(image, PageStore.of(ch), 0, restore, key,
+                        Resumer.RunningKernel.unknown(), null, () -> {
+                            throw new AssertionError("the hook before FREEZE ran for a damaged image");
+                        })).isInstanceOf(dev.torpor.image.io.ImageFormatException.class)
+                        .hasMessageContaining(damage.equals("the CRC32") ? "CRC32 mismatch"
+                                : encrypted ? "authentication" : "unit");
+            }
+            assertThat(restore.bytesWritten()).as("pages went into the device before the damage showed").isPositive();
+            assertThat(restore.frozen()).isFalse();
+            restore.close();
+            assertThat(rig.machine().memory().snapshotOfSavedPages()).as("the running system is as it was")
+                    .containsOnlyKeys(running.keySet());
+            running.forEach((pfn, bytes) -> assertThat(rig.machine().memory().get(pfn)).isEqualTo(bytes));
+            assertThat(Invalidation.invalidate(PageStore.of(ch), 0).outcome())
+                    .isEqualTo(Invalidation.Outcome.ALREADY_PLAIN);
+        }
+    }
+
+    /** Overwrites a stored page about two thirds into the image whose loss the quick inspection does not see. */
+    private static void damageADataPageInTheMiddle(Path copy, FileChannel ch) throws Exception {
+        long[] slots;
+        try (HibernationImage image = HibernationImage.open(copy, ReadOptions.defaults())) {
+            slots = image.slots().orElseThrow().toArray();
+        }
+        java.util.Arrays.sort(slots);
+        byte[] garbage = new byte[P];
+        new java.util.Random(5).nextBytes(garbage);
+        for (int i = slots.length * 2 / 3; i < slots.length; i++) {
+            ByteBuffer old = ByteBuffer.allocate(P);
+            ch.read(old, slots[i] * P);
+            ch.write(ByteBuffer.wrap(garbage), slots[i] * P);
+            try (HibernationImage image = HibernationImage.open(copy, ReadOptions.defaults())) {
+                if (image.inspect(true).verdict() == dev.torpor.image.io.Verdict.VALID
+                        || image.kind() == ImageKind.TORPOR && image.inspect(true).problems().isEmpty()) {
+                    return; // a data page: headers and swap map still read
+                }
+            }
+            ch.write(old.flip(), slots[i] * P); // a map page: put it back, try the next
+        }
+        throw new AssertionError("no data page found to damage");
     }
 
     private static void assertRefused(Path copy, FileChannel ch, EmulatedMachine machine, Optional<KeyMaterial> key,

@@ -51,6 +51,36 @@ public interface SnapshotDevice extends Closeable {
         return total;
     }
 
+    /**
+     * {@code writev(2)} of {@code src} with iovecs of {@code iovLength} bytes, as many as {@code src} holds: the device
+     * has only {@code .write}, so the kernel's VFS calls it once per iovec and stops at the first short one (0 once the
+     * image is complete). Returns the bytes taken; an error after some bytes ends the call with those bytes, as the
+     * VFS does. This default does exactly that with {@link #write}.
+     */
+    default long writev(ByteBuffer src, int iovLength) throws SnapshotException {
+        long total = 0;
+        while (src.remaining() >= iovLength) {
+            int limit = src.limit();
+            src.limit(src.position() + iovLength);
+            int n;
+            try {
+                n = write(src);
+            } catch (SnapshotException e) {
+                if (total == 0) {
+                    throw e;
+                }
+                return total;
+            } finally {
+                src.limit(limit);
+            }
+            total += n;
+            if (n != iovLength) {
+                break;
+            }
+        }
+        return total;
+    }
+
     void freeze() throws SnapshotException;
 
     void unfreeze() throws SnapshotException;

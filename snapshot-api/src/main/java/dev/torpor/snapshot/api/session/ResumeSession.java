@@ -20,6 +20,11 @@ public final class ResumeSession implements Closeable {
     private final int pageSize;
     private State state = State.WRITING;
     private long pagesWritten;
+    /**
+     * Pages gathered for one {@code writev} (the kernel takes one page per iovec), allocated with the session: writing
+     * an image allocates nothing per page.
+     */
+    private final ByteBuffer batch;
 
     public ResumeSession(SnapshotDevice device, int pageSize) {
         if (device.mode() != SnapshotDevice.Mode.RESTORE) {
@@ -27,13 +32,14 @@ public final class ResumeSession implements Closeable {
         }
         this.device = device;
         this.pageSize = pageSize;
+        this.batch = ByteBuffer.allocate(SuspendSession.BATCH_PAGES * pageSize);
     }
 
     public State state() {
         return state;
     }
 
-    /** Writes one whole page of the image. */
+    /** Takes one whole page of the image; pages go to the device in batches of {@value SuspendSession#BATCH_PAGES}. */
     public void writePage(ByteBuffer page) throws SnapshotException {
         if (state != State.WRITING) {
             throw new IllegalStateException("writePage is not allowed now: the session is " + state);
@@ -41,15 +47,27 @@ public final class ResumeSession implements Closeable {
         if (page.remaining() != pageSize) {
             throw new IllegalArgumentException("pages are " + pageSize + " bytes, not " + page.remaining());
         }
-        ByteBuffer b = page.duplicate();
-        while (b.hasRemaining()) {
-            int n = device.write(b);
+        batch.put(batch.position(), page, page.position(), pageSize);
+        batch.position(batch.position() + pageSize);
+        if (!batch.hasRemaining()) {
+            flush();
+        }
+    }
+
+    /** Writes the pages gathered so far; the kernel must take every one of them. */
+    private void flush() throws SnapshotException {
+        batch.flip();
+        while (batch.hasRemaining()) {
+            long before = batch.position();
+            long n = batch.remaining() >= 2 * pageSize ? device.writev(batch, pageSize) : device.write(batch);
             if (n == 0) {
+                long page = pagesWritten + before / pageSize;
                 throw new SnapshotException("write", 22, "the kernel took the image as complete after "
-                        + pagesWritten + " pages; page " + pagesWritten + " is one too many");
+                        + page + " pages; page " + page + " is one too many");
             }
         }
-        pagesWritten++;
+        pagesWritten += batch.limit() / pageSize;
+        batch.clear();
     }
 
     /** After the last page: the extra boundary write that drains trailing zero pages; it must return 0. */
@@ -57,6 +75,7 @@ public final class ResumeSession implements Closeable {
         if (state != State.WRITING) {
             throw new IllegalStateException("finishWriting is not allowed now: the session is " + state);
         }
+        flush();
         int n = device.write(ByteBuffer.allocate(pageSize));
         if (n != 0) {
             throw new SnapshotException("write", 61, "the kernel still expects data after " + pagesWritten
@@ -65,6 +84,7 @@ public final class ResumeSession implements Closeable {
         state = State.COMPLETE;
     }
 
+    /** Pages the device has taken (those still gathered for the next batch not counted). */
     public long pagesWritten() {
         return pagesWritten;
     }

@@ -250,6 +250,65 @@ class EmulatorConformanceTest {
         fails(Errno.EIO, () -> failing.readv(ByteBuffer.allocate(4 * P), P));
     }
 
+    /**
+     * writev as the VFS runs it on a device with only {@code .write}: one write per iovec, stopping at the first short
+     * one, so a batch that runs past the image's end is taken up to its last page; a resume session, which gathers
+     * pages into such batches, takes the image and refuses a page after it.
+     */
+    @Test
+    void writevTakesAPagePerIovecUpToTheImagesEnd() throws Exception {
+        for (boolean session : new boolean[] {false, true}) {
+            EmulatedMachine m = machine();
+            java.io.ByteArrayOutputStream image = new java.io.ByteArrayOutputStream();
+            try (EmulatedSnapshotDevice d = m.open(SnapshotDevice.Mode.HIBERNATE)) {
+                d.freeze();
+                d.createImage();
+                ByteBuffer page = ByteBuffer.allocate(P);
+                while (d.read(page.clear()) == P) {
+                    image.write(page.array(), 0, P);
+                }
+            }
+            byte[] pages = image.toByteArray();
+            int count = pages.length / P;
+            try (EmulatedSnapshotDevice w = m.open(SnapshotDevice.Mode.RESTORE)) {
+                if (session) {
+                    dev.torpor.snapshot.api.session.ResumeSession s =
+                            new dev.torpor.snapshot.api.session.ResumeSession(w, P);
+                    for (int i = 0; i < count; i++) {
+                        s.writePage(ByteBuffer.wrap(pages, i * P, P));
+                    }
+                    s.writePage(ByteBuffer.allocate(P)); // one too many: found when its batch goes in
+                    assertThatThrownBy(s::finishWriting).isInstanceOf(SnapshotException.class)
+                            .hasMessageContaining("page " + count + " is one too many");
+                    assertThat(w.bytesWritten()).isEqualTo((long) count * P);
+                    continue;
+                }
+                byte[] withExtra = java.util.Arrays.copyOf(pages, pages.length + 3 * P);
+                ByteBuffer all = ByteBuffer.wrap(withExtra);
+                long taken = 0;
+                long calls = 0;
+                long n;
+                while (all.remaining() >= P) {
+                    ByteBuffer batch = all.slice(all.position(), Math.min(7 * P, all.remaining()));
+                    n = w.writev(batch, P);
+                    calls++;
+                    if (n == 0) {
+                        break;
+                    }
+                    assertThat(n % P).isZero();
+                    taken += n;
+                    all.position(all.position() + (int) n);
+                }
+                assertThat(taken).as("every page of the image, none after it").isEqualTo((long) count * P);
+                assertThat(calls).as("a call per batch of seven, and the one that finds the end")
+                        .isEqualTo(count / 7 + 2);
+                assertThat(w.writev(ByteBuffer.allocate(2 * P), P)).as("after the end").isZero();
+                w.freeze();
+                w.atomicRestore();
+            }
+        }
+    }
+
     @Test
     void partialWritesBeforeAndAfterTheFix() throws Exception {
         for (KernelProfile k : new KernelProfile[] {KernelProfile.linux(5, 15), KernelProfile.linux(6, 1)}) {
