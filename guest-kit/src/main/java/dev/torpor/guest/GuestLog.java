@@ -14,6 +14,8 @@ public final class GuestLog {
             "torpor: image stored \\((\\d+) pages.*Wrote (\\d+) kbytes \\(([0-9.]+) MB/s\\)");
     private static final Pattern TORPOR_READ = Pattern.compile(
             "torpor: verified (\\d+) pages.*Read (\\d+) kbytes \\(([0-9.]+) MB/s\\)");
+    private static final Pattern TORPOR_RESTORED = Pattern.compile(
+            "torpor: restoring: Restored (\\d+) kbytes in [0-9.]+ s from the first read \\(([0-9.]+) MB/s in all\\)");
     private static final Pattern KERNEL_WROTE = Pattern.compile(
             "PM: (?:hibernation: )?Wrote (\\d+) kbytes in [0-9.]+ seconds \\(([0-9.]+) MB/s\\)");
     private static final Pattern KERNEL_READ = Pattern.compile(
@@ -119,6 +121,11 @@ public final class GuestLog {
     /** torpor resume's "verified … Read N kbytes (X MB/s)". */
     public static Optional<Rate> torporRead(String console) {
         return last(TORPOR_READ, console).map(m -> rate(m.group(2), m.group(3)));
+    }
+
+    /** torpor resume's whole resume, from the first read of the swap area to the atomic restore. */
+    public static Optional<Rate> torporRestored(String console) {
+        return last(TORPOR_RESTORED, console).map(m -> rate(m.group(1), m.group(2)));
     }
 
     /** The kernel's own "PM: Wrote N kbytes in S seconds (X MB/s)" (needs loglevel 7). */

@@ -56,6 +56,18 @@ class GuestLogTest {
         assertThat(GuestLog.classesLoadedWhileFrozen(cut)).isEmpty();
     }
 
+    /** torpor resume in one pass, and the kernel's own resume in the demo's reference boot. */
+    @Test
+    void theOnePassResumeAndTheKernelsReference() throws IOException {
+        String c = console("demo-6.1-onepass-resume.log");
+        assertThat(GuestLog.torporRead(c)).contains(new GuestLog.Rate(277896, 44.5));
+        assertThat(GuestLog.torporRestored(c)).contains(new GuestLog.Rate(277896, 30.3));
+        assertThat(GuestLog.away(c)).contains(44.5);
+        String k = console("demo-6.1-kernel-resume.log");
+        assertThat(GuestLog.kernelRead(k)).contains(new GuestLog.Rate(165524, 67.28));
+        assertThat(GuestLog.torporRestored(k)).isEmpty();
+    }
+
     private static String console(String name) throws IOException {
         try (InputStream in = GuestLogTest.class.getResourceAsStream("/guest/" + name)) {
             return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);

@@ -155,8 +155,8 @@ final class ResumeCommand implements Callable<Integer> {
                     }
                     comeToRest(out);
                     double all = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
-                    out.printf("torpor: restoring: %.2f s from the first read to the restore (%.1f MB/s in all)%n",
-                            all, streamBytes[0] / 1e6 / all);
+                    out.printf("torpor: restoring: Restored %d kbytes in %.2f s from the first read (%.1f MB/s in all)%n",
+                            streamBytes[0] / 1024, all, streamBytes[0] / 1e6 / all);
                     out.flush();
                 });
                 err.println("torpor: the atomic restore returned; the image was not restored");

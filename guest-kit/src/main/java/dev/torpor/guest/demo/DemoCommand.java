@@ -31,10 +31,13 @@ import java.util.concurrent.Callable;
                         + "under QEMU (TCG, 1 GiB, one vCPU) on a 768 MiB swap area. The guest keeps a random "
                         + "marker and 8 MiB of random data in RAM files and runs torpor hibernate. On the host the "
                         + "demo checks the image. The guest boots again, torpor resume in its initramfs verifies "
-                        + "the image and restores it, and the restored guest reports what it kept.",
+                        + "the image and restores it, and the restored guest reports what it kept. Then, for the "
+                        + "reference, the kernel itself hibernates and resumes the same guest in two more boots, and "
+                        + "the report sets Torpor's rates beside the kernel's (its \"PM: hibernation: Wrote/Read\" "
+                        + "lines).",
                 "",
                 "Downloads, the runtime and the initramfs are kept in the work directory for the next run; each "
-                        + "guest's console is saved there (console-hibernate.log, console-resume.log). Under TCG "
+                        + "guest's console is saved there (console-hibernate.log, console-resume.log, console-kernel-*.log). Under TCG "
                         + "a run takes a few minutes.", "",
                 "Needs qemu-system-x86, busybox-static, apt, dpkg, util-linux (mkswap) and xz-utils; if any is "
                         + "missing the demo says which and exits 69 before fetching anything.", "",
@@ -75,6 +78,10 @@ final class DemoCommand implements Callable<Integer> {
             description = "More kernel arguments for both boots (experiments, e.g. torpor.javaopts=-XX:...).")
     String guestAppend;
 
+    @Option(names = "--no-kernel-rates",
+            description = "Skip the two boots in which the kernel hibernates and resumes the guest for its own rates.")
+    boolean noKernelRates;
+
     @Option(names = "--console", description = "Show the guests' whole console, not only Torpor's lines.")
     boolean console;
 
@@ -106,7 +113,7 @@ final class DemoCommand implements Callable<Integer> {
             return ExitCodes.UNAVAILABLE;
         }
         GuestDemo.Settings settings = new GuestDemo.Settings(work != null ? work : defaultWork(), kernel, sources,
-                compressor, Duration.ofSeconds(timeoutSeconds), guestJar, jdk, console, guestAppend);
+                compressor, Duration.ofSeconds(timeoutSeconds), guestJar, jdk, console, guestAppend, !noKernelRates);
         GuestDemo.Report r = new GuestDemo(settings, err).run();
         if (json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json(r)));
@@ -124,7 +131,13 @@ final class DemoCommand implements Callable<Integer> {
                 r.bytesWritten().map(b -> String.format(", %,d bytes in the swap area", b)).orElse(""));
         out.printf("  hibernate    torpor hibernate wrote %s%s%n", rate(r.wrote()),
                 r.residentKb().map(k -> String.format("; resident while frozen %,d kB", k)).orElse(""));
-        out.printf("  resume       torpor resume read and verified %s%n", rate(r.read()));
+        out.printf("  resume       torpor resume read, verified and wrote into /dev/snapshot %s; %s from the first read "
+                + "to the restore%n", rate(r.read()), rate(r.restored()));
+        r.kernel().ifPresent(k -> {
+            out.printf("  the kernel   in the same guest wrote %s, read %s%n", rate(k.wrote()), rate(k.read()));
+            out.printf("  ratios       Torpor / kernel: hibernate %s, whole resume %s%n", ratioText(r.wrote(), k.wrote()),
+                    ratioText(r.restored(), k.read()));
+        });
         out.printf("  away         %s (guest clock, from the snapshot to running again)%n",
                 r.awaySeconds().map(s -> String.format("%.1f s", s)).orElse("?"));
         out.printf("  boots        hibernating %d s, resuming %d s (QEMU wall time)%n", r.hibernateBoot().toSeconds(),
@@ -148,6 +161,17 @@ final class DemoCommand implements Callable<Integer> {
         r.bytesWritten().ifPresentOrElse(b -> o.put("bytesWritten", b), () -> o.putNull("bytesWritten"));
         rate(o, "written", r.wrote());
         rate(o, "read", r.read());
+        rate(o, "restored", r.restored());
+        r.kernel().ifPresentOrElse(k -> {
+            ObjectNode kn = o.putObject("kernel");
+            rate(kn, "written", k.wrote());
+            rate(kn, "read", k.read());
+            kn.put("hibernateConsole", k.hibernateConsole().toString());
+            kn.put("resumeConsole", k.resumeConsole().toString());
+            ObjectNode ratios = o.putObject("ratios");
+            ratio(ratios, "written", r.wrote(), k.wrote());
+            ratio(ratios, "restored", r.restored(), k.read());
+        }, () -> o.putNull("kernel"));
         r.residentKb().ifPresentOrElse(k -> o.put("residentKb", k), () -> o.putNull("residentKb"));
         r.awaySeconds().ifPresentOrElse(s -> o.put("awaySeconds", s), () -> o.putNull("awaySeconds"));
         o.put("hibernateBootSeconds", r.hibernateBoot().toSeconds());
@@ -168,6 +192,23 @@ final class DemoCommand implements Callable<Integer> {
         } else {
             o.putNull(name);
         }
+    }
+
+    /** Torpor's rate over the kernel's, or empty when either is missing. */
+    static Optional<Double> ratio(Optional<GuestLog.Rate> torpor, Optional<GuestLog.Rate> kernel) {
+        if (torpor.isEmpty() || kernel.isEmpty() || kernel.get().megabytesPerSecond() <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(Math.round(torpor.get().megabytesPerSecond() / kernel.get().megabytesPerSecond() * 100)
+                / 100.0);
+    }
+
+    private static String ratioText(Optional<GuestLog.Rate> torpor, Optional<GuestLog.Rate> kernel) {
+        return ratio(torpor, kernel).map(x -> String.format("%.2fx", x)).orElse("?");
+    }
+
+    private static void ratio(ObjectNode o, String name, Optional<GuestLog.Rate> torpor, Optional<GuestLog.Rate> kernel) {
+        ratio(torpor, kernel).ifPresentOrElse(x -> o.put(name, x), () -> o.putNull(name));
     }
 
     private static String rate(Optional<GuestLog.Rate> rate) {

@@ -34,7 +34,15 @@ final class GuestDemo {
 
     /** What to run. */
     record Settings(Path work, String kernelPackage, String sources, Compressor compressor, Duration timeout,
-                    Path jar, Path jdk, boolean console, String guestAppend) {
+                    Path jar, Path jdk, boolean console, String guestAppend, boolean kernelRates) {
+    }
+
+    /**
+     * The kernel's own rates in the same guest configuration, from its "PM: Wrote/Read" lines: the kernel hibernates
+     * the same guest into the same disk and resumes it, in two more boots whose consoles are kept.
+     */
+    record KernelRates(Optional<GuestLog.Rate> wrote, Optional<GuestLog.Rate> read, Path hibernateConsole,
+                       Path resumeConsole) {
     }
 
     /** One thing the demo verified, and how it came out. */
@@ -45,7 +53,8 @@ final class GuestDemo {
     record Report(String kernelPackage, String kernelRelease, String compressor, long imagePages,
                   Optional<Long> bytesWritten, Optional<GuestLog.Rate> wrote, Optional<GuestLog.Rate> read, Optional<Long> residentKb,
                   Optional<Double> awaySeconds, Duration hibernateBoot, Duration resumeBoot, List<Check> checks,
-                  Path hibernateConsole, Path resumeConsole) {
+                  Path hibernateConsole, Path resumeConsole, Optional<GuestLog.Rate> restored,
+                  Optional<KernelRates> kernel) {
         boolean ok() {
             return !checks.isEmpty() && checks.stream().allMatch(Check::ok);
         }
@@ -124,9 +133,31 @@ final class GuestDemo {
             checks.add(new Check("the image was consumed: a plain swap area again",
                     after.verdict() == Verdict.NO_IMAGE, after.verdict().toString()));
         }
+        Optional<KernelRates> rates = Optional.empty();
+        if (s.kernelRates() && checks.stream().allMatch(Check::ok)) {
+            rates = Optional.of(kernelRates(guest, disk, work, checks));
+        }
         return new Report(kernel.packageName(), kernel.release(), s.compressor().label(), imagePages,
                 GuestLog.torporStoredBytes(b1), GuestLog.torporWrote(b1), GuestLog.torporRead(second.text()), GuestLog.residentKb(b1),
-                GuestLog.away(second.text()), first.ran(), second.ran(), checks, hibernateLog, resumeLog);
+                GuestLog.away(second.text()), first.ran(), second.ran(), checks, hibernateLog, resumeLog,
+                GuestLog.torporRestored(second.text()), rates);
+    }
+
+    /** The kernel hibernates and resumes the same guest in the same disk (consoles at loglevel 7, for its rates). */
+    private KernelRates kernelRates(QemuGuest guest, Path disk, Path work, List<Check> checks) throws IOException {
+        step("the kernel's own rates in the same guest: it hibernates (echo disk > /sys/power/state), then resumes");
+        Path hibernateLog = work.resolve("console-kernel-hibernate.log");
+        String b3 = guest.boot(disk, "torpor.mode=hibernate " + s.guestAppend(), s.timeout(), true,
+                hibernateLog, this::guestLine).text();
+        Path resumeLog = work.resolve("console-kernel-resume.log");
+        String b4 = guest.boot(disk, "torpor.mode=resume " + s.guestAppend(), s.timeout(), true, resumeLog,
+                this::guestLine).text();
+        Optional<GuestLog.Memory> kept = GuestLog.remembered(b3);
+        boolean same = kept.isPresent() && GuestLog.recalled(b4).equals(kept);
+        checks.add(new Check("the kernel's own hibernation of the same guest came back (its rates are the reference)",
+                same && GuestLog.kernelWrote(b3).isPresent() && GuestLog.kernelRead(b4).isPresent(),
+                same ? "" : "see " + hibernateLog + " and " + resumeLog));
+        return new KernelRates(GuestLog.kernelWrote(b3), GuestLog.kernelRead(b4), hibernateLog, resumeLog);
     }
 
     private static Inspection inspect(Path disk) throws IOException {

@@ -63,11 +63,11 @@ class DemoCliTest {
                 Optional.of(127586304L), Optional.of(new GuestLog.Rate(287184, 24.1)), Optional.empty(), Optional.of(155128L),
                 Optional.empty(), Duration.ofSeconds(200), Duration.ofSeconds(150),
                 List.of(new GuestDemo.Check("stored", true, ""), new GuestDemo.Check("restored", false, "not restored")),
-                tmp.resolve("h.log"), tmp.resolve("r.log"));
+                tmp.resolve("h.log"), tmp.resolve("r.log"), Optional.empty(), Optional.empty());
         StringWriter text = new StringWriter();
         DemoCommand.text(r, new PrintWriter(text));
         assertThat(text.toString()).contains("287,184 kB at 24.1 MB/s").contains("127,586,304 bytes in the swap area").contains("ok   stored")
-                .contains("FAIL restored: not restored").contains("read and verified ?")
+                .contains("FAIL restored: not restored").contains("wrote into /dev/snapshot ?")
                 .contains("Something failed");
         JsonNode j = DemoCommand.json(r);
         assertThat(j.get("ok").asBoolean()).isFalse();
@@ -75,5 +75,29 @@ class DemoCliTest {
         assertThat(j.get("read").isNull()).isTrue();
         assertThat(j.at("/checks/1/ok").asBoolean()).isFalse();
         assertThat(j.at("/checks/1/detail").asText()).isEqualTo("not restored");
+        assertThat(j.get("kernel").isNull()).isTrue();
+    }
+
+    /** With the kernel's reference boots: its rates beside Torpor's, and the ratios. */
+    @Test
+    void theReportSetsTorporsRatesBesideTheKernels() throws Exception {
+        GuestDemo.Report r = new GuestDemo.Report("linux-image-6.1.0-99-amd64", "6.1.0-99-amd64", "lzo", 71796,
+                Optional.of(127586304L), Optional.of(new GuestLog.Rate(287184, 60.0)),
+                Optional.of(new GuestLog.Rate(287184, 90.0)), Optional.of(155128L), Optional.of(40.0),
+                Duration.ofSeconds(200), Duration.ofSeconds(150), List.of(new GuestDemo.Check("stored", true, "")),
+                tmp.resolve("h.log"), tmp.resolve("r.log"), Optional.of(new GuestLog.Rate(287184, 45.0)),
+                Optional.of(new GuestDemo.KernelRates(Optional.of(new GuestLog.Rate(165828, 120.0)),
+                        Optional.of(new GuestLog.Rate(165832, 150.0)), tmp.resolve("kh.log"), tmp.resolve("kr.log"))));
+        StringWriter text = new StringWriter();
+        DemoCommand.text(r, new PrintWriter(text));
+        assertThat(text.toString()).contains("the kernel   in the same guest wrote 165,828 kB at 120.0 MB/s, "
+                + "read 165,832 kB at 150.0 MB/s").contains("hibernate 0.50x, whole resume 0.30x");
+        JsonNode j = DemoCommand.json(r);
+        assertThat(j.at("/restored/megabytesPerSecond").asDouble()).isEqualTo(45.0);
+        assertThat(j.at("/kernel/written/megabytesPerSecond").asDouble()).isEqualTo(120.0);
+        assertThat(j.at("/kernel/read/kbytes").asLong()).isEqualTo(165832);
+        assertThat(j.at("/kernel/resumeConsole").asText()).endsWith("kr.log");
+        assertThat(j.at("/ratios/written").asDouble()).isEqualTo(0.5);
+        assertThat(j.at("/ratios/restored").asDouble()).isEqualTo(0.3);
     }
 }

@@ -78,13 +78,18 @@ class TorporInTheGuestTest {
         assertThat(report.get("ok").asBoolean()).isTrue();
         assertThat(report.get("kernelRelease").asText()).startsWith(kernel + ".");
         assertThat(report.get("compressor").asText()).isEqualTo(compressor);
-        assertThat(report.get("checks")).hasSize(7);
+        assertThat(report.get("checks")).as("seven of Torpor, one of the kernel's reference boots").hasSize(8);
         for (JsonNode c : report.get("checks")) {
             assertThat(c.get("ok").asBoolean()).as(c.toString()).isTrue();
         }
         assertThat(report.at("/written/kbytes").asLong()).isPositive();
         assertThat(report.at("/read/kbytes").asLong()).isEqualTo(report.at("/written/kbytes").asLong());
         assertThat(report.get("imagePages").asLong()).isPositive();
+        assertThat(report.at("/restored/megabytesPerSecond").asDouble()).as("the whole resume's rate").isPositive();
+        assertThat(report.at("/kernel/written/megabytesPerSecond").asDouble()).as("the kernel's own rate").isPositive();
+        assertThat(report.at("/kernel/read/megabytesPerSecond").asDouble()).isPositive();
+        assertThat(report.at("/ratios/written").asDouble()).isPositive();
+        assertThat(report.at("/ratios/restored").asDouble()).isPositive();
         System.out.printf("demo %s %s: %s%n", kernel, compressor, report);
         return null;
     }
@@ -163,9 +168,10 @@ class TorporInTheGuestTest {
     /** Torpor's rates (hibernate in b1, resume in b3) against the kernel's (resume and hibernate in b2). */
     private static void recordPerformance(String kernel, String compressor, String b1, String b2, String b3)
             throws Exception {
-        String line = String.format("%s %s: torpor wrote %s, kernel wrote %s; torpor read %s, kernel read %s; "
-                        + "torpor resident %s kB%n", kernel, compressor, text(GuestLog.torporWrote(b1)),
-                text(GuestLog.kernelWrote(b2)), text(GuestLog.torporRead(b3)), text(GuestLog.kernelRead(b2)),
+        String line = String.format("%s %s: torpor wrote %s, kernel wrote %s; torpor read and wrote into the device %s,"
+                        + " whole resume %s, kernel read %s; torpor resident %s kB%n", kernel, compressor,
+                text(GuestLog.torporWrote(b1)), text(GuestLog.kernelWrote(b2)), text(GuestLog.torporRead(b3)),
+                text(GuestLog.torporRestored(b3)), text(GuestLog.kernelRead(b2)),
                 GuestLog.residentKb(b1).map(String::valueOf).orElse("?"));
         System.out.print(line);
         synchronized (TorporInTheGuestTest.class) {
