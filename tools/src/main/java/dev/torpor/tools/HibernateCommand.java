@@ -176,8 +176,12 @@ final class HibernateCommand implements Callable<Integer> {
         LinuxSnapshotDevice.Rehearsed calls = LinuxSnapshotDevice.rehearse(Path.of("/dev/zero"), Path.of("/dev/null"),
                 REHEARSED_READS);
         out.printf("torpor: device calls rehearsed: %d page reads of /dev/zero at %.1f us each, %d ALLOC_SWAP_PAGE "
-                        + "(refused) at %.1f us each%n", calls.reads(), calls.readNanos() / 1e3 / calls.reads(),
-                calls.allocs(), calls.allocNanos() / 1e3 / Math.max(1, calls.allocs()));
+                        + "(refused) at %.1f us each (%s)%n", calls.reads(), calls.readNanos() / 1e3 / calls.reads(),
+                calls.allocs(), calls.allocNanos() / 1e3 / Math.max(1, calls.allocs()), calls.binding());
+        for (LinuxSnapshotDevice.Compared c : calls.compared()) {
+            out.printf("torpor: the same calls through %s: %.1f us per page read, %.1f us per ALLOC_SWAP_PAGE%n",
+                    c.how(), c.readNanos() / 1e3, c.allocNanos() / 1e3);
+        }
         // the rehearsal: the same path on an emulated machine of this kernel, so that everything is loaded
         KernelProfile kernel = RunningSystem.emulatedKernel(uname.release());
         // printing through the same code as the real run, into nothing: string concatenation sites link on first use
@@ -291,6 +295,13 @@ final class HibernateCommand implements Callable<Integer> {
                 rest.referencesDone() ? "done" : "NOT done",
                 rest.busyThreads().isEmpty() ? "every other thread waiting"
                         : "threads still running: " + String.join("; ", rest.busyThreads()));
+        List<Duration> s = rest.steps();
+        if (s.size() == 5) {
+            out.printf("torpor: coming to rest: JIT stopped in %.2f s, collection and references %.2f s, compile queues "
+                            + "%.2f s, Java threads %.2f s, tasks %.2f s%n", s.get(0).toNanos() / 1e9,
+                    s.get(1).toNanos() / 1e9, s.get(2).toNanos() / 1e9, s.get(3).toNanos() / 1e9,
+                    s.get(4).toNanos() / 1e9);
+        }
         out.flush();
     }
 

@@ -47,9 +47,11 @@ public final class JvmQuiescence {
      * @param busyThreads        other Java threads not waiting at the end (name, state and top frame)
      * @param took               how long it took
      * @param problem            why compilation could not be stopped, if it could not
+     * @param steps              how long each step took: stopping the JIT, the collection and reference processing,
+     *                           the compile queues, the Java threads, the process's tasks
      */
     public record Report(boolean compilationStopped, boolean compilerIdle, boolean referencesDone,
-                         List<String> busyThreads, Duration took, String problem) {
+                         List<String> busyThreads, Duration took, String problem, List<Duration> steps) {
         /** Everything is at rest. */
         public boolean atRest() {
             return compilationStopped && compilerIdle && referencesDone && busyThreads.isEmpty();
@@ -104,13 +106,19 @@ public final class JvmQuiescence {
         long start = System.nanoTime();
         long deadline = start + limit.toNanos();
         boolean references = awaitReferenceProcessing(deadline);
+        long t1 = System.nanoTime();
         boolean idle = awaitIdleCompiler(deadline);
+        long t2 = System.nanoTime();
         List<String> busy = awaitIdleThreads(deadline);
+        long t3 = System.nanoTime();
         if (busy.isEmpty()) {
             busy = awaitSleepingTasks(Path.of("/proc/thread-self"), deadline);
         }
+        long t4 = System.nanoTime();
         return new Report(stopped.stopped(), idle, references, busy,
-                stopped.took().plusNanos(System.nanoTime() - start), stopped.problem());
+                stopped.took().plusNanos(t4 - start), stopped.problem(), List.of(stopped.took(),
+                Duration.ofNanos(t1 - start), Duration.ofNanos(t2 - t1), Duration.ofNanos(t3 - t2),
+                Duration.ofNanos(t4 - t3)));
     }
 
     /** A collection, then proof that the reference handler and JNA's cleaner thread got through it. */

@@ -13,6 +13,8 @@ import dev.torpor.snapshot.api.session.SuspendSession;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code /dev/snapshot} of the running kernel through libc: {@code open}, {@code read}, {@code write},
@@ -87,6 +89,23 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
     /** Whether the allocation-free direct calls apply (an LP64 kernel ABI). */
     private final boolean direct = Native.LONG_SIZE == 8;
 
+    /** Chooses the binding of the per-page calls: {@code jni} or {@code jna} (the default for now). */
+    public static final String BINDING_PROPERTY = "torpor.native";
+
+    /** Whether the per-page calls go through {@link JniPageCalls} instead of JNA's direct mapping. */
+    private boolean jni = direct && "jni".equals(System.getProperty(BINDING_PROPERTY, "jna"))
+            && JniPageCalls.isAvailable();
+
+    /** The binding of the per-page calls on this device: "JNI" or "JNA". */
+    public String binding() {
+        return jni ? "JNI" : "JNA";
+    }
+
+    /** Why the JNI binding of the per-page calls cannot be used here, or empty when it can. */
+    public static Optional<String> jniUnavailabilityCause() {
+        return JniPageCalls.unavailabilityCause();
+    }
+
     /** An ioctl writing a 64-bit result, without allocating (ALLOC_SWAP_PAGE runs once per stored page). */
     private long outLong(SnapshotIoctl op) throws SnapshotException {
         if (!direct) {
@@ -112,6 +131,10 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
      * 0.85 ms in a TCG guest). The results of the ioctls using it (swap offsets and sizes) are never negative.
      */
     private long outLongOrErrno(SnapshotIoctl op) {
+        if (jni) {
+            long r = JniPageCalls.ioctl0(fd, request(op), argAddress);
+            return r < 0 ? r : argView.getLong(0);
+        }
         if (DirectLibC.Quiet.ioctl(fd, request(op), argAddress) < 0) {
             return -Math.max(1, Native.getLastError());
         }
@@ -176,7 +199,18 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
      * {@code allocs} failing {@code ALLOC_SWAP_PAGE} calls in {@code allocNanos} (a measure of what a system call
      * costs here).
      */
-    public record Rehearsed(int reads, long readNanos, int allocs, long allocNanos) {
+    public record Rehearsed(int reads, long readNanos, int allocs, long allocNanos, String binding,
+                            List<Compared> compared) {
+        public Rehearsed {
+            compared = List.copyOf(compared);
+        }
+    }
+
+    /**
+     * The same calls through another way measured in the same rehearsal, per page read and per
+     * {@code ALLOC_SWAP_PAGE}: the other binding, and plain C loops of the calls (the reference).
+     */
+    public record Compared(String how, long readNanos, long allocNanos) {
     }
 
     /**
@@ -186,31 +220,32 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
      */
     public static Rehearsed rehearse(Path readable, Path writable, int reads) throws SnapshotException {
         ByteBuffer page = ByteBuffer.allocate(4096);
-        long readNanos;
-        long allocNanos;
         int looped = Math.max(0, reads - 40); // the last 40 reads go with the rehearsal of every other call
         int allocs = looped / 2;
         ByteBuffer batch = ByteBuffer.allocate(4096 * SuspendSession.BATCH_PAGES);
+        long[] measured;
+        List<Compared> compared = new java.util.ArrayList<>();
+        String binding;
         try (LinuxSnapshotDevice d = open(readable, Mode.HIBERNATE)) {
-            long t = System.nanoTime();
-            // as a hibernation reads: a page per iovec, a batch per readv
-            for (int i = 0; i < looped; i += SuspendSession.BATCH_PAGES) {
-                batch.clear();
-                d.readv(batch, 4096);
-            }
-            readNanos = System.nanoTime() - t;
-            t = System.nanoTime();
-            // a swap slot for every other page, as a compressed image needs about; refused (ENOTTY) on this node
-            d.refusalsExpected = d.direct;
-            for (int i = 0; i < allocs; i++) {
-                try {
-                    d.allocSwapPage(); // returns -ENOTTY (LP64), or throws it
-                } catch (SnapshotException expected) {
-                    // ENOTTY
+            binding = d.binding();
+            measured = timeCalls(d, batch, looped, allocs);
+            if (d.direct && JniPageCalls.isAvailable()) {
+                // the other binding, then plain C, on the same node and buffers
+                boolean mine = d.jni;
+                d.jni = !mine;
+                long[] other = timeCalls(d, batch, Math.min(looped, 4096), Math.min(allocs, 2048));
+                d.jni = mine;
+                compared.add(new Compared(d.jni ? "JNA" : "JNI", other[0], other[1]));
+                int batches = Math.max(1, Math.min(looped, 4096) / SuspendSession.BATCH_PAGES);
+                long iovAddress = d.iovecs(SuspendSession.BATCH_PAGES, 4096);
+                long cRead = JniPageCalls.referenceReadv0(d.fd, iovAddress, SuspendSession.BATCH_PAGES, batches);
+                long cAlloc = JniPageCalls.referenceIoctl0(d.fd, d.request(SnapshotIoctl.ALLOC_SWAP_PAGE),
+                        d.argAddress, Math.max(1, Math.min(allocs, 2048)));
+                if (cRead >= 0) {
+                    compared.add(new Compared("C", cRead / ((long) batches * SuspendSession.BATCH_PAGES),
+                            cAlloc / Math.max(1, Math.min(allocs, 2048))));
                 }
             }
-            d.refusalsExpected = false;
-            allocNanos = System.nanoTime() - t;
             for (int i = 0; i < 40; i++) {
                 page.clear();
                 d.read(page);
@@ -239,7 +274,34 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
                 }
             }
         }
-        return new Rehearsed(looped, readNanos, allocs, allocNanos);
+        return new Rehearsed(looped, measured[0] * looped, allocs, measured[1] * allocs, binding, compared);
+    }
+
+    /**
+     * {@code reads} page reads in {@code readv} batches and {@code allocs} refused {@code ALLOC_SWAP_PAGE} calls, as a
+     * hibernation makes them; nanoseconds per page read and per call.
+     */
+    private static long[] timeCalls(LinuxSnapshotDevice d, ByteBuffer batch, int reads, int allocs)
+            throws SnapshotException {
+        long t = System.nanoTime();
+        for (int i = 0; i < reads; i += SuspendSession.BATCH_PAGES) {
+            batch.clear();
+            d.readv(batch, 4096);
+        }
+        long readNanos = System.nanoTime() - t;
+        t = System.nanoTime();
+        // a swap slot for every other page, as a compressed image needs about; refused (ENOTTY) on this node
+        d.refusalsExpected = d.direct;
+        for (int i = 0; i < allocs; i++) {
+            try {
+                d.allocSwapPage(); // returns -ENOTTY (LP64), or throws it
+            } catch (SnapshotException expected) {
+                // ENOTTY
+            }
+        }
+        d.refusalsExpected = false;
+        long allocNanos = System.nanoTime() - t;
+        return new long[] {readNanos / Math.max(1, reads), allocNanos / Math.max(1, allocs)};
     }
 
     /** One call on a device. */
@@ -284,10 +346,17 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
         }
         long iovAddress = iovecs(count, length);
         long n;
-        try {
-            n = DirectLibC.readv(fd, iovAddress, count);
-        } catch (com.sun.jna.LastErrorException e) {
-            throw new SnapshotException("readv", e.getErrorCode(), "");
+        if (jni) {
+            n = JniPageCalls.readv0(fd, iovAddress, count);
+            if (n < 0) {
+                throw new SnapshotException("readv", (int) -n, "");
+            }
+        } else {
+            try {
+                n = DirectLibC.readv(fd, iovAddress, count);
+            } catch (com.sun.jna.LastErrorException e) {
+                throw new SnapshotException("readv", e.getErrorCode(), "");
+            }
         }
         dst.put(dst.position(), ioView, 0, (int) n);
         dst.position(dst.position() + (int) n);
@@ -303,10 +372,17 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
         long iovAddress = iovecs(count, length);
         ioView.put(0, src, src.position(), count * length);
         long n;
-        try {
-            n = DirectLibC.writev(fd, iovAddress, count);
-        } catch (com.sun.jna.LastErrorException e) {
-            throw new SnapshotException("writev", e.getErrorCode(), "");
+        if (jni) {
+            n = JniPageCalls.writev0(fd, iovAddress, count);
+            if (n < 0) {
+                throw new SnapshotException("writev", (int) -n, "");
+            }
+        } else {
+            try {
+                n = DirectLibC.writev(fd, iovAddress, count);
+            } catch (com.sun.jna.LastErrorException e) {
+                throw new SnapshotException("writev", e.getErrorCode(), "");
+            }
         }
         src.position(src.position() + (int) n);
         return n;

@@ -112,6 +112,46 @@ class LinuxSnapshotDeviceTest {
         assertThat(big - fixed).as("bytes allocated by 10000 refused calls and 20000 reads more").isLessThan(256 << 10);
     }
 
+    /**
+     * The JNI binding (the library the build makes from src/main/c) moves pages and reports errno as JNA's does, and
+     * the rehearsal measures both bindings and the plain C loops on the same node.
+     */
+    @Test
+    void theJniBindingMovesPagesAndFailsLikeJna() throws Exception {
+        assertThat(LinuxSnapshotDevice.jniUnavailabilityCause()).as("the build compiled the JNI library (gcc)")
+                .isEmpty();
+        String before = System.getProperty(LinuxSnapshotDevice.BINDING_PROPERTY);
+        System.setProperty(LinuxSnapshotDevice.BINDING_PROPERTY, "jni");
+        try {
+            try (LinuxSnapshotDevice d = LinuxSnapshotDevice.open(Path.of("/dev/zero"), SnapshotDevice.Mode.HIBERNATE)) {
+                assertThat(d.binding()).isEqualTo("JNI");
+                ByteBuffer batch = ByteBuffer.allocate(32 * 4096);
+                java.util.Arrays.fill(batch.array(), (byte) 7);
+                assertThat(d.readv(batch, 4096)).isEqualTo(32L * 4096);
+                assertThat(batch.array()).containsOnly((byte) 0);
+                assertThatThrownBy(d::allocSwapPage).isInstanceOf(SnapshotException.class)
+                        .matches(e -> ((SnapshotException) e).errno() == 25, "ENOTTY");
+            }
+            try (LinuxSnapshotDevice d = LinuxSnapshotDevice.open(Path.of("/dev/null"), SnapshotDevice.Mode.RESTORE)) {
+                assertThat(d.writev(ByteBuffer.allocate(8 * 4096), 4096)).isEqualTo(8L * 4096);
+            }
+            LinuxSnapshotDevice.Rehearsed r = LinuxSnapshotDevice.rehearse(Path.of("/dev/zero"), Path.of("/dev/null"),
+                    5_000);
+            assertThat(r.binding()).isEqualTo("JNI");
+            assertThat(r.compared()).extracting(LinuxSnapshotDevice.Compared::how).containsExactly("JNA", "C");
+            assertThat(r.compared()).allMatch(c -> c.readNanos() > 0 && c.allocNanos() > 0);
+        } finally {
+            if (before == null) {
+                System.clearProperty(LinuxSnapshotDevice.BINDING_PROPERTY);
+            } else {
+                System.setProperty(LinuxSnapshotDevice.BINDING_PROPERTY, before);
+            }
+        }
+        try (LinuxSnapshotDevice d = LinuxSnapshotDevice.open(Path.of("/dev/zero"), SnapshotDevice.Mode.HIBERNATE)) {
+            assertThat(d.binding()).as("JNA unless asked for").isEqualTo("JNA");
+        }
+    }
+
     private static long allocatedBy(org.junit.jupiter.api.function.Executable run) throws Throwable {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean)
                 java.lang.management.ManagementFactory.getThreadMXBean();

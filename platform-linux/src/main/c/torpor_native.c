@@ -1,0 +1,70 @@
+/*
+ * The per-page calls of /dev/snapshot as plain JNI functions (dev.torpor.platform.linux.JniPageCalls), and the same
+ * calls in C loops, the reference a rehearsal measures them against in the same place and moment. Every function
+ * returns the call's result, or -errno; none allocates or touches the JVM's heap.
+ */
+#include <errno.h>
+#include <jni.h>
+#include <sys/ioctl.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+static jlong result(long r) {
+    return r < 0 ? -(jlong) errno : (jlong) r;
+}
+
+JNIEXPORT jlong JNICALL Java_dev_torpor_platform_linux_JniPageCalls_readv0(JNIEnv *env, jclass c, jint fd,
+                                                                           jlong iov, jint count) {
+    return result(readv(fd, (const struct iovec *) (intptr_t) iov, count));
+}
+
+JNIEXPORT jlong JNICALL Java_dev_torpor_platform_linux_JniPageCalls_writev0(JNIEnv *env, jclass c, jint fd,
+                                                                            jlong iov, jint count) {
+    return result(writev(fd, (const struct iovec *) (intptr_t) iov, count));
+}
+
+JNIEXPORT jlong JNICALL Java_dev_torpor_platform_linux_JniPageCalls_read0(JNIEnv *env, jclass c, jint fd, jlong buf,
+                                                                          jlong count) {
+    return result(read(fd, (void *) (intptr_t) buf, (size_t) count));
+}
+
+JNIEXPORT jlong JNICALL Java_dev_torpor_platform_linux_JniPageCalls_write0(JNIEnv *env, jclass c, jint fd, jlong buf,
+                                                                           jlong count) {
+    return result(write(fd, (const void *) (intptr_t) buf, (size_t) count));
+}
+
+JNIEXPORT jlong JNICALL Java_dev_torpor_platform_linux_JniPageCalls_ioctl0(JNIEnv *env, jclass c, jint fd,
+                                                                           jlong request, jlong arg) {
+    return result(ioctl(fd, (unsigned long) request, (void *) (intptr_t) arg));
+}
+
+static jlong nanos(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (jlong) t.tv_sec * 1000000000L + t.tv_nsec;
+}
+
+/* The C reference: `loops` readv calls of `count` iovecs; nanoseconds taken, or -errno of the first failure. */
+JNIEXPORT jlong JNICALL Java_dev_torpor_platform_linux_JniPageCalls_referenceReadv0(JNIEnv *env, jclass c, jint fd,
+                                                                                    jlong iov, jint count,
+                                                                                    jint loops) {
+    jlong start = nanos();
+    for (int i = 0; i < loops; i++) {
+        if (readv(fd, (const struct iovec *) (intptr_t) iov, count) < 0) {
+            return -(jlong) errno;
+        }
+    }
+    return nanos() - start;
+}
+
+/* The C reference: `loops` ioctl calls, failing or not (a rehearsal's refused ALLOC_SWAP_PAGE); nanoseconds taken. */
+JNIEXPORT jlong JNICALL Java_dev_torpor_platform_linux_JniPageCalls_referenceIoctl0(JNIEnv *env, jclass c, jint fd,
+                                                                                    jlong request, jlong arg,
+                                                                                    jint loops) {
+    jlong start = nanos();
+    for (int i = 0; i < loops; i++) {
+        ioctl(fd, (unsigned long) request, (void *) (intptr_t) arg);
+    }
+    return nanos() - start;
+}
