@@ -21,6 +21,10 @@ public final class KeyMaterial {
 
     private final byte[] rawKey;
     private final char[] passphrase;
+    /** The key derived last, and for which parameters: PBKDF2 is meant to be slow, so it runs once per image. */
+    private SecretKeySpec derived;
+    private int derivedIterations;
+    private byte[] derivedSalt;
 
     private KeyMaterial(byte[] rawKey, char[] passphrase) {
         this.rawKey = rawKey;
@@ -70,10 +74,21 @@ public final class KeyMaterial {
         if (passphrase == null) {
             throw new ImageFormatException(0, "the image was encrypted with a passphrase, not a raw key file");
         }
+        synchronized (this) {
+            if (derived != null && derivedIterations == iterations && Arrays.equals(derivedSalt, salt)) {
+                return derived; // a resume, its check and its header page need the key once, not three times
+            }
+        }
         try {
             SecretKeyFactory f = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256");
             byte[] k = f.generateSecret(new PBEKeySpec(passphrase, salt, iterations, 256)).getEncoded();
-            return new SecretKeySpec(k, "AES");
+            SecretKeySpec key = new SecretKeySpec(k, "AES");
+            synchronized (this) {
+                derived = key;
+                derivedIterations = iterations;
+                derivedSalt = salt.clone();
+            }
+            return key;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("PBKDF2WithHmacSHA256 is not available in this JVM", e);
         }

@@ -122,6 +122,24 @@ class EncryptedImageTest {
         }
     }
 
+    /** PBKDF2 runs once per image: the same passphrase, salt and count give the key derived before. */
+    @Test
+    void aPassphraseKeyIsDerivedOncePerImage() throws Exception {
+        KeyMaterial pass = KeyMaterial.passphrase("correct horse battery staple");
+        byte[] salt = new byte[16];
+        javax.crypto.spec.SecretKeySpec first = pass.key(dev.torpor.image.io.TorporHeader.KDF_PBKDF2, 1000, salt);
+        assertThat(pass.key(dev.torpor.image.io.TorporHeader.KDF_PBKDF2, 1000, salt.clone())).isSameAs(first);
+        byte[] other = salt.clone();
+        other[0] = 1;
+        javax.crypto.spec.SecretKeySpec second = pass.key(dev.torpor.image.io.TorporHeader.KDF_PBKDF2, 1000, other);
+        assertThat(second.getEncoded()).isNotEqualTo(first.getEncoded());
+        assertThat(pass.key(dev.torpor.image.io.TorporHeader.KDF_PBKDF2, 1001, other).getEncoded())
+                .isNotEqualTo(second.getEncoded());
+        assertThat(KeyMaterial.passphrase("correct horse battery staple")
+                .key(dev.torpor.image.io.TorporHeader.KDF_PBKDF2, 1000, salt).getEncoded())
+                .as("derived the same way by another instance").isEqualTo(first.getEncoded());
+    }
+
     @Test
     void aWrongKeyIsDetected() throws Exception {
         Path area = encrypted(KeyMaterial.rawKey(KEY), Compressor.LZO);
