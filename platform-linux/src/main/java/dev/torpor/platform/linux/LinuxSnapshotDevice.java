@@ -195,9 +195,10 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
     }
 
     /**
-     * What a rehearsal did: {@code reads} page reads (in batches, with {@code readv}) in {@code readNanos},
-     * {@code allocs} failing {@code ALLOC_SWAP_PAGE} calls in {@code allocNanos} (a measure of what a system call
-     * costs here).
+     * What a rehearsal did: {@code reads} page reads (in batches, with {@code readv}) and {@code allocs} failing
+     * {@code ALLOC_SWAP_PAGE} calls through {@code binding}; {@code readNanos} and {@code allocNanos} are what that
+     * many cost at the rate of a timed run after the warm-up (where the JNI library loads, the timed runs of each way
+     * come after all of them are warm; else the whole run is timed).
      */
     public record Rehearsed(int reads, long readNanos, int allocs, long allocNanos, String binding,
                             List<Compared> compared) {
@@ -228,22 +229,29 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
         String binding;
         try (LinuxSnapshotDevice d = open(readable, Mode.HIBERNATE)) {
             binding = d.binding();
+            // as many calls as a hibernation makes, so that the per-page frames are compiled; then timed runs of the
+            // same size for each way, every one of them warmed up first, so that no way pays for its compilation
             measured = timeCalls(d, batch, looped, allocs);
             if (d.direct && JniPageCalls.isAvailable()) {
-                // the other binding, then plain C, on the same node and buffers
+                int reads2 = Math.min(looped, 4096);
+                int allocs2 = Math.min(allocs, 2048);
                 boolean mine = d.jni;
                 d.jni = !mine;
-                long[] other = timeCalls(d, batch, Math.min(looped, 4096), Math.min(allocs, 2048));
+                timeCalls(d, batch, reads2, allocs2);
+                d.jni = mine;
+                measured = timeCalls(d, batch, reads2, allocs2);
+                d.jni = !mine;
+                long[] other = timeCalls(d, batch, reads2, allocs2);
                 d.jni = mine;
                 compared.add(new Compared(d.jni ? "JNA" : "JNI", other[0], other[1]));
-                int batches = Math.max(1, Math.min(looped, 4096) / SuspendSession.BATCH_PAGES);
+                int batches = Math.max(1, reads2 / SuspendSession.BATCH_PAGES);
                 long iovAddress = d.iovecs(SuspendSession.BATCH_PAGES, 4096);
                 long cRead = JniPageCalls.referenceReadv0(d.fd, iovAddress, SuspendSession.BATCH_PAGES, batches);
                 long cAlloc = JniPageCalls.referenceIoctl0(d.fd, d.request(SnapshotIoctl.ALLOC_SWAP_PAGE),
-                        d.argAddress, Math.max(1, Math.min(allocs, 2048)));
+                        d.argAddress, Math.max(1, allocs2));
                 if (cRead >= 0) {
                     compared.add(new Compared("C", cRead / ((long) batches * SuspendSession.BATCH_PAGES),
-                            cAlloc / Math.max(1, Math.min(allocs, 2048))));
+                            cAlloc / Math.max(1, allocs2)));
                 }
             }
             for (int i = 0; i < 40; i++) {
