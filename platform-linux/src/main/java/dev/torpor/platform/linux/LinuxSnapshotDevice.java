@@ -352,20 +352,7 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
         if (!direct || count < 2) {
             return SnapshotDevice.super.readv(dst, length);
         }
-        long iovAddress = iovecs(count, length);
-        long n;
-        if (jni) {
-            n = JniPageCalls.readv0(fd, iovAddress, count);
-            if (n < 0) {
-                throw new SnapshotException("readv", (int) -n, "");
-            }
-        } else {
-            try {
-                n = DirectLibC.readv(fd, iovAddress, count);
-            } catch (com.sun.jna.LastErrorException e) {
-                throw new SnapshotException("readv", e.getErrorCode(), "");
-            }
-        }
+        long n = vectored(count, length, false);
         dst.put(dst.position(), ioView, 0, (int) n);
         dst.position(dst.position() + (int) n);
         return n;
@@ -377,23 +364,28 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
         if (!direct || count < 2) {
             return SnapshotDevice.super.writev(src, length);
         }
-        long iovAddress = iovecs(count, length);
         ioView.put(0, src, src.position(), count * length);
-        long n;
-        if (jni) {
-            n = JniPageCalls.writev0(fd, iovAddress, count);
-            if (n < 0) {
-                throw new SnapshotException("writev", (int) -n, "");
-            }
-        } else {
-            try {
-                n = DirectLibC.writev(fd, iovAddress, count);
-            } catch (com.sun.jna.LastErrorException e) {
-                throw new SnapshotException("writev", e.getErrorCode(), "");
-            }
-        }
+        long n = vectored(count, length, true);
         src.position(src.position() + (int) n);
         return n;
+    }
+
+    /** {@code readv} or {@code writev} of {@code count} iovecs over {@link #io}, through this device's binding. */
+    private long vectored(int count, int length, boolean writing) throws SnapshotException {
+        long iovAddress = iovecs(count, length);
+        String call = writing ? "writev" : "readv";
+        if (jni) {
+            long n = writing ? JniPageCalls.writev0(fd, iovAddress, count) : JniPageCalls.readv0(fd, iovAddress, count);
+            if (n < 0) {
+                throw new SnapshotException(call, (int) -n, "");
+            }
+            return n;
+        }
+        try {
+            return writing ? DirectLibC.writev(fd, iovAddress, count) : DirectLibC.readv(fd, iovAddress, count);
+        } catch (com.sun.jna.LastErrorException e) {
+            throw new SnapshotException(call, e.getErrorCode(), "");
+        }
     }
 
     /** The address of {@code count} iovecs of {@code length} bytes over {@link #io}, filled once per length. */

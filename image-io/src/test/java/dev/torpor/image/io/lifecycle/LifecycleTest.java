@@ -324,16 +324,8 @@ class LifecycleTest {
             KernelProfile k = KernelProfile.linux(6, 1);
             Optional<KeyMaterial> key = encrypted ? Optional.of(KeyMaterial.rawKey(new byte[32])) : Optional.empty();
             Rig rig = rig(k, 16384, 16383);
-            EmulatedSnapshotDevice dev = rig.machine().open(SnapshotDevice.Mode.HIBERNATE);
-            Path copy = tmp.resolve("copy-" + encrypted + ".swap");
-            assertThatThrownBy(() -> Hibernator.hibernate(dev, rig.area(),
-                    plan(k, Compressor.LZO, Hibernator.Shutdown.POWEROFF, key, 8192L * P, 1),
-                    (how, s) -> {
-                        Files.copy(rig.file(), copy); // the signed image, as the machine would find it on boot
-                        throw new Stop();
-                    }, new Hibernator.Listener() { })).isInstanceOf(Stop.class);
-            rig.machine().halt();
-            rig.machine().boot();
+            Path copy = signedCopy(rig, plan(k, Compressor.LZO, Hibernator.Shutdown.POWEROFF, key, 8192L * P, 1),
+                    tmp.resolve("copy-" + encrypted + ".swap"));
             try (FileChannel ch = FileChannel.open(copy, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 if (encrypted) {
                     byte[] wrong = new byte[32];
@@ -353,15 +345,8 @@ class LifecycleTest {
     void theResumerRefusesAPhysicalMemoryMismatch() throws Exception {
         KernelProfile k = KernelProfile.linux(6, 12);
         Rig rig = rig(k, 16384, 16383);
-        Path copy = tmp.resolve("copy.swap");
-        assertThatThrownBy(() -> Hibernator.hibernate(rig.machine().open(SnapshotDevice.Mode.HIBERNATE), rig.area(),
-                plan(k, Compressor.LZ4, Hibernator.Shutdown.POWEROFF, Optional.empty(), 8192L * P, 1),
-                (how, s) -> {
-                    Files.copy(rig.file(), copy);
-                    throw new Stop();
-                }, new Hibernator.Listener() { })).isInstanceOf(Stop.class);
-        rig.machine().halt();
-        rig.machine().boot();
+        Path copy = signedCopy(rig, plan(k, Compressor.LZ4, Hibernator.Shutdown.POWEROFF, Optional.empty(), 8192L * P,
+                1), tmp.resolve("copy.swap"));
         try (FileChannel ch = FileChannel.open(copy, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             assertRefused(copy, ch, rig.machine(), Optional.empty(),
                     new Resumer.RunningKernel(Optional.empty(), Optional.of(123L)), "physical pages");
@@ -380,15 +365,8 @@ class LifecycleTest {
         boolean encrypted = damage.equals("a sealed unit");
         Optional<KeyMaterial> key = encrypted ? Optional.of(KeyMaterial.rawKey(new byte[32])) : Optional.empty();
         Rig rig = rig(k, 16384, 16383);
-        Path copy = tmp.resolve("damaged.swap");
-        assertThatThrownBy(() -> Hibernator.hibernate(rig.machine().open(SnapshotDevice.Mode.HIBERNATE), rig.area(),
-                plan(k, Compressor.LZO, Hibernator.Shutdown.POWEROFF, key, 8192L * P, 1),
-                (how, s) -> {
-                    Files.copy(rig.file(), copy);
-                    throw new Stop();
-                }, new Hibernator.Listener() { })).isInstanceOf(Stop.class);
-        rig.machine().halt();
-        rig.machine().boot();
+        Path copy = signedCopy(rig, plan(k, Compressor.LZO, Hibernator.Shutdown.POWEROFF, key, 8192L * P, 1),
+                tmp.resolve("damaged.swap"));
         Map<Long, byte[]> running = rig.machine().memory().snapshotOfSavedPages();
         try (FileChannel ch = FileChannel.open(copy, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             if (damage.equals("the CRC32")) {
@@ -417,6 +395,21 @@ class LifecycleTest {
             assertThat(Invalidation.invalidate(PageStore.of(ch), 0).outcome())
                     .isEqualTo(Invalidation.Outcome.ALREADY_PLAIN);
         }
+    }
+
+    /**
+     * Hibernates the rig's machine with {@code plan}, copies the signed image at the power-off (as the machine would
+     * find it on boot), and boots the machine again; returns the copy.
+     */
+    private static Path signedCopy(Rig rig, Hibernator.Plan plan, Path copy) throws Exception {
+        assertThatThrownBy(() -> Hibernator.hibernate(rig.machine().open(SnapshotDevice.Mode.HIBERNATE), rig.area(),
+                plan, (how, s) -> {
+                    Files.copy(rig.file(), copy);
+                    throw new Stop();
+                }, new Hibernator.Listener() { })).isInstanceOf(Stop.class);
+        rig.machine().halt();
+        rig.machine().boot();
+        return copy;
     }
 
     /** Overwrites a stored page about two thirds into the image whose loss the quick inspection does not see. */

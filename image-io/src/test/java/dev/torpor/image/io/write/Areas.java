@@ -36,4 +36,32 @@ final class Areas {
         }
         return HexFormat.of().formatHex(md.digest());
     }
+
+    /** Called before each write of a watched store with its size. */
+    @FunctionalInterface
+    interface BeforeWrite {
+        void bytes(int n) throws java.io.IOException;
+    }
+
+    /** {@code store}, calling {@code beforeWrite} before each write and {@code beforeForce} before each force. */
+    static PageStore watched(PageStore store, BeforeWrite beforeWrite, Runnable beforeForce) {
+        return new PageStore() {
+            @Override
+            public void write(java.nio.ByteBuffer src, long position) throws java.io.IOException {
+                beforeWrite.bytes(src.remaining());
+                store.write(src, position);
+            }
+
+            @Override
+            public void read(java.nio.ByteBuffer dst, long position) throws java.io.IOException {
+                store.read(dst, position);
+            }
+
+            @Override
+            public void force() throws java.io.IOException {
+                beforeForce.run();
+                store.force();
+            }
+        };
+    }
 }

@@ -131,28 +131,14 @@ class ImageWriterTest {
                 return stream.next();
             };
             PageStore plain = PageStore.of(ch);
-            PageStore slowStore = new PageStore() {
-                @Override
-                public void write(ByteBuffer src, long position) throws java.io.IOException {
-                    writes[0]++;
-                    try {
-                        Thread.sleep(1);
-                    } catch (InterruptedException e) {
-                        throw new java.io.InterruptedIOException();
-                    }
-                    plain.write(src, position);
+            PageStore slowStore = Areas.watched(plain, n -> {
+                writes[0]++;
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException();
                 }
-
-                @Override
-                public void read(ByteBuffer dst, long position) throws java.io.IOException {
-                    plain.read(dst, position);
-                }
-
-                @Override
-                public void force() throws java.io.IOException {
-                    plain.force();
-                }
-            };
+            }, () -> { });
             SwapArea area = SwapArea.open(slowStore, 0, 4096, image.detection().orElseThrow().target().byteOrder());
             r = ImageWriter.write(slowSource, image.detection().orElseThrow().target(), area,
                     FreeSlots.emptyOnly(area), ImageWriter.Options.defaults());

@@ -24,24 +24,7 @@ class SyncingPageStoreTest {
         try (FileChannel ch = FileChannel.open(tmp.resolve("area"), StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
             PageStore file = PageStore.of(ch);
-            PageStore counting = new PageStore() {
-                @Override
-                public void write(ByteBuffer src, long position) throws java.io.IOException {
-                    calls.add("write " + src.remaining());
-                    file.write(src, position);
-                }
-
-                @Override
-                public void read(ByteBuffer dst, long position) throws java.io.IOException {
-                    file.read(dst, position);
-                }
-
-                @Override
-                public void force() throws java.io.IOException {
-                    calls.add("force");
-                    file.force();
-                }
-            };
+            PageStore counting = Areas.watched(file, n -> calls.add("write " + n), () -> calls.add("force"));
             PageStore syncing = PageStore.syncingEvery(counting, 8192);
             for (int i = 0; i < 5; i++) {
                 ByteBuffer page = ByteBuffer.allocate(4096);

@@ -28,27 +28,7 @@ public interface SnapshotDevice extends Closeable {
      * ends the call with those bytes, as the VFS does. This default does exactly that with {@link #read}.
      */
     default long readv(ByteBuffer dst, int iovLength) throws SnapshotException {
-        long total = 0;
-        while (dst.remaining() >= iovLength) {
-            int limit = dst.limit();
-            dst.limit(dst.position() + iovLength);
-            int n;
-            try {
-                n = read(dst);
-            } catch (SnapshotException e) {
-                if (total == 0) {
-                    throw e;
-                }
-                return total;
-            } finally {
-                dst.limit(limit);
-            }
-            total += n;
-            if (n != iovLength) {
-                break;
-            }
-        }
-        return total;
+        return perIovec(dst, iovLength, false);
     }
 
     /**
@@ -58,20 +38,25 @@ public interface SnapshotDevice extends Closeable {
      * VFS does. This default does exactly that with {@link #write}.
      */
     default long writev(ByteBuffer src, int iovLength) throws SnapshotException {
+        return perIovec(src, iovLength, true);
+    }
+
+    /** The VFS's loop over iovecs for a device with only {@code .read} and {@code .write}: one call per iovec. */
+    private long perIovec(ByteBuffer b, int iovLength, boolean writing) throws SnapshotException {
         long total = 0;
-        while (src.remaining() >= iovLength) {
-            int limit = src.limit();
-            src.limit(src.position() + iovLength);
+        while (b.remaining() >= iovLength) {
+            int limit = b.limit();
+            b.limit(b.position() + iovLength);
             int n;
             try {
-                n = write(src);
+                n = writing ? write(b) : read(b);
             } catch (SnapshotException e) {
                 if (total == 0) {
                     throw e;
                 }
                 return total;
             } finally {
-                src.limit(limit);
+                b.limit(limit);
             }
             total += n;
             if (n != iovLength) {
