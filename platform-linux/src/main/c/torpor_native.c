@@ -68,3 +68,20 @@ JNIEXPORT jlong JNICALL Java_dev_torpor_platform_linux_JniPageCalls_referenceIoc
     }
     return nanos() - start;
 }
+
+/*
+ * FREEZE, then at once ATOMIC_RESTORE, with no Java code between them: the JVM's other threads are frozen wherever
+ * they are, and nothing here needs them. On success the restore does not return (the hibernated system carries on).
+ * If FREEZE fails its -errno comes back. If the restore fails, the device is closed: with the image loaded the kernel
+ * ignores UNFREEZE, and only the release of the device thaws the processes; then -(1 << 32 | errno) comes back.
+ */
+JNIEXPORT jlong JNICALL Java_dev_torpor_platform_linux_JniPageCalls_freezeAndRestore0(JNIEnv *env, jclass c, jint fd,
+                                                                                      jlong freeze, jlong restore) {
+    if (ioctl(fd, (unsigned long) freeze, 0) < 0) {
+        return -(jlong) errno;
+    }
+    ioctl(fd, (unsigned long) restore, 0);
+    int e = errno;
+    close(fd);
+    return -((1L << 32) | (jlong) e);
+}

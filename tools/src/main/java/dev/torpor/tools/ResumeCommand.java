@@ -141,7 +141,7 @@ final class ResumeCommand implements Callable<Integer> {
                     if (done % DROP_EVERY_PAGES == 0) {
                         dropCachedPages(dev, err);
                     }
-                }, () -> {
+                }, atOnce -> {
                     // the whole stream is in the device and every unit has checked
                     double secs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
                     out.printf("torpor: verified %d pages in %.2f s, written into the snapshot device as they were read:"
@@ -153,7 +153,11 @@ final class ResumeCommand implements Callable<Integer> {
                     if (pause.isPresent()) {
                         pause.get().at(PauseAt.Moment.BEFORE_RESTORE);
                     }
-                    comeToRest(out);
+                    if (atOnce) {
+                        out.println("torpor: FREEZE and the restore are one native call: the JVM need not come to rest");
+                    } else {
+                        comeToRest(out);
+                    }
                     double all = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
                     out.printf("torpor: restoring: Restored %d kbytes in %.2f s from the first read (%.1f MB/s in all)%n",
                             streamBytes[0] / 1024, all, streamBytes[0] / 1e6 / all);

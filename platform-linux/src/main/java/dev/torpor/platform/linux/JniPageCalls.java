@@ -72,6 +72,12 @@ final class JniPageCalls {
 
     static native long ioctl0(int fd, long request, long arg);
 
+    /**
+     * FREEZE and ATOMIC_RESTORE back to back in C (see torpor_native.c); returns only on failure: {@code -errno} of
+     * FREEZE, or {@code -(1 << 32 | errno)} of the restore, after which {@code fd} is closed (that thaws the processes).
+     */
+    static native long freezeAndRestore0(int fd, long freeze, long restore);
+
     /** C: {@code loops} readv calls of {@code count} iovecs; nanoseconds, or {@code -errno}. */
     static native long referenceReadv0(int fd, long iov, int count, int loops);
 

@@ -444,6 +444,32 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
         none(SnapshotIoctl.ATOMIC_RESTORE);
     }
 
+    /**
+     * True where the JNI library loads (unless {@value #BINDING_PROPERTY}{@code =jna}): FREEZE and ATOMIC_RESTORE are
+     * then one native call, so no Java code runs while the JVM's other threads are frozen.
+     */
+    @Override
+    public boolean freezesAndRestoresAtOnce() {
+        return direct && mode == Mode.RESTORE && !"jna".equals(System.getProperty(BINDING_PROPERTY))
+                && JniPageCalls.isAvailable();
+    }
+
+    @Override
+    public void freezeAndRestore() throws SnapshotException {
+        if (!freezesAndRestoresAtOnce()) {
+            SnapshotDevice.super.freezeAndRestore();
+            return;
+        }
+        long r = -JniPageCalls.freezeAndRestore0(fd, request(SnapshotIoctl.FREEZE),
+                request(SnapshotIoctl.ATOMIC_RESTORE));
+        if ((r >>> 32) != 0) {
+            fd = -1; // closed by the native call, which thawed the processes
+            throw new SnapshotException("SNAPSHOT_ATOMIC_RESTORE", (int) (r & 0xffffffffL),
+                    "(the device was closed, which thawed the processes)");
+        }
+        throw new SnapshotException("SNAPSHOT_FREEZE", (int) r, "");
+    }
+
     @Override
     public void free() throws SnapshotException {
         none(SnapshotIoctl.FREE);

@@ -134,6 +134,13 @@ class LinuxSnapshotDeviceTest {
             }
             try (LinuxSnapshotDevice d = LinuxSnapshotDevice.open(Path.of("/dev/null"), SnapshotDevice.Mode.RESTORE)) {
                 assertThat(d.writev(ByteBuffer.allocate(8 * 4096), 4096)).isEqualTo(8L * 4096);
+                // FREEZE and the restore in one native call; /dev/null refuses the FREEZE, so nothing else happens
+                assertThat(d.freezesAndRestoresAtOnce()).isTrue();
+                assertThatThrownBy(d::freezeAndRestore).isInstanceOf(SnapshotException.class)
+                        .hasMessageContaining("SNAPSHOT_FREEZE").matches(e -> ((SnapshotException) e).errno() == 25);
+            }
+            try (LinuxSnapshotDevice d = LinuxSnapshotDevice.open(Path.of("/dev/zero"), SnapshotDevice.Mode.HIBERNATE)) {
+                assertThat(d.freezesAndRestoresAtOnce()).as("only a device opened to restore").isFalse();
             }
             LinuxSnapshotDevice.Rehearsed r = LinuxSnapshotDevice.rehearse(Path.of("/dev/zero"), Path.of("/dev/null"),
                     5_000);
@@ -149,6 +156,16 @@ class LinuxSnapshotDeviceTest {
         }
         try (LinuxSnapshotDevice d = LinuxSnapshotDevice.open(Path.of("/dev/zero"), SnapshotDevice.Mode.HIBERNATE)) {
             assertThat(d.binding()).as("JNA unless asked for").isEqualTo("JNA");
+        }
+        System.setProperty(LinuxSnapshotDevice.BINDING_PROPERTY, "jna");
+        try (LinuxSnapshotDevice d = LinuxSnapshotDevice.open(Path.of("/dev/null"), SnapshotDevice.Mode.RESTORE)) {
+            assertThat(d.freezesAndRestoresAtOnce()).as("torpor.native=jna: no JNI at all").isFalse();
+        } finally {
+            if (before == null) {
+                System.clearProperty(LinuxSnapshotDevice.BINDING_PROPERTY);
+            } else {
+                System.setProperty(LinuxSnapshotDevice.BINDING_PROPERTY, before);
+            }
         }
     }
 

@@ -169,7 +169,7 @@ public final class Resumer {
      */
     public static Verified resume(HibernationImage image, PageStore store, long resumeOffset, SnapshotDevice device,
                                   Optional<KeyMaterial> key, RunningKernel running, Progress progress) throws IOException {
-        return resume(image, store, resumeOffset, device, key, running, progress, () -> { });
+        return resume(image, store, resumeOffset, device, key, running, progress, atOnce -> { });
     }
 
     /**
@@ -241,13 +241,12 @@ public final class Resumer {
             }
             // the last next() compared the CRC32 (kernel images) or found no unit after the last (Torpor's kind)
             session.finishWriting();
-            beforeFreeze.run();
-            session.freeze();
+            beforeFreeze.run(session.restoresAtOnce());
             Optional<Boolean> crc = image.kind() == ImageKind.KERNEL
                     && image.signatureFields().map(h -> h.flags().crc32()).orElse(false)
                     ? Optional.of(true) : Optional.empty();
             Verified v = new Verified(image.kind(), pageSize, info.pages(), info, crc);
-            session.atomicRestore();
+            session.freezeAndRestore();
             return v;
         } catch (ImageFormatException e) {
             throw e; // the image is damaged: it stays invalidated, and the device is never asked to restore
@@ -268,7 +267,11 @@ public final class Resumer {
     /** Runs just before the processes are frozen for the restore. */
     @FunctionalInterface
     public interface BeforeFreeze {
-        void run() throws IOException;
+        /**
+         * @param atOnce nothing of this JVM runs between FREEZE and the restore (the device makes both in one native
+         *               call), so its threads need not come to rest first
+         */
+        void run(boolean atOnce) throws IOException;
     }
 
     /** The restore failed for a reason that is not the image's; {@link #imageKept()} says whether it was signed again. */

@@ -212,7 +212,7 @@ class LifecycleTest {
             try (HibernationImage image = HibernationImage.open(rig.file(), ReadOptions.defaults())) {
                 try (SnapshotDevice restore = rig.machine().open(SnapshotDevice.Mode.RESTORE)) {
                     assertThatThrownBy(() -> Resumer.resume(image, PageStore.of(rig.ch()), 0, restore,
-                            Optional.empty(), Resumer.RunningKernel.unknown(), null, () -> {
+                            Optional.empty(), Resumer.RunningKernel.unknown(), null, atOnce -> {
                                 throw new IOException("the JIT did not go idle");
                             })).isInstanceOf(Resumer.RestoreFailed.class).hasMessage("the JIT did not go idle")
                             .matches(e -> ((Resumer.RestoreFailed) e).imageKept());
@@ -224,7 +224,7 @@ class LifecycleTest {
                         (dev.torpor.snapshot.api.emulator.EmulatedSnapshotDevice) rig.machine()
                                 .open(SnapshotDevice.Mode.RESTORE);
                 Resumer.resume(again, PageStore.of(rig.ch()), 0, restore, Optional.empty(),
-                        Resumer.RunningKernel.unknown(), null, () -> seen.add("second restore reached FREEZE"));
+                        Resumer.RunningKernel.unknown(), null, atOnce -> seen.add("second restore reached FREEZE"));
             }
         };
         Hibernator.hibernate(rig.machine().open(SnapshotDevice.Mode.HIBERNATE), rig.area(),
@@ -250,14 +250,15 @@ class LifecycleTest {
                 long pages = image.info().orElseThrow().pages();
                 Resumer.resume(image, PageStore.of(rig.ch()), 0, restore, Optional.empty(),
                         Resumer.RunningKernel.unknown(), (done, total) -> written[0] = done,
-                        () -> seen.add("hook frozen=" + restore.frozen() + " all written=" + (written[0] == pages)
+                        atOnce -> seen.add("hook frozen=" + restore.frozen() + " at once=" + atOnce
+                                + " all written=" + (written[0] == pages)
                                 + " in the device=" + (restore.bytesWritten() == pages * P)));
             }
         };
         Hibernator.hibernate(rig.machine().open(SnapshotDevice.Mode.HIBERNATE), rig.area(),
                 plan(k, Compressor.LZO, Hibernator.Shutdown.POWEROFF, Optional.empty(), 0, 1), power,
                 new Hibernator.Listener() { });
-        assertThat(seen).containsExactly("hook frozen=false all written=true in the device=true");
+        assertThat(seen).containsExactly("hook frozen=false at once=false all written=true in the device=true");
     }
 
     @Test
@@ -380,7 +381,7 @@ class LifecycleTest {
             EmulatedSnapshotDevice restore = rig.machine().open(SnapshotDevice.Mode.RESTORE);
             try (HibernationImage image = HibernationImage.open(copy, ReadOptions.defaults())) {
                 assertThatThrownBy(() -> Resumer.resume(image, PageStore.of(ch), 0, restore, key,
-                        Resumer.RunningKernel.unknown(), null, () -> {
+                        Resumer.RunningKernel.unknown(), null, atOnce -> {
                             throw new AssertionError("the hook before FREEZE ran for a damaged image");
                         })).isInstanceOf(dev.torpor.image.io.ImageFormatException.class)
                         .hasMessageContaining(damage.equals("the CRC32") ? "CRC32 mismatch"

@@ -75,6 +75,33 @@ public interface SnapshotDevice extends Closeable {
 
     void atomicRestore() throws SnapshotException;
 
+    /**
+     * Whether {@link #freezeAndRestore()} runs nothing of the caller's runtime between FREEZE and ATOMIC_RESTORE (a
+     * native call makes both): the caller's other threads may then be frozen wherever they are, and it need not bring
+     * them to rest first.
+     */
+    default boolean freezesAndRestoresAtOnce() {
+        return false;
+    }
+
+    /**
+     * FREEZE, then ATOMIC_RESTORE; on a real machine a successful restore does not return. If the restore fails its
+     * error is thrown, after an UNFREEZE (which the kernel ignores once an image is loaded: closing the device thaws).
+     */
+    default void freezeAndRestore() throws SnapshotException {
+        freeze();
+        try {
+            atomicRestore();
+        } catch (SnapshotException e) {
+            try {
+                unfreeze();
+            } catch (SnapshotException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
+    }
+
     void free() throws SnapshotException;
 
     /** PREF_IMAGE_SIZE, in bytes. */

@@ -105,6 +105,19 @@ public final class ResumeSession implements Closeable {
         device.atomicRestore();
     }
 
+    /** Whether {@link #freezeAndRestore()} runs nothing of this JVM between FREEZE and ATOMIC_RESTORE. */
+    public boolean restoresAtOnce() {
+        return device.freezesAndRestoresAtOnce();
+    }
+
+    /** FREEZE and ATOMIC_RESTORE (see {@link SnapshotDevice#freezeAndRestore()}), once the whole image is written. */
+    public void freezeAndRestore() throws SnapshotException {
+        if (state != State.COMPLETE) {
+            throw new IllegalStateException("freeze before the whole image is written (finishWriting first)");
+        }
+        device.freezeAndRestore();
+    }
+
     @Override
     public void close() {
         device.close();
