@@ -39,8 +39,9 @@ import java.util.concurrent.Callable;
                 + "(architecture and memory size), reset the signature as the kernel does, then, in one pass as the "
                 + "kernel does, write the snapshot stream into /dev/snapshot while every unit is decoded and checked "
                 + "(the CRC32 or the authentication tags). Only when all of it has checked does it freeze and ask "
-                + "for the atomic restore; a damage found on the way leaves the running system unchanged. On success "
-                + "this command never returns: the hibernated system carries on.", "",
+                + "for the atomic restore; a damage found on the way leaves the running system unchanged. Where "
+                + "Torpor's JNI library loads, FREEZE and the restore are one native call, so the JVM need not come "
+                + "to rest first. On success this command never returns: the hibernated system carries on.", "",
                 "If there is no image it exits 1 at once. If the image cannot be used it is invalidated, so the swap "
                         + "area is a clean swap area, and the exit code is non-zero: boot continues normally.", "",
                 "In an initramfs, run it with the C1 compiler only, compiling early: the run lasts seconds, often "
