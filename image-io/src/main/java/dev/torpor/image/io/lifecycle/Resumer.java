@@ -77,30 +77,39 @@ public final class Resumer {
             throws IOException {
         Objects.requireNonNull(key, "key");
         Inspection inspection = image.inspect(false);
-        // Torpor's encrypted kind is "foreign" to the kernel's reader; its units are authenticated below instead
-        boolean ours = image.kind() == ImageKind.TORPOR && inspection.verdict() == Verdict.FOREIGN_IMAGE;
-        if (inspection.verdict() != Verdict.VALID && !ours) {
-            throw new Refused("the image is not valid: " + inspection.problems().stream().findFirst()
-                    .map(p -> p.message() + " (byte " + p.offset() + ")").orElse(inspection.verdict().toString()), null);
-        }
+        requireResumable(image, inspection, key);
         SnapshotInfo info;
         int pageSize;
         if (image.kind() == ImageKind.TORPOR) {
-            if (key.isEmpty()) {
-                throw new Refused("the image is Torpor's encrypted kind: a key is needed (--key)", null);
-            }
             image.encrypted().orElseThrow().verify(key.get());
             pageSize = image.encrypted().orElseThrow().header().pageSize();
             info = headerOf(image.encrypted().orElseThrow().pagesAfterVerify(key.get()).next(), pageSize);
         } else {
-            if (image.kind() != ImageKind.KERNEL) {
-                throw new Refused("Torpor cannot restore a " + image.kind() + " image", null);
-            }
             info = image.info().orElseThrow(() -> new Refused("the image has no readable header page", null));
             pageSize = image.detection().orElseThrow().target().pageSize();
         }
         checkAgainst(info, running);
         return new Verified(image.kind(), pageSize, info.pages(), info, inspection.crc32Ok());
+    }
+
+    /**
+     * What both {@link #verify} and {@link #resume} refuse before reading a unit: an inspection with errors (Torpor's
+     * encrypted kind is "foreign" to the kernel's reader; its units are authenticated as they are read instead), an
+     * encrypted image without a key, an image of another tool.
+     */
+    private static void requireResumable(HibernationImage image, Inspection inspection, Optional<KeyMaterial> key)
+            throws Refused {
+        boolean ours = image.kind() == ImageKind.TORPOR && inspection.verdict() == Verdict.FOREIGN_IMAGE;
+        if (inspection.verdict() != Verdict.VALID && !ours) {
+            throw new Refused("the image is not valid: " + inspection.problems().stream().findFirst()
+                    .map(p -> p.message() + " (byte " + p.offset() + ")").orElse(inspection.verdict().toString()), null);
+        }
+        if (image.kind() == ImageKind.TORPOR && key.isEmpty()) {
+            throw new Refused("the image is Torpor's encrypted kind: a key is needed (--key)", null);
+        }
+        if (image.kind() != ImageKind.TORPOR && image.kind() != ImageKind.KERNEL) {
+            throw new Refused("Torpor cannot restore a " + image.kind() + " image", null);
+        }
     }
 
     /** The header page of a decrypted stream, read with the word size and byte order at which it is consistent. */
@@ -186,26 +195,14 @@ public final class Resumer {
         SnapshotInfo info;
         int pageSize;
         try {
-            Inspection inspection = image.inspect(true);
-            boolean ours = image.kind() == ImageKind.TORPOR && inspection.verdict() == Verdict.FOREIGN_IMAGE;
-            if (inspection.verdict() != Verdict.VALID && !ours) {
-                throw new Refused("the image is not valid: " + inspection.problems().stream().findFirst()
-                        .map(p -> p.message() + " (byte " + p.offset() + ")")
-                        .orElse(inspection.verdict().toString()), null);
-            }
+            requireResumable(image, image.inspect(true), key);
             if (image.kind() == ImageKind.TORPOR) {
-                if (key.isEmpty()) {
-                    throw new Refused("the image is Torpor's encrypted kind: a key is needed (--key)", null);
-                }
                 pageSize = image.encrypted().orElseThrow().header().pageSize();
                 // every unit is authenticated as it is decrypted; the first one here, before the device sees a page
                 stream = image.encrypted().orElseThrow().pagesAfterVerify(key.get());
                 first = stream.next();
                 info = headerOf(first == null ? null : first.duplicate(), pageSize);
             } else {
-                if (image.kind() != ImageKind.KERNEL) {
-                    throw new Refused("Torpor cannot restore a " + image.kind() + " image", null);
-                }
                 info = image.info().orElseThrow(() -> new Refused("the image has no readable header page", null));
                 pageSize = image.detection().orElseThrow().target().pageSize();
                 stream = image.stream();
