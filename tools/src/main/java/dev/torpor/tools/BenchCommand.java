@@ -89,11 +89,12 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
             long pages = Files.size(stream) / 4096;
+            String codec = NativeCodecs.install();
             WriteBench w = new WriteBench(stream, area, pages + pages / 4 + 64, threads);
             w.run(seconds); // warm-up
             WriteBench.Totals t = w.run(seconds);
-            out.printf("bench write: lzo compression + CRC32 + framing + writing to a swap-area file (fsync), "
-                    + "%d thread(s), %d pages per image%n", threads, pages);
+            out.printf("bench write: %s compression + CRC32 + framing + writing to a swap-area file (fsync), "
+                    + "%d thread(s), %d pages per image%n", codec, threads, pages);
             out.printf("%.0f MB/s uncompressed input (%d images in %.2f s, %.1f MB -> %.1f MB each), max heap %d MiB%n",
                     t.bytesIn() / 1e6 / t.seconds(), t.images(), t.seconds(), t.bytesIn() / 1e6 / t.images(),
                     t.bytesOut() / 1e6 / t.images(), Runtime.getRuntime().maxMemory() >> 20);

@@ -138,6 +138,9 @@ final class HibernateCommand implements Callable<Integer> {
                 Setting.IMAGE_SIZE, Setting.KEY_FILE));
         LinuxFacts facts = LinuxFacts.system();
         Path scratch = Path.of(System.getProperty("java.io.tmpdir"));
+        if (compressor == Compressor.LZO) {
+            out.println("torpor: compression: " + NativeCodecs.install());
+        }
         if (dryRun) {
             return dryRun(out, compressor, threads, how, key, imageSize.orElse(0L), scratch);
         }

@@ -123,6 +123,7 @@ final class WriteImageCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        NativeCodecs.install();
         Optional<TargetProfile> override = Optional.empty();
         if (pageSize != null || wordSize != null || byteOrder != null) {
             if (pageSize == null || wordSize == null || byteOrder == null) {

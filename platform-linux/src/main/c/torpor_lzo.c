@@ -1,0 +1,223 @@
+/*
+ * LZO1X-1 compression, the same algorithm and instruction choices as Torpor's Java Lzo1x1Compressor (which follows
+ * the kernel's lib/lzo/lzo1x_compress.c, bitstream version 0, 64-bit match lengths): byte for byte the same output,
+ * ahead-of-time compiled, so a hibernating JVM whose JIT has stopped still compresses at C speed.
+ * Exposed to Java as dev.torpor.platform.linux.NativeLzo.compress0 over two byte arrays.
+ */
+#include <jni.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define D_BITS 13
+#define D_SIZE (1 << D_BITS)
+#define M2_MAX_LEN 8
+#define M2_MAX_OFFSET 0x0800
+#define M3_MAX_LEN 33
+#define M3_MAX_OFFSET 0x4000
+#define M4_MAX_LEN 9
+#define M4_MAX_OFFSET 0xbfff
+#define M3_MARKER 32
+#define M4_MARKER 16
+
+static inline uint32_t get32(const uint8_t *p) {
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v; /* little-endian hosts only (x86_64, aarch64): the build targets those */
+}
+
+static inline uint64_t get64(const uint8_t *p) {
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static uint8_t *literal_length(uint8_t *op, size_t t) {
+    if (t <= 18) {
+        *op++ = (uint8_t) (t - 3);
+        return op;
+    }
+    size_t tt = t - 18;
+    *op++ = 0;
+    while (tt > 255) {
+        tt -= 255;
+        *op++ = 0;
+    }
+    *op++ = (uint8_t) tt;
+    return op;
+}
+
+static uint8_t *long_length(uint8_t *op, unsigned marker, size_t rest) {
+    *op++ = (uint8_t) marker;
+    while (rest > 255) {
+        rest -= 255;
+        *op++ = 0;
+    }
+    *op++ = (uint8_t) rest;
+    return op;
+}
+
+/* The kernel's 8-bytes-at-a-time match loop: bytes 0..11 equal; ends at the first mismatch, or at the first step
+ * 4 + 8k (k >= 1) that reaches ip_end. */
+static size_t long_match(const uint8_t *ip, const uint8_t *m, const uint8_t *ip_end) {
+    ptrdiff_t room = ip_end - ip - 4 + 7;
+    size_t kcap = room >> 3 > 1 ? (size_t) (room >> 3) : 1;
+    size_t cap = 4 + 8 * kcap;
+    for (size_t i = 12; i < cap; i++) {
+        if (ip[i] != m[i]) {
+            return i;
+        }
+    }
+    return cap;
+}
+
+struct state {
+    uint8_t *op;
+    uint8_t *state; /* where the next short literal count goes, or NULL before the first instruction */
+};
+
+/* lzo1x_1_do_compress over one block; returns the literals left pending at its end, or (size_t) -1 if the stream
+ * would need a state byte before any instruction (which the algorithm never does). */
+static size_t do_compress(const uint8_t *in, size_t in_len, struct state *s, size_t ti, uint16_t *dict) {
+    const uint8_t *in_end = in + in_len;
+    const uint8_t *ip_end = in + in_len - 20;
+    uint8_t *op = s->op;
+    uint8_t *st = s->state;
+    const uint8_t *ip = in;
+    const uint8_t *ii = ip;
+    ip += ti < 4 ? 4 - ti : 0;
+    ip += 1 + ((ip - ii) >> 5);
+    for (;;) {
+        const uint8_t *m;
+        for (;;) {
+            if (ip >= ip_end) {
+                s->op = op;
+                s->state = st;
+                return (size_t) (in_end - (ii - ti));
+            }
+            uint32_t dv = get32(ip);
+            uint32_t h = (dv * 0x1824429du) >> (32 - D_BITS);
+            m = in + dict[h];
+            dict[h] = (uint16_t) (ip - in);
+            if (dv == get32(m)) {
+                break;
+            }
+            ip += 1 + ((ip - ii) >> 5);
+        }
+        ii -= ti;
+        ti = 0;
+        size_t t = (size_t) (ip - ii);
+        if (t != 0) {
+            if (t <= 3) {
+                if (st == NULL) {
+                    return (size_t) -1;
+                }
+                *st |= (uint8_t) t;
+                memcpy(op, ii, t);
+            } else if (t <= 16) {
+                *op++ = (uint8_t) (t - 3);
+                memcpy(op, ii, t);
+            } else {
+                op = literal_length(op, t);
+                memcpy(op, ii, t);
+            }
+            op += t;
+        }
+        size_t m_len = 4;
+        uint64_t v = get64(ip + 4) ^ get64(m + 4);
+        if (v != 0) {
+            m_len += (size_t) (__builtin_ctzll(v) >> 3);
+        } else {
+            m_len = long_match(ip, m, ip_end);
+        }
+        size_t m_off = (size_t) (ip - m);
+        ip += m_len;
+        if (m_len <= M2_MAX_LEN && m_off <= M2_MAX_OFFSET) {
+            m_off -= 1;
+            op[0] = (uint8_t) (((m_len - 1) << 5) | ((m_off & 7) << 2));
+            op[1] = (uint8_t) (m_off >> 3);
+            op += 2;
+        } else {
+            if (m_off <= M3_MAX_OFFSET) {
+                m_off -= 1;
+                if (m_len <= M3_MAX_LEN) {
+                    *op++ = (uint8_t) (M3_MARKER | (m_len - 2));
+                } else {
+                    op = long_length(op, M3_MARKER, m_len - M3_MAX_LEN);
+                }
+            } else {
+                m_off -= 0x4000;
+                unsigned marker = M4_MARKER | ((m_off >> 11) & 8);
+                if (m_len <= M4_MAX_LEN) {
+                    *op++ = (uint8_t) (marker | (m_len - 2));
+                } else {
+                    op = long_length(op, marker, m_len - M4_MAX_LEN);
+                }
+            }
+            op[0] = (uint8_t) (m_off << 2);
+            op[1] = (uint8_t) (m_off >> 6);
+            op += 2;
+        }
+        st = op - 2;
+        ii = ip;
+    }
+}
+
+/* Compresses in[0, in_len) into out (room for lzo1x_worst_compress(in_len)); returns the length, or -1. */
+static long lzo1x_1_compress(const uint8_t *in, size_t in_len, uint8_t *out) {
+    uint16_t dict[D_SIZE];
+    struct state s = {out, NULL};
+    const uint8_t *ip = in;
+    size_t l = in_len;
+    size_t t = 0;
+    while (l > 20) {
+        size_t ll = l < M4_MAX_OFFSET + 1 ? l : M4_MAX_OFFSET + 1;
+        memset(dict, 0, sizeof dict);
+        t = do_compress(ip, ll, &s, t, dict);
+        if (t == (size_t) -1) {
+            return -1;
+        }
+        ip += ll;
+        l -= ll;
+    }
+    t += l;
+    uint8_t *op = s.op;
+    if (t > 0) {
+        const uint8_t *ii = in + in_len - t;
+        if (op == out && t <= 238) {
+            *op++ = (uint8_t) (17 + t);
+        } else if (t <= 3) {
+            if (s.state == NULL) {
+                return -1;
+            }
+            *s.state |= (uint8_t) t;
+        } else {
+            op = literal_length(op, t);
+        }
+        memcpy(op, ii, t);
+        op += t;
+    }
+    *op++ = M4_MARKER | 1;
+    *op++ = 0;
+    *op++ = 0;
+    return (long) (op - out);
+}
+
+/* Java: NativeLzo.compress0(in, inOff, inLen, out, outOff) with bounds checked in Java; the compressed length, or -1. */
+JNIEXPORT jint JNICALL Java_dev_torpor_platform_linux_NativeLzo_compress0(JNIEnv *env, jclass c, jbyteArray in,
+                                                                          jint in_off, jint in_len, jbyteArray out,
+                                                                          jint out_off) {
+    uint8_t *src = (*env)->GetPrimitiveArrayCritical(env, in, NULL);
+    if (src == NULL) {
+        return -1;
+    }
+    uint8_t *dst = (*env)->GetPrimitiveArrayCritical(env, out, NULL);
+    if (dst == NULL) {
+        (*env)->ReleasePrimitiveArrayCritical(env, in, src, JNI_ABORT);
+        return -1;
+    }
+    long n = lzo1x_1_compress(src + in_off, (size_t) in_len, dst + out_off);
+    (*env)->ReleasePrimitiveArrayCritical(env, out, dst, 0);
+    (*env)->ReleasePrimitiveArrayCritical(env, in, src, JNI_ABORT);
+    return (jint) n;
+}

@@ -1,0 +1,51 @@
+package dev.torpor.platform.linux;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * LZO1X-1 compression in the JNI library: the same algorithm as image-io's {@code Lzo1x1Compressor}, so the same
+ * bytes, but compiled ahead of time. A hibernating JVM stops its JIT before the freeze, and code that was still
+ * interpreted or at C1 then compresses at a fraction of C speed; this does not depend on the JIT at all. Its method
+ * has the shape of image-io's {@code Compressor.UnitEncoder} ({@code lzo::compress}). Thread-safe: the dictionary
+ * lives on the native stack of each call.
+ */
+public final class NativeLzo {
+    private static final NativeLzo INSTANCE = new NativeLzo();
+
+    private NativeLzo() {
+    }
+
+    /** The compressor, where the JNI library loads here (and {@code torpor.native=jna} does not rule JNI out). */
+    public static Optional<NativeLzo> load() {
+        return unavailabilityCause().isEmpty() ? Optional.of(INSTANCE) : Optional.empty();
+    }
+
+    /** Why {@link #load()} is empty, or empty when it is not. */
+    public static Optional<String> unavailabilityCause() {
+        if ("jna".equals(System.getProperty(LinuxSnapshotDevice.BINDING_PROPERTY))) {
+            return Optional.of(LinuxSnapshotDevice.BINDING_PROPERTY + "=jna rules the JNI library out");
+        }
+        return JniPageCalls.unavailabilityCause();
+    }
+
+    /**
+     * Compresses {@code in[inOff, inOff+inLen)} into {@code out} from {@code outOff}; returns the compressed length.
+     * {@code outCap} bytes from {@code outOff} must fit the worst case, {@code inLen + inLen/16 + 64 + 3 + 2}.
+     */
+    public int compress(byte[] in, int inOff, int inLen, byte[] out, int outOff, int outCap) {
+        Objects.checkFromIndexSize(inOff, inLen, in.length);
+        Objects.checkFromIndexSize(outOff, outCap, out.length);
+        int worst = inLen + inLen / 16 + 64 + 3 + 2;
+        if (outCap < worst) {
+            throw new IllegalArgumentException("output capacity " + outCap + " below the worst case " + worst);
+        }
+        int n = compress0(in, inOff, inLen, out, outOff);
+        if (n < 0) {
+            throw new IllegalStateException("the native LZO1X-1 compressor failed on " + inLen + " bytes");
+        }
+        return n;
+    }
+
+    private static native int compress0(byte[] in, int inOff, int inLen, byte[] out, int outOff);
+}

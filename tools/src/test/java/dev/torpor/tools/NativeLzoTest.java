@@ -1,0 +1,87 @@
+package dev.torpor.tools;
+
+import dev.torpor.image.io.Corpus;
+import dev.torpor.image.io.HibernationImage;
+import dev.torpor.image.io.Lzo1x1Compressor;
+import dev.torpor.image.io.ReadOptions;
+import dev.torpor.image.io.SnapshotStream;
+import dev.torpor.platform.linux.NativeLzo;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The JNI library's LZO1X-1 writes exactly the bytes of the Java one (which the kernel's own units prove): on every
+ * 32-page unit of the real kernels' streams in the corpus, and on seeded inputs of every kind and awkward length.
+ * The build makes the library wherever gcc is, as on every machine the test command runs on.
+ */
+class NativeLzoTest {
+    private static NativeLzo lzo;
+
+    @BeforeAll
+    static void load() {
+        assertThat(NativeLzo.unavailabilityCause()).as("the JNI library loads").isEmpty();
+        lzo = NativeLzo.load().orElseThrow();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"k61-lzo", "k612-lzo", "k61-nocompress"})
+    void compressesTheKernelsStreamsToTheSameBytesAsTheJavaCompressor(String name) throws Exception {
+        Lzo1x1Compressor java = new Lzo1x1Compressor();
+        byte[] unit = new byte[32 * 4096];
+        byte[] a = new byte[Lzo1x1Compressor.maxCompressedLength(unit.length)];
+        byte[] b = new byte[a.length];
+        long units = 0;
+        try (HibernationImage image = HibernationImage.open(Corpus.swap(name), ReadOptions.defaults());
+             SnapshotStream stream = image.stream()) {
+            int filled = 0;
+            for (ByteBuffer page = stream.next(); ; page = stream.next()) {
+                if (page != null) {
+                    page.get(unit, filled, 4096);
+                    filled += 4096;
+                }
+                if (filled == unit.length || (page == null && filled > 0)) {
+                    int n = java.compress(unit, 0, filled, a, 0, a.length);
+                    int m = lzo.compress(unit, 0, filled, b, 0, b.length);
+                    assertThat(Arrays.copyOf(b, m)).as("unit %d of %s", units, name).isEqualTo(Arrays.copyOf(a, n));
+                    units++;
+                    filled = 0;
+                }
+                if (page == null) {
+                    break;
+                }
+            }
+        }
+        assertThat(units).isGreaterThan(400);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 2026})
+    void seededInputsGiveTheSameBytes(long seed) {
+        Random rnd = new Random(seed);
+        Lzo1x1Compressor java = new Lzo1x1Compressor();
+        for (int len : new int[] {0, 1, 2, 3, 4, 17, 20, 21, 22, 238, 239, 4096, 49151, 49152, 49153, 98304, 131072}) {
+            byte[] in = new byte[len + 7];
+            switch (rnd.nextInt(5)) {
+                case 0 -> rnd.nextBytes(in);
+                case 1 -> { } // zeros: the longest matches
+                case 2 -> { for (int i = 0; i < in.length; i++) { in[i] = (byte) "hibernate ".charAt(i % 10); } }
+                case 3 -> { for (int i = 0; i < in.length; i++) { in[i] = (byte) (i % 300 < 290 ? 0 : rnd.nextInt()); } }
+                default -> { for (int i = 0; i < in.length; i++) { in[i] = (byte) (rnd.nextInt(8) == 0 ? rnd.nextInt() : i / 97); } }
+            }
+            int off = rnd.nextInt(8);
+            byte[] a = new byte[Lzo1x1Compressor.maxCompressedLength(len) + 5];
+            byte[] b = new byte[a.length];
+            int n = java.compress(in, off, len, a, 5, a.length - 5);
+            int m = lzo.compress(in, off, len, b, 5, b.length - 5);
+            assertThat(Arrays.copyOfRange(b, 5, 5 + m)).as("seed %d, %d bytes", seed, len)
+                    .isEqualTo(Arrays.copyOfRange(a, 5, 5 + n));
+        }
+    }
+}
