@@ -221,3 +221,166 @@ JNIEXPORT jint JNICALL Java_dev_torpor_platform_linux_NativeLzo_compress0(JNIEnv
     (*env)->ReleasePrimitiveArrayCritical(env, in, src, JNI_ABORT);
     return (jint) n;
 }
+
+/*
+ * LZO1X decompression of untrusted data (the classic bitstream, as lzo1x_decompress_safe reads it): every length is
+ * checked against what is left of the input and the output, and every match distance against what was written.
+ * Returns the output length, or -(1 + input offset) where the data is malformed.
+ */
+#define NEED_IN(n) do { if ((size_t) (ip_end - ip) < (size_t) (n)) goto malformed; } while (0)
+#define NEED_OUT(n) do { if ((size_t) (op_end - op) < (size_t) (n)) goto malformed; } while (0)
+
+/* A run length: t, or, for t == 0, 255 for each zero byte then base + the next byte. */
+#define RUN_LENGTH(base) do {                                                        \
+        if (t == 0) {                                                                \
+            for (;;) {                                                               \
+                NEED_IN(1);                                                          \
+                if (*ip != 0) break;                                                 \
+                ip++;                                                                \
+                if (t > (size_t) 1 << 30) goto malformed;                            \
+                t += 255;                                                            \
+            }                                                                        \
+            t += (base) + *ip++;                                                     \
+        }                                                                            \
+    } while (0)
+
+static long lzo1x_decompress(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_cap) {
+    const uint8_t *ip = in;
+    const uint8_t *const ip_end = in + in_len;
+    uint8_t *op = out;
+    uint8_t *const op_end = out + out_cap;
+    const uint8_t *m;
+    size_t t;
+    NEED_IN(1);
+    if (*ip > 17) {
+        t = *ip++ - 17;
+        if (t < 4) {
+            goto match_next;
+        }
+        NEED_IN(t);
+        NEED_OUT(t);
+        memcpy(op, ip, t);
+        op += t;
+        ip += t;
+        goto first_literal_run;
+    }
+    for (;;) {
+        NEED_IN(1);
+        t = *ip++;
+        if (t >= 16) {
+            goto match;
+        }
+        RUN_LENGTH(15);
+        t += 3;
+        NEED_IN(t);
+        NEED_OUT(t);
+        memcpy(op, ip, t);
+        op += t;
+        ip += t;
+first_literal_run:
+        NEED_IN(1);
+        t = *ip++;
+        if (t >= 16) {
+            goto match;
+        }
+        /* a 3-byte match right after a literal run of 4 or more */
+        NEED_IN(1);
+        m = op - (1 + M2_MAX_OFFSET) - (t >> 2) - ((size_t) *ip++ << 2);
+        if (m < out) {
+            goto malformed;
+        }
+        NEED_OUT(3);
+        op[0] = m[0];
+        op[1] = m[1];
+        op[2] = m[2];
+        op += 3;
+        goto match_done;
+        for (;;) {
+match:
+            if (t >= 64) {
+                NEED_IN(1);
+                m = op - 1 - ((t >> 2) & 7) - ((size_t) *ip++ << 3);
+                t = (t >> 5) - 1;
+            } else if (t >= 32) {
+                t &= 31;
+                RUN_LENGTH(31);
+                NEED_IN(2);
+                m = op - 1 - ((ip[0] >> 2) + ((size_t) ip[1] << 6));
+                ip += 2;
+            } else if (t >= 16) {
+                size_t far = (t & 8) << 11;
+                t &= 7;
+                RUN_LENGTH(7);
+                NEED_IN(2);
+                size_t d = far + (ip[0] >> 2) + ((size_t) ip[1] << 6);
+                ip += 2;
+                if (d == 0) {
+                    /* the end marker: its length must be 1 and nothing may follow */
+                    if (t != 1 || ip != ip_end) {
+                        goto malformed;
+                    }
+                    return (long) (op - out);
+                }
+                if ((size_t) (op - out) < d + 0x4000) {
+                    goto malformed;
+                }
+                m = op - d - 0x4000;
+            } else {
+                /* a 2-byte match after a short literal run */
+                NEED_IN(1);
+                m = op - 1 - (t >> 2) - ((size_t) *ip++ << 2);
+                if (m < out) {
+                    goto malformed;
+                }
+                NEED_OUT(2);
+                op[0] = m[0];
+                op[1] = m[1];
+                op += 2;
+                goto match_done;
+            }
+            if (m < out) {
+                goto malformed;
+            }
+            t += 2;
+            NEED_OUT(t);
+            /* byte by byte: a match may overlap what it produces */
+            for (size_t i = 0; i < t; i++) {
+                op[i] = m[i];
+            }
+            op += t;
+match_done:
+            t = ip[-2] & 3;
+            if (t == 0) {
+                break;
+            }
+match_next:
+            NEED_IN(t + 1);
+            NEED_OUT(t);
+            memcpy(op, ip, t);
+            op += t;
+            ip += t;
+            t = *ip++;
+        }
+    }
+malformed:
+    return -(1 + (long) (ip - in));
+}
+
+/* Java: NativeLzo.decompress0(in, inOff, inLen, out, outOff, outCap), bounds checked in Java. */
+JNIEXPORT jint JNICALL Java_dev_torpor_platform_linux_NativeLzo_decompress0(JNIEnv *env, jclass c, jbyteArray in,
+                                                                            jint in_off, jint in_len, jbyteArray out,
+                                                                            jint out_off, jint out_cap) {
+    uint8_t *src = (*env)->GetPrimitiveArrayCritical(env, in, NULL);
+    if (src == NULL) {
+        return -1;
+    }
+    uint8_t *dst = (*env)->GetPrimitiveArrayCritical(env, out, NULL);
+    if (dst == NULL) {
+        (*env)->ReleasePrimitiveArrayCritical(env, in, src, JNI_ABORT);
+        return -1;
+    }
+    long n = lzo1x_decompress(src + in_off, (size_t) in_len, dst + out_off, (size_t) out_cap);
+    (*env)->ReleasePrimitiveArrayCritical(env, out, dst, 0);
+    (*env)->ReleasePrimitiveArrayCritical(env, in, src, JNI_ABORT);
+    return (jint) n;
+}

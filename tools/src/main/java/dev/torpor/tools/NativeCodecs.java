@@ -1,12 +1,12 @@
 package dev.torpor.tools;
 
 import dev.torpor.image.io.Compressor;
-import dev.torpor.image.io.UnitEncoders;
+import dev.torpor.image.io.UnitCodecs;
 import dev.torpor.platform.linux.NativeLzo;
 
 import java.util.Optional;
 
-/** Puts the JNI library's LZO1X-1 (the same bytes as the Java one) under every writer, where the library loads. */
+/** Puts the JNI library's LZO (the same bytes as the Java coders) under every writer and reader, where it loads. */
 final class NativeCodecs {
     private NativeCodecs() {
     }
@@ -17,10 +17,11 @@ final class NativeCodecs {
         if (lzo.isPresent()) {
             NativeLzo n = lzo.get();
             Compressor.UnitEncoder encoder = n::compress;
-            UnitEncoders.install(Compressor.LZO, "JNI", () -> encoder);
+            Compressor.UnitDecoder decoder = n::decompress;
+            UnitCodecs.install(Compressor.LZO, new UnitCodecs.Installed("JNI", () -> encoder, () -> decoder));
             return "LZO1X-1 through JNI";
         }
-        UnitEncoders.uninstall(Compressor.LZO);
+        UnitCodecs.uninstall(Compressor.LZO);
         return "LZO1X-1 in Java (" + NativeLzo.unavailabilityCause().orElse("no JNI library") + ")";
     }
 }

@@ -98,6 +98,7 @@ final class ResumeCommand implements Callable<Integer> {
         Resumer.RunningKernel running = new Resumer.RunningKernel(Optional.of(LinuxSystem.local().uname()),
                 facts.physPages().isPresent() ? Optional.of(facts.physPages().getAsLong()) : Optional.empty());
         long size = RunningSystem.size(dev);
+        NativeCodecs.install(); // a JVM just started decodes at C speed through JNI from the first unit
         try (FileChannel rw = FileChannel.open(dev, StandardOpenOption.READ, StandardOpenOption.WRITE);
              HibernationImage image = HibernationImage.open(FileChannel.open(dev, StandardOpenOption.READ), size,
                      dev.toString(), ReadOptions.defaults().withResumeOffset(offset))) {

@@ -18,7 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The JNI library's LZO1X-1 writes exactly the bytes of the Java one (which the kernel's own units prove): on every
- * 32-page unit of the real kernels' streams in the corpus, and on seeded inputs of every kind and awkward length.
+ * 32-page unit of the real kernels' streams in the corpus, and on seeded inputs of every kind and awkward length. Its
+ * decompressor gives those units back, and on damaged data (seeded mutations of real units) it never accepts what
+ * aircompressor's bounds-checked decoder refuses, never gives other bytes, and never writes outside its range.
  * The build makes the library wherever gcc is, as on every machine the test command runs on.
  */
 class NativeLzoTest {
@@ -50,6 +52,9 @@ class NativeLzoTest {
                     int n = java.compress(unit, 0, filled, a, 0, a.length);
                     int m = lzo.compress(unit, 0, filled, b, 0, b.length);
                     assertThat(Arrays.copyOf(b, m)).as("unit %d of %s", units, name).isEqualTo(Arrays.copyOf(a, n));
+                    byte[] back = new byte[filled];
+                    assertThat(lzo.decompress(a, 0, n, back, 0, back.length)).isEqualTo(filled);
+                    assertThat(back).as("unit %d of %s decoded", units, name).isEqualTo(Arrays.copyOf(unit, filled));
                     units++;
                     filled = 0;
                 }
@@ -83,5 +88,66 @@ class NativeLzoTest {
             assertThat(Arrays.copyOfRange(b, 5, 5 + m)).as("seed %d, %d bytes", seed, len)
                     .isEqualTo(Arrays.copyOfRange(a, 5, 5 + n));
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {11, 12, 13, 14, 15, 16, 17, 18})
+    void damagedUnitsAreRefusedAsStrictlyAsAircompressorDoes(long seed) throws Exception {
+        Random rnd = new Random(seed);
+        byte[] unit = new byte[32 * 4096];
+        try (HibernationImage image = HibernationImage.open(Corpus.swap("k61-lzo"), ReadOptions.defaults());
+             SnapshotStream stream = image.stream()) {
+            for (int skip = rnd.nextInt(2000); skip > 0; skip--) {
+                stream.next();
+            }
+            for (int i = 0; i < 32; i++) {
+                stream.next().get(unit, i * 4096, 4096);
+            }
+        }
+        Lzo1x1Compressor java = new Lzo1x1Compressor();
+        byte[] good = new byte[Lzo1x1Compressor.maxCompressedLength(unit.length)];
+        int goodLen = java.compress(unit, 0, unit.length, good, 0, good.length);
+        io.airlift.compress.lzo.LzoDecompressor air = new io.airlift.compress.lzo.LzoDecompressor();
+        int refusedByBoth = 0;
+        for (int trial = 0; trial < 3000; trial++) {
+            byte[] bad = Arrays.copyOf(good, goodLen + 16);
+            int len = goodLen;
+            switch (rnd.nextInt(4)) {
+                case 0 -> bad[rnd.nextInt(len)] ^= (byte) (1 << rnd.nextInt(8));
+                case 1 -> len = rnd.nextInt(len);
+                case 2 -> { for (int k = 0; k < 8; k++) { bad[rnd.nextInt(len)] = (byte) rnd.nextInt(); } }
+                default -> { int at = rnd.nextInt(len); int n = Math.min(len - at, 1 + rnd.nextInt(64));
+                             for (int k = 0; k < n; k++) { bad[at + k] = (byte) rnd.nextInt(); } }
+            }
+            int cap = rnd.nextBoolean() ? unit.length : rnd.nextInt(unit.length + 1);
+            byte[] expected = new byte[cap];
+            Integer airLen;
+            try {
+                airLen = air.decompress(bad, 0, len, expected, 0, cap);
+            } catch (RuntimeException e) {
+                airLen = null;
+            }
+            byte[] out = new byte[cap + 64];
+            Arrays.fill(out, (byte) 0x5a);
+            Integer ours;
+            try {
+                ours = lzo.decompress(bad, 0, len, out, 32, cap);
+            } catch (NativeLzo.MalformedLzoException e) {
+                assertThat(e.offset()).isBetween(0L, (long) len);
+                ours = null;
+            }
+            for (int k = 0; k < 32; k++) {
+                assertThat(out[k]).as("byte %d before the output, trial %d", k, trial).isEqualTo((byte) 0x5a);
+                assertThat(out[32 + cap + k]).as("byte %d after the output, trial %d", k, trial).isEqualTo((byte) 0x5a);
+            }
+            if (ours != null) {
+                assertThat(airLen).as("trial %d: accepted here, refused by aircompressor", trial).isNotNull();
+                assertThat(ours).isEqualTo(airLen);
+                assertThat(Arrays.copyOfRange(out, 32, 32 + ours)).isEqualTo(Arrays.copyOf(expected, airLen));
+            } else if (airLen == null) {
+                refusedByBoth++;
+            }
+        }
+        assertThat(refusedByBoth).as("mutations both refuse").isGreaterThan(100);
     }
 }

@@ -1,6 +1,5 @@
 package dev.torpor.image.io;
 
-import io.airlift.compress.MalformedInputException;
 import io.airlift.compress.lz4.Lz4Decompressor;
 import io.airlift.compress.lzo.LzoDecompressor;
 
@@ -29,8 +28,8 @@ public enum Compressor {
         return valueOf(text.trim().toUpperCase(Locale.ROOT));
     }
 
-    /** A decoder for one unit; not thread-safe. */
-    UnitDecoder decoder() {
+    /** aircompressor's bounds-checked decoder for one unit; not thread-safe. */
+    public UnitDecoder decoder() {
         switch (this) {
             case LZO: {
                 LzoDecompressor lzo = new LzoDecompressor();
@@ -70,10 +69,12 @@ public enum Compressor {
         int compress(byte[] in, int inOff, int inLen, byte[] out, int outOff, int outCap);
     }
 
-    /** Decompresses one unit; returns the uncompressed length. */
+    /**
+     * Decompresses one unit, untrusted; returns the uncompressed length. Malformed data throws an unchecked exception
+     * and never reads or writes outside the ranges given.
+     */
     @FunctionalInterface
-    interface UnitDecoder {
-        int decompress(byte[] in, int inOff, int inLen, byte[] out, int outOff, int outCap)
-                throws MalformedInputException;
+    public interface UnitDecoder {
+        int decompress(byte[] in, int inOff, int inLen, byte[] out, int outOff, int outCap);
     }
 }

@@ -116,7 +116,7 @@ public final class EncryptedImage {
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("AES/GCM is not available in this JVM", e);
             }
-            inflate = header.compressor() == Compressor.NONE ? null : header.compressor().decoder();
+            inflate = header.compressor() == Compressor.NONE ? null : UnitCodecs.decoder(header.compressor());
             int maxPages = maxUnitPages();
             slots = new long[maxPages];
             in = new byte[maxPages * pageSize];

@@ -59,7 +59,7 @@ public final class ReadBenchmark {
 
     /** Decodes all units {@code rounds} times. */
     public Result run(int rounds) throws ImageFormatException {
-        Compressor.UnitDecoder decoder = compressor.decoder();
+        Compressor.UnitDecoder decoder = UnitCodecs.decoder(compressor);
         byte[] out = new byte[dev.torpor.swap.format.CompressedUnits.uncompressedSize(pageSize)];
         long unc = 0;
         long cmp = 0;

@@ -51,7 +51,7 @@ final class StreamCursor {
             this.slots = new long[PLAIN_BATCH];
             this.in = null;
         } else {
-            this.decoder = compressor.decoder();
+            this.decoder = UnitCodecs.decoder(compressor);
             int maxPages = CompressedUnits.maxUnitPages(pageSize, target.wordSize());
             this.slots = new long[maxPages];
             this.in = new byte[maxPages * pageSize];

@@ -4,11 +4,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * LZO1X-1 compression in the JNI library: the same algorithm as image-io's {@code Lzo1x1Compressor}, so the same
- * bytes, but compiled ahead of time. A hibernating JVM stops its JIT before the freeze, and code that was still
- * interpreted or at C1 then compresses at a fraction of C speed; this does not depend on the JIT at all. Its method
- * has the shape of image-io's {@code Compressor.UnitEncoder} ({@code lzo::compress}). Thread-safe: the dictionary
- * lives on the native stack of each call.
+ * LZO1X-1 compression and LZO1X decompression in the JNI library. Compression is the algorithm of image-io's
+ * {@code Lzo1x1Compressor}, so the same bytes, but compiled ahead of time: a hibernating JVM stops its JIT before the
+ * freeze, and code still interpreted or at C1 then compresses at a fraction of C speed. Decompression is for the
+ * resume, which runs in a JVM just started. The methods have the shapes of image-io's {@code Compressor.UnitEncoder}
+ * and {@code UnitDecoder}. Thread-safe: the dictionary lives on the native stack of each call.
  */
 public final class NativeLzo {
     private static final NativeLzo INSTANCE = new NativeLzo();
@@ -46,6 +46,39 @@ public final class NativeLzo {
         }
         return n;
     }
+
+    /**
+     * Decompresses the LZO1X data {@code in[inOff, inOff+inLen)}, untrusted, into {@code out[outOff, outOff+outCap)};
+     * returns the length. Malformed data (a length beyond the input or the output, a distance before the output's
+     * start, no end marker, bytes after it) throws {@link MalformedLzoException}; nothing is read or written outside the
+     * two ranges.
+     */
+    public int decompress(byte[] in, int inOff, int inLen, byte[] out, int outOff, int outCap) {
+        Objects.checkFromIndexSize(inOff, inLen, in.length);
+        Objects.checkFromIndexSize(outOff, outCap, out.length);
+        int n = decompress0(in, inOff, inLen, out, outOff, outCap);
+        if (n < 0) {
+            throw new MalformedLzoException(-n - 1L);
+        }
+        return n;
+    }
+
+    /** LZO data that does not decode; {@link #offset()} is where in the input the decoder stopped. */
+    public static final class MalformedLzoException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        private final long offset;
+
+        MalformedLzoException(long offset) {
+            super("malformed LZO1X data at input byte " + offset);
+            this.offset = offset;
+        }
+
+        public long offset() {
+            return offset;
+        }
+    }
+
+    private static native int decompress0(byte[] in, int inOff, int inLen, byte[] out, int outOff, int outCap);
 
     private static native int compress0(byte[] in, int inOff, int inLen, byte[] out, int outOff);
 }

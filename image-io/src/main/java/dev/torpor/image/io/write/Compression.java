@@ -2,7 +2,7 @@ package dev.torpor.image.io.write;
 
 import dev.torpor.image.io.Compressor;
 import dev.torpor.image.io.ImageFormatException;
-import dev.torpor.image.io.UnitEncoders;
+import dev.torpor.image.io.UnitCodecs;
 import dev.torpor.swap.format.CompressedUnits;
 
 /**
@@ -18,7 +18,7 @@ public final class Compression implements UnitTransformer {
             throw new IllegalArgumentException("no compression means no compression stage");
         }
         this.compressor = compressor;
-        this.encoders = ThreadLocal.withInitial(() -> UnitEncoders.create(compressor));
+        this.encoders = ThreadLocal.withInitial(() -> UnitCodecs.encoder(compressor));
     }
 
     public Compressor compressor() {
