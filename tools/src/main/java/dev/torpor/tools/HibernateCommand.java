@@ -475,9 +475,7 @@ final class HibernateCommand implements Callable<Integer> {
                         result.pages(), result.bytesOut(), secs, result.bytesIn() / 1024,
                         result.bytesIn() / 1e6 / secs);
                 ImageWriter.Phases ph = result.phases();
-                out.printf("torpor: write phases: read %.2f s, compress %.2f s, slots %.2f s, write %.2f s, "
-                        + "sync %.2f s%n", ph.read() / 1e9, ph.transform() / 1e9, ph.slots() / 1e9, ph.write() / 1e9,
-                        ph.sync() / 1e9);
+                out.println("torpor: write phases: " + ph);
                 out.flush();
             }
         }

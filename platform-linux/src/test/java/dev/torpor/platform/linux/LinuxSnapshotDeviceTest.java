@@ -154,11 +154,13 @@ class LinuxSnapshotDeviceTest {
                 System.setProperty(LinuxSnapshotDevice.BINDING_PROPERTY, before);
             }
         }
+        System.clearProperty(LinuxSnapshotDevice.BINDING_PROPERTY);
         try (LinuxSnapshotDevice d = LinuxSnapshotDevice.open(Path.of("/dev/zero"), SnapshotDevice.Mode.HIBERNATE)) {
-            assertThat(d.binding()).as("JNA unless asked for").isEqualTo("JNA");
+            assertThat(d.binding()).as("JNI wherever the library loads").isEqualTo("JNI");
         }
         System.setProperty(LinuxSnapshotDevice.BINDING_PROPERTY, "jna");
         try (LinuxSnapshotDevice d = LinuxSnapshotDevice.open(Path.of("/dev/null"), SnapshotDevice.Mode.RESTORE)) {
+            assertThat(d.binding()).isEqualTo("JNA");
             assertThat(d.freezesAndRestoresAtOnce()).as("torpor.native=jna: no JNI at all").isFalse();
         } finally {
             if (before == null) {

@@ -129,16 +129,18 @@ public final class ImageWriter {
      *
      * @param read      taking pages from the stream (for a hibernation: reading {@code /dev/snapshot})
      * @param transform compressing (and sealing), or waiting for the threads that do
+     * @param checksum  the CRC32 of the uncompressed stream
      * @param slots     allocating slots ({@code ALLOC_SWAP_PAGE}) and copying pages into the write buffer
      * @param write     writing runs of slots into the area (with a syncing store, its periodic syncs)
      * @param sync      the final syncs and the signature page
      */
-    public record Phases(long read, long transform, long slots, long write, long sync) {
+    public record Phases(long read, long transform, long checksum, long slots, long write, long sync) {
         /** As text: seconds per phase. */
         @Override
         public String toString() {
-            return String.format(java.util.Locale.ROOT, "read %.2f s, compress %.2f s, slots %.2f s, write %.2f s, "
-                    + "sync %.2f s", read / 1e9, transform / 1e9, slots / 1e9, write / 1e9, sync / 1e9);
+            return String.format(java.util.Locale.ROOT, "read %.2f s, compress %.2f s, crc32 %.2f s, slots %.2f s, "
+                    + "write %.2f s, sync %.2f s", read / 1e9, transform / 1e9, checksum / 1e9, slots / 1e9,
+                    write / 1e9, sync / 1e9);
         }
     }
 

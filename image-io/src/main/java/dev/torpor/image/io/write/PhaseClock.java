@@ -7,12 +7,14 @@ package dev.torpor.image.io.write;
 final class PhaseClock {
     long read;
     long transform;
+    /** CRC32 of the uncompressed units, inside {@link #store}. */
+    long checksum;
     long store;
     long write;
     long sync;
 
-    /** The phases; allocating slots and copying into the write buffer is the store time not spent writing. */
+    /** The phases; allocating slots and copying into the write buffer is the store time not spent on the rest. */
     ImageWriter.Phases phases() {
-        return new ImageWriter.Phases(read, transform, Math.max(0, store - write), write, sync);
+        return new ImageWriter.Phases(read, transform, checksum, Math.max(0, store - write - checksum), write, sync);
     }
 }

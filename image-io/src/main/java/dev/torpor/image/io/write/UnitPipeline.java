@@ -122,7 +122,7 @@ final class UnitPipeline {
                     transform(u);
                     long t2 = System.nanoTime();
                     clock.transform += t2 - t1;
-                    store(u, free, crc, sink);
+                    store(u, free, crc, sink, clock);
                     clock.store += System.nanoTime() - t2;
                 } else {
                     inflight.add(pool.submit(() -> transform(u)));
@@ -148,7 +148,7 @@ final class UnitPipeline {
         Unit u = await(inflight.poll());
         long t1 = System.nanoTime();
         clock.transform += t1 - t0;
-        store(u, free, crc, sink);
+        store(u, free, crc, sink, clock);
         clock.store += System.nanoTime() - t1;
     }
 
@@ -178,9 +178,11 @@ final class UnitPipeline {
         return u;
     }
 
-    private void store(Unit u, BlockingQueue<Unit> free, Crc32Le crc, Sink sink) throws IOException {
+    private void store(Unit u, BlockingQueue<Unit> free, Crc32Le crc, Sink sink, PhaseClock clock) throws IOException {
         if (crc != null) {
+            long t0 = System.nanoTime();
             crc.update(u.unc, 0, u.uncLen);
+            clock.checksum += System.nanoTime() - t0;
         }
         int pagesOut = (u.framedLen + pageSize - 1) / pageSize;
         for (int i = 0; i < pagesOut; i++) {
