@@ -28,7 +28,7 @@ import java.util.zip.ZipInputStream;
 
 /**
  * Makes what the Debian package holds besides its static files, under one output folder: {@code runtime/} (jlink),
- * {@code libjnidispatch.so}, {@code man/torpor*.1.gz}, {@code completion/torpor} and {@code changelog.gz}.
+ * {@code libjnidispatch.so}, {@code libtorpor-native.so}, {@code man/torpor*.1.gz}, {@code completion/torpor} and {@code changelog.gz}.
  * Arguments: the output folder, torpor.jar, the Debian version, the date of the changelog entry (RFC 5322).
  */
 public final class PackageParts {
@@ -47,6 +47,8 @@ public final class PackageParts {
         Files.createDirectories(out);
         runtime(out.resolve("runtime"));
         Files.write(out.resolve("libjnidispatch.so"), fromJar(jar, "com/sun/jna/linux-x86-64/libjnidispatch.so"));
+        // Torpor's JNI part (the per-page calls, LZO), unpacked too: initramfs-tools has no /tmp to extract it into
+        Files.write(out.resolve("libtorpor-native.so"), fromJar(jar, "META-INF/native/linux-x86_64/libtorpor-native.so"));
         strip(out);
         Path man = Files.createDirectories(out.resolve("man"));
         for (Map.Entry<String, String> p : ManPages.of(Torpor.commandLine(), version, date.substring(0, 16).strip())

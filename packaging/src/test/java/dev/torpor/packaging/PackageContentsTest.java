@@ -45,7 +45,8 @@ class PackageContentsTest {
     void theFilesAnAdministratorGets() throws Exception {
         String list = run("dpkg-deb", "--contents", DEB.toString());
         assertThat(list).contains("./usr/bin/torpor", "./usr/lib/torpor/torpor.jar",
-                "./usr/lib/torpor/runtime/bin/java", "./usr/lib/torpor/libjnidispatch.so", "./usr/share/torpor/jvm.options",
+                "./usr/lib/torpor/runtime/bin/java", "./usr/lib/torpor/libjnidispatch.so",
+                "./usr/lib/torpor/libtorpor-native.so", "./usr/share/torpor/jvm.options",
                 "./etc/torpor/torpor.conf", "./lib/systemd/system/systemd-hibernate.service.d/torpor.conf",
                 "./lib/systemd/system/systemd-hybrid-sleep.service.d/torpor.conf", "./usr/lib/torpor/torpor-sleep",
                 "./usr/share/initramfs-tools/hooks/torpor", "./usr/share/initramfs-tools/scripts/local-premount/torpor",
