@@ -12,6 +12,7 @@ import dev.torpor.platform.linux.JvmQuiescence;
 import dev.torpor.platform.linux.MemoryMap;
 import dev.torpor.platform.linux.LinuxFacts;
 import dev.torpor.platform.linux.LinuxSnapshotDevice;
+import dev.torpor.platform.linux.Writeback;
 import dev.torpor.platform.linux.LinuxSystem;
 import dev.torpor.platform.linux.TerminationSignals;
 import dev.torpor.snapshot.api.TargetProfile;
@@ -219,9 +220,24 @@ final class HibernateCommand implements Callable<Integer> {
         out.flush();
         system.syncFileSystems();
         try (FileChannel ch = FileChannel.open(dev, StandardOpenOption.READ, StandardOpenOption.WRITE);
+             Writeback writeback = Writeback.open(dev);
              LinuxSnapshotDevice snapshot = LinuxSnapshotDevice.open(location.snapshotDevice,
                      SnapshotDevice.Mode.HIBERNATE)) {
-            PageStore synced = PageStore.syncingEvery(PageStore.of(ch), Rehearsal.SYNC_BYTES);
+            // the disk writes each 8 MB while the next is compressed (the kernel keeps its bios in flight too)
+            PageStore.Writeback async = new PageStore.Writeback() {
+                @Override
+                public void start(long position, long length) throws IOException {
+                    writeback.start(position, length);
+                }
+
+                @Override
+                public void await(long position, long length) throws IOException {
+                    writeback.await(position, length);
+                }
+            };
+            async.start(0, target.pageSize()); // once now: nothing may load after the freeze
+            async.await(0, target.pageSize());
+            PageStore synced = PageStore.writingBackEvery(PageStore.of(ch), Rehearsal.SYNC_BYTES, async);
             PageStore store = pause.isPresent() ? pause.get().around(synced, offset * target.pageSize()) : synced;
             // the kernel lets nobody write an active swap area but the one set through /dev/snapshot (ETXTBSY), so
             // it is set before an old signature may be reset (the hibernator sets it again)

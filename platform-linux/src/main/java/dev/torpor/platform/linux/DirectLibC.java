@@ -31,6 +31,9 @@ final class DirectLibC {
     /** writev with {@code iovcnt} {@code struct iovec}s at {@code iovAddress}. */
     static native long writev(int fd, long iovAddress, int iovcnt) throws LastErrorException;
 
+    /** {@code sync_file_range(fd, offset, nbytes, flags)}: writeback of a range, without the metadata. */
+    static native int sync_file_range(int fd, long offset, long nbytes, int flags) throws LastErrorException;
+
     /**
      * The same calls reporting failure only by their result, errno kept for {@link Native#getLastError()}: no
      * exception is made, where a failing call is expected (a rehearsal on a node that refuses the ioctl).

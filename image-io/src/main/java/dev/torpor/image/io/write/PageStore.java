@@ -22,7 +22,25 @@ public interface PageStore {
      * and its rehearsal both write through this, so that the rehearsal compiles the very calls the real run makes.
      */
     static PageStore syncingEvery(PageStore store, long bytes) {
-        return new SyncingPageStore(store, bytes);
+        return new SyncingPageStore(store, bytes, null);
+    }
+
+    /**
+     * {@code store}, its writes handed to the disk every {@code bytes} bytes without waiting ({@code writeback}
+     * starts them), and the interval before waited for, so the disk works while the writer goes on and at most two
+     * intervals are dirty. {@link #force()} still makes everything durable.
+     */
+    static PageStore writingBackEvery(PageStore store, long bytes, Writeback writeback) {
+        return new SyncingPageStore(store, bytes, java.util.Objects.requireNonNull(writeback, "writeback"));
+    }
+
+    /** Writeback of byte ranges of a store's page cache (Linux: {@code sync_file_range}); neither makes data durable. */
+    interface Writeback {
+        /** Starts writing the range out; returns at once. */
+        void start(long position, long length) throws IOException;
+
+        /** Writes the range out and waits until it is clean. */
+        void await(long position, long length) throws IOException;
     }
 
     /** A store over a file channel. */
