@@ -63,9 +63,10 @@ static size_t long_match(const uint8_t *ip, const uint8_t *m, const uint8_t *ip_
     ptrdiff_t room = ip_end - ip - 4 + 7;
     size_t kcap = room >> 3 > 1 ? (size_t) (room >> 3) : 1;
     size_t cap = 4 + 8 * kcap;
-    for (size_t i = 12; i < cap; i++) {
-        if (ip[i] != m[i]) {
-            return i;
+    for (size_t i = 12; i < cap; i += 8) { /* cap - 12 is a multiple of 8 */
+        uint64_t v = get64(ip + i) ^ get64(m + i);
+        if (v != 0) {
+            return i + (size_t) (__builtin_ctzll(v) >> 3);
         }
     }
     return cap;
@@ -343,9 +344,22 @@ match:
             }
             t += 2;
             NEED_OUT(t);
-            /* byte by byte: a match may overlap what it produces */
-            for (size_t i = 0; i < t; i++) {
-                op[i] = m[i];
+            if (op - m >= 8) {
+                /* 8 bytes at a time: every byte read was written before (a distance of 8 or more) */
+                size_t i = 0;
+                for (; i + 8 <= t; i += 8) {
+                    memcpy(op + i, m + i, 8);
+                }
+                for (; i < t; i++) {
+                    op[i] = m[i];
+                }
+            } else if (op - m == 1) {
+                memset(op, m[0], t); /* a run of one byte (zero pages) */
+            } else {
+                /* byte by byte: the match overlaps what it produces */
+                for (size_t i = 0; i < t; i++) {
+                    op[i] = m[i];
+                }
             }
             op += t;
 match_done:
