@@ -138,10 +138,20 @@ final class ResumeCommand implements Callable<Integer> {
                 out.flush();
                 int page = facts.kernelPageSize().orElse(4096);
                 long[] streamBytes = new long[1];
-                Resumer.resume(image, store, offset, snapshot, key, running, (done, total) -> {
-                    streamBytes[0] = done * page;
-                    if (done % DROP_EVERY_PAGES == 0) {
-                        dropCachedPages(dev, err);
+                Resumer.resume(image, store, offset, snapshot, key, running, new Resumer.Progress() {
+                    @Override
+                    public void update(long done, long total) {
+                        streamBytes[0] = done * page;
+                        if (done % DROP_EVERY_PAGES == 0) {
+                            dropCachedPages(dev, err);
+                        }
+                    }
+
+                    @Override
+                    public void phases(long checks, long stream, long device) {
+                        out.printf("torpor: resume phases: checks before the first page %.2f s, reading, decoding and "
+                                + "checking %.2f s, into the snapshot device %.2f s%n", checks / 1e9, stream / 1e9,
+                                device / 1e9);
                     }
                 }, atOnce -> {
                     // the whole stream is in the device and every unit has checked

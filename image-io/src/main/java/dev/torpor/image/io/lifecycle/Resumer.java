@@ -159,6 +159,14 @@ public final class Resumer {
     @FunctionalInterface
     public interface Progress {
         void update(long pagesWritten, long pagesTotal);
+
+        /**
+         * Once the whole stream is in the device, where the time went, in nanoseconds: {@code checks} the headers, the
+         * swap map and the first unit before the device saw a page; {@code stream} reading, decoding and checking the
+         * rest; {@code device} writing it into the snapshot device.
+         */
+        default void phases(long checks, long stream, long device) {
+        }
     }
 
     /**
@@ -194,6 +202,7 @@ public final class Resumer {
         ByteBuffer first;
         SnapshotInfo info;
         int pageSize;
+        long started = System.nanoTime();
         try {
             requireResumable(image, image.inspect(true), key);
             if (image.kind() == ImageKind.TORPOR) {
@@ -221,23 +230,36 @@ public final class Resumer {
         try {
             ResumeSession session = new ResumeSession(device, pageSize);
             long written = 0;
-            for (ByteBuffer page = first; page != null; page = stream.next()) {
+            long checked = System.nanoTime();
+            long streamNanos = 0;
+            long deviceNanos = 0;
+            for (ByteBuffer page = first; page != null; ) {
                 if (written == info.pages()) {
                     throw new ImageFormatException(0, "the stream holds more pages than the " + info.pages()
                             + " its header announces");
                 }
+                long t0 = System.nanoTime();
                 session.writePage(page);
+                long t1 = System.nanoTime();
+                deviceNanos += t1 - t0;
                 written++;
                 if (progress != null && (written % 256 == 0 || written == info.pages())) {
                     progress.update(written, info.pages());
                 }
+                page = stream.next();
+                streamNanos += System.nanoTime() - t1;
             }
             if (written != info.pages()) {
                 throw new ImageFormatException(0, "the stream held " + written + " pages, its header announces "
                         + info.pages());
             }
             // the last next() compared the CRC32 (kernel images) or found no unit after the last (Torpor's kind)
+            long t0 = System.nanoTime();
             session.finishWriting();
+            deviceNanos += System.nanoTime() - t0;
+            if (progress != null) {
+                progress.phases(checked - started, streamNanos, deviceNanos);
+            }
             beforeFreeze.run(session.restoresAtOnce());
             Optional<Boolean> crc = image.kind() == ImageKind.KERNEL
                     && image.signatureFields().map(h -> h.flags().crc32()).orElse(false)
