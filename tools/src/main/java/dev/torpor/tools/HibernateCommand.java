@@ -221,6 +221,7 @@ final class HibernateCommand implements Callable<Integer> {
         system.syncFileSystems();
         try (FileChannel ch = FileChannel.open(dev, StandardOpenOption.READ, StandardOpenOption.WRITE);
              Writeback writeback = Writeback.open(dev);
+             DirectWrites direct = DirectWrites.open(PageStore.of(ch), dev, target.pageSize());
              LinuxSnapshotDevice snapshot = LinuxSnapshotDevice.open(location.snapshotDevice,
                      SnapshotDevice.Mode.HIBERNATE)) {
             // the disk writes each 8 MB while the next is compressed (the kernel keeps its bios in flight too)
@@ -237,13 +238,14 @@ final class HibernateCommand implements Callable<Integer> {
             };
             async.start(0, target.pageSize()); // once now: nothing may load after the freeze
             async.await(0, target.pageSize());
-            PageStore synced = PageStore.writingBackEvery(PageStore.of(ch), Rehearsal.SYNC_BYTES, async);
+            PageStore synced = PageStore.writingBackEvery(direct, Rehearsal.SYNC_BYTES, async);
             PageStore store = pause.isPresent() ? pause.get().around(synced, offset * target.pageSize()) : synced;
             // the kernel lets nobody write an active swap area but the one set through /dev/snapshot (ETXTBSY), so
             // it is set before an old signature may be reset (the hibernator sets it again)
             snapshot.setSwapArea(offset, plan.swapDevice());
             SwapArea area = ActiveArea.open(store, dev, offset, target.pageSize(), target.byteOrder(), facts.swaps(),
                     out);
+            direct.rehearse(offset);
             // if/else, not a switch: a switch on an enum loads a synthetic class on first use, after the snapshot
             Hibernator.Power power = (off, session) -> {
                 if (pause.isPresent()) {

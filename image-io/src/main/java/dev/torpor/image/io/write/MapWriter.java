@@ -24,7 +24,10 @@ final class MapWriter {
     /** Nanoseconds spent in the area's writes (periodic syncs of a syncing store included). */
     long writeNanos;
     static final int RUN = 32;
-    /** Off-heap, so the channel writes it without copying it into a temporary direct buffer first. */
+    /**
+     * Off-heap and page-aligned, so the channel writes it without copying it into a temporary direct buffer first, and
+     * a store may hand it to the disk with O_DIRECT.
+     */
     final ByteBuffer run;
     long runStart;
     int runPages;
@@ -36,7 +39,7 @@ final class MapWriter {
         this.entries = area.pageSize() / sectorSize - 1;
         this.meters = meters;
         this.map = ByteBuffer.allocate(area.pageSize()).order(area.byteOrder().nio());
-        this.run = ByteBuffer.allocateDirect(RUN * area.pageSize());
+        this.run = ByteBuffer.allocateDirect((RUN + 1) * area.pageSize()).alignedSlice(area.pageSize());
         this.firstMap = this.mapSlot = slots.allocate();
 }
     long firstMapPage() {
