@@ -230,6 +230,8 @@ JNIEXPORT jint JNICALL Java_dev_torpor_platform_linux_NativeLzo_compress0(JNIEnv
  */
 #define NEED_IN(n) do { if ((size_t) (ip_end - ip) < (size_t) (n)) goto malformed; } while (0)
 #define NEED_OUT(n) do { if ((size_t) (op_end - op) < (size_t) (n)) goto malformed; } while (0)
+/* m = op - distance, once the distance is known to stay within what was written (no pointer before out) */
+#define MATCH_AT(distance) do { size_t d_ = (distance); if (d_ > (size_t) (op - out)) goto malformed; m = op - d_; } while (0)
 
 /* A run length: t, or, for t == 0, 255 for each zero byte then base + the next byte. */
 #define RUN_LENGTH(base) do {                                                        \
@@ -286,10 +288,7 @@ first_literal_run:
         }
         /* a 3-byte match right after a literal run of 4 or more */
         NEED_IN(1);
-        m = op - (1 + M2_MAX_OFFSET) - (t >> 2) - ((size_t) *ip++ << 2);
-        if (m < out) {
-            goto malformed;
-        }
+        MATCH_AT(1 + M2_MAX_OFFSET + (t >> 2) + ((size_t) *ip++ << 2));
         NEED_OUT(3);
         op[0] = m[0];
         op[1] = m[1];
@@ -300,13 +299,13 @@ first_literal_run:
 match:
             if (t >= 64) {
                 NEED_IN(1);
-                m = op - 1 - ((t >> 2) & 7) - ((size_t) *ip++ << 3);
+                MATCH_AT(1 + ((t >> 2) & 7) + ((size_t) *ip++ << 3));
                 t = (t >> 5) - 1;
             } else if (t >= 32) {
                 t &= 31;
                 RUN_LENGTH(31);
                 NEED_IN(2);
-                m = op - 1 - ((ip[0] >> 2) + ((size_t) ip[1] << 6));
+                MATCH_AT(1 + (ip[0] >> 2) + ((size_t) ip[1] << 6));
                 ip += 2;
             } else if (t >= 16) {
                 size_t far = (t & 8) << 11;
@@ -322,25 +321,16 @@ match:
                     }
                     return (long) (op - out);
                 }
-                if ((size_t) (op - out) < d + 0x4000) {
-                    goto malformed;
-                }
-                m = op - d - 0x4000;
+                MATCH_AT(d + 0x4000);
             } else {
                 /* a 2-byte match after a short literal run */
                 NEED_IN(1);
-                m = op - 1 - (t >> 2) - ((size_t) *ip++ << 2);
-                if (m < out) {
-                    goto malformed;
-                }
+                MATCH_AT(1 + (t >> 2) + ((size_t) *ip++ << 2));
                 NEED_OUT(2);
                 op[0] = m[0];
                 op[1] = m[1];
                 op += 2;
                 goto match_done;
-            }
-            if (m < out) {
-                goto malformed;
             }
             t += 2;
             NEED_OUT(t);
