@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * A QEMU guest: a kernel, an initramfs and a memory size, booted under TCG with one vCPU and one virtio disk,
+ * A QEMU guest: a kernel, an initramfs and a memory size, booted under TCG with one vCPU (unless
+ * {@link #withCpus(int, boolean)}) and one virtio disk,
  * {@code -no-reboot} so that a power-off or reboot ends QEMU. (One vCPU: the guest JVM crashed under
  * multi-threaded TCG; KVM hangs on the machines this was made on.)
  *
@@ -47,6 +48,21 @@ public record QemuGuest(Path kernel, Path initrd, String memory, List<String> qe
     public QemuGuest withSuspendToRam(Path qmp) {
         List<String> args = new ArrayList<>(qemuArgs);
         args.addAll(List.of("-global", "PIIX4_PM.disable_s3=0", "-qmp", "unix:" + qmp + ",server=on,wait=off"));
+        return new QemuGuest(kernel, initrd, memory, args);
+    }
+
+    /**
+     * This guest with {@code cpus} vCPUs. {@code multiThreaded}: one host thread per vCPU (TCG's MTTCG, faster, but
+     * the guest JVM crashed under it before); otherwise {@code thread=single}, the vCPUs taking turns on one host
+     * thread, which proves correctness on several CPUs but not speed.
+     */
+    public QemuGuest withCpus(int cpus, boolean multiThreaded) {
+        if (cpus < 1 || cpus > 8) {
+            throw new IllegalArgumentException("a guest has 1 to 8 vCPUs, not " + cpus);
+        }
+        List<String> args = new ArrayList<>(qemuArgs);
+        args.addAll(List.of("-smp", Integer.toString(cpus), "-accel",
+                multiThreaded ? "tcg,thread=multi" : "tcg,thread=single"));
         return new QemuGuest(kernel, initrd, memory, args);
     }
 
@@ -94,8 +110,11 @@ public record QemuGuest(Path kernel, Path initrd, String memory, List<String> qe
     /** As {@link #boot(Path, String, Duration, boolean, Path, Consumer)}, with a listener that can act on the guest. */
     public Console boot(Path disk, String args, Duration timeout, boolean verbose, Path liveLog,
                         LineListener lines) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("qemu-system-x86_64", "-accel", "tcg", "-m", memory,
-                "-smp", "1", "-kernel", kernel.toString(), "-initrd", initrd.toString(),
+        List<String> cmd = new ArrayList<>(List.of("qemu-system-x86_64", "-m", memory));
+        if (!qemuArgs.contains("-smp")) {
+            cmd.addAll(List.of("-accel", "tcg", "-smp", "1"));
+        }
+        cmd.addAll(List.of("-kernel", kernel.toString(), "-initrd", initrd.toString(),
                 "-append", "console=ttyS0 sysrq_always_enabled=1 " + (verbose ? "loglevel=7" : "quiet") + " " + args,
                 "-drive", "file=" + disk + ",if=virtio,format=raw", "-nographic", "-no-reboot"));
         cmd.addAll(qemuArgs);

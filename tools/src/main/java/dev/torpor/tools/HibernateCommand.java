@@ -82,7 +82,9 @@ final class HibernateCommand implements Callable<Integer> {
     String compressorGiven;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "Compression threads (1-64). Default: threads = of the config file, then 1.")
+            description = "Compression threads (1-64), started after the snapshot; with 2 or more the first thread "
+                    + "reads the snapshot and writes while they compress. Default: threads = of the config file, "
+                    + "then online CPUs - 1 from 1 to 3, as the kernel.")
     String threadsGiven;
 
     @Option(names = "--shutdown", paramLabel = "HOW",

@@ -17,7 +17,7 @@ enum Setting {
     DEVICE("device", "--device", null, "the swap device, or the device of the file system holding a swap file"),
     RESUME_OFFSET("resume-offset", "--resume-offset", null, "device page of the swap header (a swap file)"),
     COMPRESS("compress", "--compress", "lzo", "lzo, lz4 or none"),
-    THREADS("threads", "--threads", "1", "compression threads, 1 to 64"),
+    THREADS("threads", "--threads", null, "compression threads, 1 to 64 (default: online CPUs - 1, 1 to 3)"),
     IMAGE_SIZE("image-size", "--image-size", null, "preferred image size in bytes (K, M or G suffixes allowed)"),
     SHUTDOWN("shutdown", "--shutdown", "poweroff", "poweroff, reboot, platform or suspend (suspend-to-both)"),
     KEY_FILE("key-file", "--encrypt/--key", null, "key of Torpor's encrypted image kind"),
@@ -38,6 +38,14 @@ enum Setting {
         this.flag = flag;
         this.fallback = fallback;
         this.meaning = meaning;
+    }
+
+    /** Where {@link #THREADS} is given nowhere: the kernel's own rule, online CPUs - 1, from 1 to 3. */
+    static final String THREADS_DEFAULT = "default: online CPUs - 1, from 1 to 3, as the kernel";
+
+    /** The kernel's number of compression threads for {@code cpus} online CPUs (the rule of {@code save_image_lzo} and, from 6.9, {@code save_compressed_image} in kernel/power/swap.c). */
+    static int kernelThreads(int cpus) {
+        return Math.max(1, Math.min(3, cpus - 1));
     }
 
     /** The setting called {@code key}. */

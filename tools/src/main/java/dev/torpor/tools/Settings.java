@@ -37,6 +37,9 @@ final class Settings {
                 }
             } else if (entry != null) {
                 values.put(s, new Value(entry.value(), file.path().orElseThrow() + ":" + entry.line()));
+            } else if (s == Setting.THREADS) {
+                values.put(s, new Value(Integer.toString(Setting.kernelThreads(Runtime.getRuntime()
+                        .availableProcessors())), Setting.THREADS_DEFAULT));
             } else {
                 values.put(s, new Value(s.fallback, s.fallback != null ? "default"
                         : s == Setting.KEY_FILE ? "default: not encrypted" : "the running system"));

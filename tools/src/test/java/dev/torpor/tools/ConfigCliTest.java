@@ -24,8 +24,9 @@ class ConfigCliTest {
         assertThat(s.get("device").get("value").asText()).isEqualTo("/dev/vdb1");
         assertThat(s.get("device").get("source").asText()).isEqualTo(conf + ":2");
         assertThat(s.get("compress").get("source").asText()).isEqualTo(conf + ":3");
-        assertThat(s.get("threads").get("value").asText()).isEqualTo("1");
-        assertThat(s.get("threads").get("source").asText()).isEqualTo("default");
+        assertThat(s.get("threads").get("value").asText())
+                .isEqualTo(Integer.toString(Setting.kernelThreads(Runtime.getRuntime().availableProcessors())));
+        assertThat(s.get("threads").get("source").asText()).isEqualTo(Setting.THREADS_DEFAULT);
         Cli.Result text = Cli.run("config", "--config", conf.toString());
         assertThat(text.out()).containsPattern("compress +lz4 +" + java.util.regex.Pattern.quote(conf + ":3"))
                 .contains("config file: " + conf);

@@ -88,4 +88,10 @@ class ConfigFileTest {
         assertThatThrownBy(() -> Settings.resolve(c, Map.of(Setting.COMPRESS, "zstd")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("--compress: ");
     }
+
+    @ParameterizedTest
+    @CsvSource({"1,1", "2,1", "3,2", "4,3", "64,3"})
+    void threadsDefaultToTheKernelsRuleOnlineCpusLessOneFromOneToThree(int cpus, int threads) {
+        assertThat(Setting.kernelThreads(cpus)).isEqualTo(threads);
+    }
 }

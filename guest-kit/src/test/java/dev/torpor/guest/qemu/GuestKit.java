@@ -58,6 +58,11 @@ public final class GuestKit {
                 Map.of("keys/right.key", right, "keys/wrong.key", wrong, "opt/openlog.so", openLog(target))));
     }
 
+    /** The same guest with {@code cpus} vCPUs taking turns on one host thread (TCG {@code thread=single}). */
+    public GuestKit withCpus(int cpus) {
+        return new GuestKit(guest.withCpus(cpus, false));
+    }
+
     /** The open-logging preload library, compiled with the host's gcc (the guest gets the host's glibc). */
     private static synchronized byte[] openLog(Path target) throws Exception {
         Path source = target.resolve("qemu-openlog.c");
