@@ -78,6 +78,12 @@ final class DemoCommand implements Callable<Integer> {
             description = "More kernel arguments for both boots (experiments, e.g. torpor.javaopts=-XX:...).")
     String guestAppend;
 
+    @Option(names = "--cpus", paramLabel = "N", defaultValue = "1",
+            description = "vCPUs of the guest, 1 to 8; with more than one, TCG runs one host thread per vCPU and "
+                    + "torpor hibernate compresses on online CPUs - 1 threads, as the kernel does. Default: "
+                    + "${DEFAULT-VALUE}.")
+    int cpus;
+
     @Option(names = "--no-kernel-rates",
             description = "Skip the two boots in which the kernel hibernates and resumes the guest for its own rates.")
     boolean noKernelRates;
@@ -96,6 +102,9 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (cpus < 1 || cpus > 8) {
+            throw new IllegalArgumentException("--cpus must be 1 to 8, not " + cpus);
+        }
         if (timeoutSeconds < 60) {
             throw new IllegalArgumentException("--timeout must be at least 60 seconds: a TCG guest boots slowly");
         }
@@ -113,7 +122,8 @@ final class DemoCommand implements Callable<Integer> {
             return ExitCodes.UNAVAILABLE;
         }
         GuestDemo.Settings settings = new GuestDemo.Settings(work != null ? work : defaultWork(), kernel, sources,
-                compressor, Duration.ofSeconds(timeoutSeconds), guestJar, jdk, console, guestAppend, !noKernelRates);
+                compressor, Duration.ofSeconds(timeoutSeconds), guestJar, jdk, console, guestAppend, !noKernelRates,
+                cpus);
         GuestDemo.Report r = new GuestDemo(settings, err).run();
         if (json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json(r)));
@@ -157,6 +167,7 @@ final class DemoCommand implements Callable<Integer> {
         o.put("kernelPackage", r.kernelPackage());
         o.put("kernelRelease", r.kernelRelease());
         o.put("compressor", r.compressor());
+        o.put("cpus", r.cpus());
         o.put("imagePages", r.imagePages());
         r.bytesWritten().ifPresentOrElse(b -> o.put("bytesWritten", b), () -> o.putNull("bytesWritten"));
         rate(o, "written", r.wrote());

@@ -34,7 +34,7 @@ final class GuestDemo {
 
     /** What to run. */
     record Settings(Path work, String kernelPackage, String sources, Compressor compressor, Duration timeout,
-                    Path jar, Path jdk, boolean console, String guestAppend, boolean kernelRates) {
+                    Path jar, Path jdk, boolean console, String guestAppend, boolean kernelRates, int cpus) {
     }
 
     /**
@@ -54,7 +54,7 @@ final class GuestDemo {
                   Optional<Long> bytesWritten, Optional<GuestLog.Rate> wrote, Optional<GuestLog.Rate> read, Optional<Long> residentKb,
                   Optional<Double> awaySeconds, Duration hibernateBoot, Duration resumeBoot, List<Check> checks,
                   Path hibernateConsole, Path resumeConsole, Optional<GuestLog.Rate> restored,
-                  Optional<KernelRates> kernel) {
+                  Optional<KernelRates> kernel, int cpus) {
         boolean ok() {
             return !checks.isEmpty() && checks.stream().allMatch(Check::ok);
         }
@@ -76,6 +76,9 @@ final class GuestDemo {
         Path jrt = JavaRuntime.ensure(s.jdk(), work.resolve("jrt"));
         QemuGuest guest = Guests.withJava(Guests.plain(work.resolve("kernels"), kernel, Path.of("/bin/busybox")),
                 jrt, s.jar(), Map.of());
+        if (s.cpus() > 1) {
+            guest = guest.withCpus(s.cpus(), true);
+        }
         Path disk = work.resolve("disk.img");
         Files.deleteIfExists(disk);
         try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
@@ -84,7 +87,7 @@ final class GuestDemo {
         HostProgram.run(work, HostProgram.find("mkswap").orElseThrow().toString(), disk.toString());
         List<Check> checks = new ArrayList<>();
 
-        step("booting the guest (QEMU, TCG, 1 GiB; a few minutes): it fills RAM files and runs torpor hibernate");
+        step("booting the guest (QEMU, TCG, 1 GiB, " + s.cpus() + " vCPU(s); a few minutes): it fills RAM files and runs torpor hibernate");
         Path hibernateLog = work.resolve("console-hibernate.log");
         QemuGuest.Console first = guest.boot(disk, "torpor.mode=javahibernate torpor.compress="
                 + s.compressor().label() + " " + s.guestAppend(), s.timeout(), false, hibernateLog, this::guestLine);
@@ -140,7 +143,7 @@ final class GuestDemo {
         return new Report(kernel.packageName(), kernel.release(), s.compressor().label(), imagePages,
                 GuestLog.torporStoredBytes(b1), GuestLog.torporWrote(b1), GuestLog.torporRead(second.text()), GuestLog.residentKb(b1),
                 GuestLog.away(second.text()), first.ran(), second.ran(), checks, hibernateLog, resumeLog,
-                GuestLog.torporRestored(second.text()), rates);
+                GuestLog.torporRestored(second.text()), rates, s.cpus());
     }
 
     /** The kernel hibernates and resumes the same guest in the same disk (consoles at loglevel 7, for its rates). */

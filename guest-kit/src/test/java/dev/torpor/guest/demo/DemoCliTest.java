@@ -63,7 +63,7 @@ class DemoCliTest {
                 Optional.of(127586304L), Optional.of(new GuestLog.Rate(287184, 24.1)), Optional.empty(), Optional.of(155128L),
                 Optional.empty(), Duration.ofSeconds(200), Duration.ofSeconds(150),
                 List.of(new GuestDemo.Check("stored", true, ""), new GuestDemo.Check("restored", false, "not restored")),
-                tmp.resolve("h.log"), tmp.resolve("r.log"), Optional.empty(), Optional.empty());
+                tmp.resolve("h.log"), tmp.resolve("r.log"), Optional.empty(), Optional.empty(), 1);
         StringWriter text = new StringWriter();
         DemoCommand.text(r, new PrintWriter(text));
         assertThat(text.toString()).contains("287,184 kB at 24.1 MB/s").contains("127,586,304 bytes in the swap area").contains("ok   stored")
@@ -87,7 +87,7 @@ class DemoCliTest {
                 Duration.ofSeconds(200), Duration.ofSeconds(150), List.of(new GuestDemo.Check("stored", true, "")),
                 tmp.resolve("h.log"), tmp.resolve("r.log"), Optional.of(new GuestLog.Rate(287184, 45.0)),
                 Optional.of(new GuestDemo.KernelRates(Optional.of(new GuestLog.Rate(165828, 120.0)),
-                        Optional.of(new GuestLog.Rate(165832, 150.0)), tmp.resolve("kh.log"), tmp.resolve("kr.log"))));
+                        Optional.of(new GuestLog.Rate(165832, 150.0)), tmp.resolve("kh.log"), tmp.resolve("kr.log"))), 2);
         StringWriter text = new StringWriter();
         DemoCommand.text(r, new PrintWriter(text));
         assertThat(text.toString()).contains("the kernel   in the same guest wrote 165,828 kB at 120.0 MB/s, "
@@ -98,6 +98,7 @@ class DemoCliTest {
         assertThat(j.at("/kernel/read/kbytes").asLong()).isEqualTo(165832);
         assertThat(j.at("/kernel/resumeConsole").asText()).endsWith("kr.log");
         assertThat(j.at("/ratios/written").asDouble()).isEqualTo(0.5);
+        assertThat(j.get("cpus").asInt()).isEqualTo(2);
         assertThat(j.at("/ratios/restored").asDouble()).isEqualTo(0.3);
     }
 }
