@@ -204,10 +204,11 @@ static long lzo1x_1_compress(const uint8_t *in, size_t in_len, uint8_t *out) {
     return (long) (op - out);
 }
 
-/* Java: NativeLzo.compress0(in, inOff, inLen, out, outOff) with bounds checked in Java; the compressed length, or -1. */
-JNIEXPORT jint JNICALL Java_dev_torpor_platform_linux_NativeLzo_compress0(JNIEnv *env, jclass c, jbyteArray in,
-                                                                          jint in_off, jint in_len, jbyteArray out,
-                                                                          jint out_off) {
+/* One of the codecs over two Java arrays pinned for the call (no copy); -1 if the JVM could not pin them. */
+typedef long (*codec)(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_cap);
+
+static jint on_arrays(JNIEnv *env, codec run, jbyteArray in, jint in_off, jint in_len, jbyteArray out, jint out_off,
+                      jint out_cap) {
     uint8_t *src = (*env)->GetPrimitiveArrayCritical(env, in, NULL);
     if (src == NULL) {
         return -1;
@@ -217,10 +218,22 @@ JNIEXPORT jint JNICALL Java_dev_torpor_platform_linux_NativeLzo_compress0(JNIEnv
         (*env)->ReleasePrimitiveArrayCritical(env, in, src, JNI_ABORT);
         return -1;
     }
-    long n = lzo1x_1_compress(src + in_off, (size_t) in_len, dst + out_off);
+    long n = run(src + in_off, (size_t) in_len, dst + out_off, (size_t) out_cap);
     (*env)->ReleasePrimitiveArrayCritical(env, out, dst, 0);
     (*env)->ReleasePrimitiveArrayCritical(env, in, src, JNI_ABORT);
     return (jint) n;
+}
+
+static long compress_into(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_cap) {
+    (void) out_cap; /* the caller gives room for the worst case */
+    return lzo1x_1_compress(in, in_len, out);
+}
+
+/* Java: NativeLzo.compress0(in, inOff, inLen, out, outOff) with bounds checked in Java; the compressed length, or -1. */
+JNIEXPORT jint JNICALL Java_dev_torpor_platform_linux_NativeLzo_compress0(JNIEnv *env, jclass c, jbyteArray in,
+                                                                          jint in_off, jint in_len, jbyteArray out,
+                                                                          jint out_off) {
+    return on_arrays(env, compress_into, in, in_off, in_len, out, out_off, 0);
 }
 
 /*
@@ -374,17 +387,5 @@ malformed:
 JNIEXPORT jint JNICALL Java_dev_torpor_platform_linux_NativeLzo_decompress0(JNIEnv *env, jclass c, jbyteArray in,
                                                                             jint in_off, jint in_len, jbyteArray out,
                                                                             jint out_off, jint out_cap) {
-    uint8_t *src = (*env)->GetPrimitiveArrayCritical(env, in, NULL);
-    if (src == NULL) {
-        return -1;
-    }
-    uint8_t *dst = (*env)->GetPrimitiveArrayCritical(env, out, NULL);
-    if (dst == NULL) {
-        (*env)->ReleasePrimitiveArrayCritical(env, in, src, JNI_ABORT);
-        return -1;
-    }
-    long n = lzo1x_decompress(src + in_off, (size_t) in_len, dst + out_off, (size_t) out_cap);
-    (*env)->ReleasePrimitiveArrayCritical(env, out, dst, 0);
-    (*env)->ReleasePrimitiveArrayCritical(env, in, src, JNI_ABORT);
-    return (jint) n;
+    return on_arrays(env, lzo1x_decompress, in, in_off, in_len, out, out_off, out_cap);
 }
