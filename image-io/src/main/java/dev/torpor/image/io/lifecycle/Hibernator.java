@@ -248,15 +248,33 @@ public final class Hibernator {
                 throw e;
             }
         };
-        long[] read = new long[1];
-        dev.torpor.image.io.PageSource source = () -> {
-            if (read[0]++ % STOP_CHECK_PAGES == 0) {
-                Optional<String> stop = listener.stopRequested();
-                if (stop.isPresent()) {
-                    throw new Cancelled(stop.get());
-                }
+        dev.torpor.image.io.BatchedPageSource source = new dev.torpor.image.io.BatchedPageSource() {
+            private long read;
+            private long nextStopCheck;
+
+            @Override
+            public ByteBuffer next() throws IOException {
+                checkStop(1);
+                return session.readPage(reused);
             }
-            return session.readPage(reused);
+
+            @Override
+            public int nextPages(byte[] dst, int offset, int pages) throws IOException {
+                checkStop(pages);
+                return session.readPages(dst, offset, pages);
+            }
+
+            /** Asks the listener whether to stop each STOP_CHECK_PAGES pages, before the pages that cross it. */
+            private void checkStop(int pages) throws Cancelled {
+                if (read >= nextStopCheck) {
+                    nextStopCheck = read + STOP_CHECK_PAGES;
+                    Optional<String> stop = listener.stopRequested();
+                    if (stop.isPresent()) {
+                        throw new Cancelled(stop.get());
+                    }
+                }
+                read += pages;
+            }
         };
         if (plan.key().isPresent()) {
             return EncryptedImageWriter.write(source, plan.target(), area, slots, plan.key().get(), plan.compressor(),

@@ -1,5 +1,6 @@
 package dev.torpor.image.io.write;
 
+import dev.torpor.image.io.BatchedPageSource;
 import dev.torpor.image.io.Crc32Le;
 import dev.torpor.image.io.ImageFormatException;
 import dev.torpor.image.io.PageSource;
@@ -97,13 +98,17 @@ final class UnitPipeline {
             return t;
         }) : null;
         Deque<Future<Unit>> inflight = new ArrayDeque<>();
+        BatchedPageSource batched = source instanceof BatchedPageSource b ? b : null;
         long read = 0;
         try {
             for (long index = 0; index < units; index++) {
                 long t0 = System.nanoTime();
                 Unit u = take(free);
                 int n = (int) Math.min(CompressedUnits.UNC_PAGES, pages - read);
-                for (int i = 0; i < n; i++) {
+                if (batched != null) {
+                    read += fill(batched, u.unc, n, read, pages);
+                }
+                for (int i = 0; i < n && batched == null; i++) {
                     ByteBuffer page = source.next();
                     if (page == null || page.remaining() != pageSize) {
                         throw new ImageFormatException(read * pageSize, page == null
@@ -139,6 +144,19 @@ final class UnitPipeline {
                 pool.shutdownNow();
             }
         }
+    }
+
+    /** Fills {@code unc} with {@code n} pages of a batched source, in as few copies as it allows. */
+    private int fill(BatchedPageSource source, byte[] unc, int n, long read, long pages) throws IOException {
+        for (int i = 0; i < n; ) {
+            int got = source.nextPages(unc, i * pageSize, n - i);
+            if (got <= 0) {
+                throw new ImageFormatException((read + i) * pageSize, "the stream ends after " + (read + i)
+                        + " of the " + pages + " pages announced");
+            }
+            i += got;
+        }
+        return n;
     }
 
     /** Waits for the oldest unit in flight (time counted as transforming) and stores it. */

@@ -103,6 +103,44 @@ class EmulatorEndToEndTest {
         suspend.close();
     }
 
+    /** readPages, in runs of every length and mixed with readPage, reads the same stream as readPage alone. */
+    @Test
+    void readPagesReadsTheSameStreamAsReadPageInRunsOfAnyLength() throws Exception {
+        java.io.ByteArrayOutputStream single = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream runs = new java.io.ByteArrayOutputStream();
+        for (java.io.ByteArrayOutputStream out : java.util.List.of(single, runs)) {
+            EmulatedMachine machine = machine(KernelProfile.linux(6, 1));
+            try (SuspendSession s = new SuspendSession(machine.open(SnapshotDevice.Mode.HIBERNATE), P)) {
+                s.freeze();
+                s.createImage();
+                int[] lengths = {1, 7, 45, 32, 3, 64, 100};
+                byte[] buf = new byte[100 * P];
+                for (int i = 0; ; i++) {
+                    if (out == single || i % 3 == 2) {
+                        ByteBuffer p = s.readPage();
+                        if (p == null) {
+                            break;
+                        }
+                        out.write(p.array(), p.arrayOffset() + p.position(), p.remaining());
+                    } else {
+                        int n = s.readPages(buf, P, Math.min(lengths[i % lengths.length], 99));
+                        if (n == 0) {
+                            assertThat(s.readPage()).isNull();
+                            break;
+                        }
+                        out.write(buf, P, n * P);
+                    }
+                }
+                assertThat(s.pagesRead()).isEqualTo(out.size() / P);
+                assertThatThrownBy(() -> s.readPages(buf, P, 100)).isInstanceOf(IndexOutOfBoundsException.class);
+                s.free();
+                s.unfreeze();
+            }
+        }
+        assertThat(runs.size()).isGreaterThan(100 * P);
+        assertThat(runs.toByteArray()).isEqualTo(single.toByteArray());
+    }
+
     @Test
     void withoutTheExtraWriteA66KernelRefusesTheRestoreWhenZeroPagesTrail() throws Exception {
         EmulatedMachine machine = machine(KernelProfile.linux(6, 12));

@@ -179,8 +179,40 @@ public final class SuspendSession implements Closeable {
             throw new IllegalArgumentException("the buffer holds " + page.capacity() + " bytes, not a " + pageSize
                     + "-byte page");
         }
-        if (endOfImage) {
+        if (!filled()) {
             return null;
+        }
+        page.clear();
+        page.put(0, batch, batch.position(), pageSize).position(pageSize);
+        batch.position(batch.position() + pageSize);
+        pagesRead++;
+        return page.flip();
+    }
+
+    /**
+     * Up to {@code pages} next pages of the image copied into {@code dst} from {@code offset}, straight from the
+     * batch the device filled (no page buffer between); returns how many, 0 after the last page.
+     */
+    public int readPages(byte[] dst, int offset, int pages) throws SnapshotException {
+        require("readPages", IMAGE_CREATED);
+        if (pages < 0 || offset < 0 || offset > dst.length || (long) pages * pageSize > dst.length - offset) {
+            throw new IndexOutOfBoundsException(pages + " pages from " + offset + " do not fit " + dst.length
+                    + " bytes");
+        }
+        int done = 0;
+        while (done < pages && filled()) {
+            int n = Math.min(pages - done, batch.remaining() / pageSize);
+            batch.get(dst, offset + done * pageSize, n * pageSize);
+            done += n;
+            pagesRead += n;
+        }
+        return done;
+    }
+
+    /** Whether the batch holds a page, reading the next batch from the device when it is used up. */
+    private boolean filled() throws SnapshotException {
+        if (endOfImage) {
+            return false;
         }
         if (!batch.hasRemaining()) {
             batch.clear();
@@ -191,14 +223,10 @@ public final class SuspendSession implements Closeable {
             }
             if (n == 0) {
                 endOfImage = true;
-                return null;
+                return false;
             }
         }
-        page.clear();
-        page.put(0, batch, batch.position(), pageSize).position(pageSize);
-        batch.position(batch.position() + pageSize);
-        pagesRead++;
-        return page.flip();
+        return true;
     }
 
     /** Pages read so far. */
