@@ -16,8 +16,8 @@ import java.util.function.Consumer;
 /**
  * A QEMU guest: a kernel, an initramfs and a memory size, booted under TCG with one vCPU (unless
  * {@link #withCpus(int, boolean)}) and one virtio disk,
- * {@code -no-reboot} so that a power-off or reboot ends QEMU. (One vCPU: the guest JVM crashed under
- * multi-threaded TCG; KVM hangs on the machines this was made on.)
+ * {@code -no-reboot} so that a power-off or reboot ends QEMU. (One vCPU by default: the guest JVM once crashed under
+ * multi-threaded TCG, though two-vCPU guests have run under it since; KVM hangs on the machines this was made on.)
  *
  * @param kernel the {@code vmlinuz}
  * @param initrd the initramfs
@@ -52,8 +52,8 @@ public record QemuGuest(Path kernel, Path initrd, String memory, List<String> qe
     }
 
     /**
-     * This guest with {@code cpus} vCPUs. {@code multiThreaded}: one host thread per vCPU (TCG's MTTCG, faster, but
-     * the guest JVM crashed under it before); otherwise {@code thread=single}, the vCPUs taking turns on one host
+     * This guest with {@code cpus} vCPUs. {@code multiThreaded}: one host thread per vCPU (TCG's MTTCG, faster; the
+     * guest JVM once crashed under it); otherwise {@code thread=single}, the vCPUs taking turns on one host
      * thread, which proves correctness on several CPUs but not speed.
      */
     public QemuGuest withCpus(int cpus, boolean multiThreaded) {

@@ -105,19 +105,16 @@ final class UnitPipeline {
                 long t0 = System.nanoTime();
                 Unit u = take(free);
                 int n = (int) Math.min(CompressedUnits.UNC_PAGES, pages - read);
-                if (batched != null) {
-                    read += fill(batched, u.unc, n, read, pages);
-                }
-                for (int i = 0; i < n && batched == null; i++) {
-                    ByteBuffer page = source.next();
-                    if (page == null || page.remaining() != pageSize) {
-                        throw new ImageFormatException(read * pageSize, page == null
-                                ? "the stream ends after " + read + " of the " + pages + " pages announced"
-                                : "stream page " + read + " has " + page.remaining() + " bytes, not " + pageSize);
+                for (int i = 0; i < n; ) {
+                    int got = batched != null ? batched.nextPages(u.unc, i * pageSize, n - i)
+                            : nextPage(source, u.unc, i, read + i);
+                    if (got <= 0) {
+                        throw new ImageFormatException((read + i) * pageSize, "the stream ends after " + (read + i)
+                                + " of the " + pages + " pages announced");
                     }
-                    page.duplicate().get(u.unc, i * pageSize, pageSize);
-                    read++;
+                    i += got;
                 }
+                read += n;
                 u.uncLen = n * pageSize;
                 u.index = index;
                 u.last = index == units - 1;
@@ -146,17 +143,18 @@ final class UnitPipeline {
         }
     }
 
-    /** Fills {@code unc} with {@code n} pages of a batched source, in as few copies as it allows. */
-    private int fill(BatchedPageSource source, byte[] unc, int n, long read, long pages) throws IOException {
-        for (int i = 0; i < n; ) {
-            int got = source.nextPages(unc, i * pageSize, n - i);
-            if (got <= 0) {
-                throw new ImageFormatException((read + i) * pageSize, "the stream ends after " + (read + i)
-                        + " of the " + pages + " pages announced");
-            }
-            i += got;
+    /** Copies the next page of {@code source} to page {@code i} of {@code unc}: 1, or 0 at the end of the stream. */
+    private int nextPage(PageSource source, byte[] unc, int i, long streamPage) throws IOException {
+        ByteBuffer page = source.next();
+        if (page == null) {
+            return 0;
         }
-        return n;
+        if (page.remaining() != pageSize) {
+            throw new ImageFormatException(streamPage * pageSize, "stream page " + streamPage + " has "
+                    + page.remaining() + " bytes, not " + pageSize);
+        }
+        page.duplicate().get(unc, i * pageSize, pageSize);
+        return 1;
     }
 
     /** Waits for the oldest unit in flight (time counted as transforming) and stores it. */
