@@ -16,4 +16,6 @@ ensure_packages readelf:binutils mkswap:util-linux losetup:mount filefrag:e2fspr
   debootstrap:debootstrap lintian:lintian sfdisk:fdisk mkfs.ext4:e2fsprogs debugfs:e2fsprogs unshare:util-linux \
   strip:binutils dpkg-deb:dpkg mkfs.btrfs:btrfs-progs apt-lists
 
+# two clean builds of the published artifacts give byte-identical jars (about a minute)
+scripts/check-reproducible.sh
 ./mvnw -B -ntp verify "$@"

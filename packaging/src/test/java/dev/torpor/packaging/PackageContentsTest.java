@@ -74,6 +74,14 @@ class PackageContentsTest {
         }
     }
 
+    @Test
+    void theJarSaysTheVersionTheBuildGaveIt() throws Exception {
+        Path jar = Path.of(System.getProperty("torpor.jar", "../tools/target/torpor.jar"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        assertThat(run(java, "-jar", jar.toString(), "--version").strip())
+                .isEqualTo("torpor " + System.getProperty("torpor.version", "0.1.0-SNAPSHOT"));
+    }
+
     static String run(String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);

@@ -1,6 +1,5 @@
 package dev.torpor.tools;
 
-import dev.torpor.image.io.ImageFormatException;
 import dev.torpor.image.io.write.Invalidation;
 import dev.torpor.image.io.write.PageStore;
 import dev.torpor.image.io.write.SwapArea;
@@ -26,8 +25,8 @@ final class ActiveArea {
                          List<LinuxFacts.SwapArea> active, PrintWriter out) throws IOException {
         try {
             return SwapArea.open(store, offset, pageSize, order);
-        } catch (ImageFormatException e) {
-            if (!e.getMessage().contains("already holds") || !inUse(device, offset, active)) {
+        } catch (SwapArea.ImagePresentException e) {
+            if (!inUse(device, offset, active)) {
                 throw e;
             }
             Invalidation.Result r = Invalidation.invalidate(store, offset);

@@ -12,7 +12,7 @@ public final class ExitCodes {
     public static final int FOREIGN = 3;
     /** EX_USAGE: the command line is wrong. */
     public static final int USAGE = 64;
-    /** EX_DATAERR: the input cannot be used (swap-offset: a file the kernel cannot hibernate to). */
+    /** EX_DATAERR: the input cannot be used (swap-offset: a file the kernel cannot hibernate to; write-image: the area already holds an image). */
     public static final int DATA_ERROR = 65;
     /** EX_UNAVAILABLE: the machine cannot hibernate now ({@code check}), or the demo lacks what it needs. */
     public static final int UNAVAILABLE = 69;

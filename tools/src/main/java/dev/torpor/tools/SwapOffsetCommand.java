@@ -1,5 +1,6 @@
 package dev.torpor.tools;
 
+import dev.torpor.snapshot.api.device.ErrnoException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -57,7 +58,7 @@ final class SwapOffsetCommand implements Callable<Integer> {
         long offset;
         try {
             offset = Fiemap.resumeOffset(file, Files.size(file), pageSize);
-        } catch (dev.torpor.platform.linux.NativeException e) {
+        } catch (dev.torpor.snapshot.api.device.ErrnoException e) {
             throw e;
         } catch (java.io.IOException e) {
             err.println("torpor: " + e.getMessage());

@@ -1,6 +1,7 @@
 package dev.torpor.tools;
 
 import dev.torpor.image.io.ImageFormatException;
+import dev.torpor.image.io.write.SwapArea;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -117,6 +118,9 @@ public final class Torpor implements Runnable {
         if (ex instanceof Preflight.Refused) {
             return ExitCodes.UNAVAILABLE;
         }
+        if (ex instanceof SwapArea.ImagePresentException) {
+            return ExitCodes.DATA_ERROR;
+        }
         if (ex instanceof ImageFormatException) {
             return ExitCodes.CORRUPT;
         }
@@ -149,19 +153,20 @@ public final class Torpor implements Runnable {
         if (ex instanceof IOException) {
             return "I/O error: " + ex.getMessage();
         }
-        if (ex instanceof IllegalArgumentException || ex instanceof Preflight.Refused) {
+        if (ex instanceof IllegalArgumentException || ex instanceof Preflight.Refused
+                || ex instanceof SwapArea.ImagePresentException) {
             return ex.getMessage();
         }
         return "internal error (" + ex.getClass().getSimpleName() + ": " + ex.getMessage()
                 + "); set TORPOR_DEBUG=1 for details and please report it";
     }
 
-    /** Version from the jar manifest, or the development version. */
+    /** The version the build wrote into the jar's manifest (Implementation-Version). */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             String v = Torpor.class.getPackage().getImplementationVersion();
-            return new String[] {"torpor " + (v == null ? "0.1.0-SNAPSHOT" : v)};
+            return new String[] {"torpor " + (v == null ? "(version unknown: not run from a built jar)" : v)};
         }
     }
 }

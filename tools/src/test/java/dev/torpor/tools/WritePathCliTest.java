@@ -16,6 +16,19 @@ class WritePathCliTest {
     Path tmp;
 
     @Test
+    void aTargetThatIsNoSwapAreaIsAUsageErrorNotACorruptImage() throws Exception {
+        Path stream = tmp.resolve("k612.stream");
+        assertThat(Cli.run("read-stream", Corpus.swap("k612-lzo").toString(), "-o", stream.toString()).exit())
+                .isZero();
+        Path plain = Files.write(tmp.resolve("plain.img"), new byte[1 << 20]);
+        Cli.Result r = Cli.run("write-image", stream.toString(), "--to", plain.toString());
+        assertThat(r.exit()).as(r.all()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("not a swap area: no swap signature at byte 4086").contains("run mkswap first")
+                .doesNotContain("corrupt").doesNotContain("Exception");
+        assertThat(Files.readAllBytes(plain)).as("nothing written").containsOnly(0);
+    }
+
+    @Test
     void roundTripThroughTheCli() throws Exception {
         Path stream = tmp.resolve("k612.stream");
         Cli.Result read = Cli.run("read-stream", Corpus.swap("k612-lzo").toString(), "-o", stream.toString());
@@ -39,8 +52,9 @@ class WritePathCliTest {
         assertThat(Files.mismatch(stream, again)).isEqualTo(-1L);
 
         Cli.Result refused = Cli.run("write-image", stream.toString(), "--to", area.toString());
-        assertThat(refused.exit()).isEqualTo(2);
-        assertThat(refused.err()).contains("already holds a S1SUSPEND image");
+        assertThat(refused.exit()).as("a state to resolve, not damage").isEqualTo(ExitCodes.DATA_ERROR);
+        assertThat(refused.err()).contains("already holds a S1SUSPEND image").contains("invalidate it first")
+                .doesNotContain("corrupt");
 
         Cli.Result inval = Cli.run("invalidate", area.toString());
         assertThat(inval.exit()).isZero();

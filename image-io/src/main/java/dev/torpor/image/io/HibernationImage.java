@@ -54,6 +54,14 @@ public final class HibernationImage implements Closeable {
         this.chain = chain;
     }
 
+    /**
+     * Opens a file or block device with the swap header at its first page and every kernel fact (page size, word
+     * size, byte order, architecture) detected from the image: {@code open(path, ReadOptions.defaults())}.
+     */
+    public static HibernationImage open(Path path) throws IOException {
+        return open(path, ReadOptions.defaults());
+    }
+
     /** Opens a file or block device. The size of a block device is taken from the channel when it reports one. */
     public static HibernationImage open(Path path, ReadOptions options) throws IOException {
         FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);

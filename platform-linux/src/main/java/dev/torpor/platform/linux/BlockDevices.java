@@ -1,5 +1,7 @@
 package dev.torpor.platform.linux;
 
+import dev.torpor.snapshot.api.device.IoctlAbi;
+import dev.torpor.snapshot.api.device.ErrnoException;
 import com.sun.jna.Native;
 import com.sun.jna.ptr.LongByReference;
 
@@ -35,14 +37,19 @@ public final class BlockDevices {
         int fd = LibC.openReadOnly(libc, device);
         try {
             LongByReference size = new LongByReference();
-            long request = IoctlNumbers.blkGetSize64(System.getProperty("os.arch", ""), Native.SIZE_T_SIZE);
+            long request = blkGetSize64(System.getProperty("os.arch", ""), Native.SIZE_T_SIZE);
             if (libc.ioctl(fd, request, size) != 0) {
                 int errno = Native.getLastError();
-                throw new NativeException("ioctl(BLKGETSIZE64) on " + device, errno, Errno.describe(errno));
+                throw new ErrnoException("ioctl(BLKGETSIZE64) on " + device, errno, null);
             }
             return OptionalLong.of(size.getValue());
         } finally {
             libc.close(fd);
         }
+    }
+
+    /** {@code BLKGETSIZE64 = _IOR(0x12, 114, size_t)} in the encoding of {@code arch} (the one {@link IoctlAbi}). */
+    static long blkGetSize64(String arch, int sizeOfSizeT) {
+        return IoctlAbi.of(arch).encode(IoctlAbi.Direction.READ, 0x12, 114, sizeOfSizeT);
     }
 }

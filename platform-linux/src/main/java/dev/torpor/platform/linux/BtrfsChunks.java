@@ -1,5 +1,6 @@
 package dev.torpor.platform.linux;
 
+import dev.torpor.snapshot.api.device.ErrnoException;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
@@ -75,8 +76,8 @@ public final class BtrfsChunks {
                         .putInt(56, CHUNK_ITEM).putInt(60, CHUNK_ITEM).putInt(64, 4096);
                 if (libc.ioctl(fd, new NativeLong(BTRFS_IOC_TREE_SEARCH), m) != 0) {
                     int errno = Native.getLastError();
-                    throw new NativeException("ioctl(BTRFS_IOC_TREE_SEARCH) on " + file
-                            + (errno == 1 ? " (reading the chunk tree needs root)" : ""), errno, Errno.describe(errno));
+                    throw new ErrnoException("ioctl(BTRFS_IOC_TREE_SEARCH) on " + file
+                            + (errno == 1 ? " (reading the chunk tree needs root)" : ""), errno, null);
                 }
                 int items = b.getInt(64);
                 if (items == 0) {

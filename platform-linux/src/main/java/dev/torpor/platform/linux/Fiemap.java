@@ -1,5 +1,6 @@
 package dev.torpor.platform.linux;
 
+import dev.torpor.snapshot.api.device.ErrnoException;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
@@ -62,7 +63,7 @@ public final class Fiemap {
                 b.putLong(0, start).putLong(8, -1L).putInt(16, FIEMAP_FLAG_SYNC).putInt(24, BATCH);
                 if (libc.ioctl(fd, new NativeLong(FS_IOC_FIEMAP), m) != 0) {
                     int errno = Native.getLastError();
-                    throw new NativeException("ioctl(FS_IOC_FIEMAP) on " + file, errno, Errno.describe(errno));
+                    throw new ErrnoException("ioctl(FS_IOC_FIEMAP) on " + file, errno, null);
                 }
                 int mapped = b.getInt(20);
                 if (mapped == 0) {

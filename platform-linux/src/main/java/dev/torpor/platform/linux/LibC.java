@@ -1,5 +1,6 @@
 package dev.torpor.platform.linux;
 
+import dev.torpor.snapshot.api.device.ErrnoException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.ptr.LongByReference;
@@ -68,11 +69,11 @@ interface LibC extends Library {
     int uname(byte[] buf);
 
     /** {@code open(path, O_RDONLY | O_CLOEXEC)}, failing with the path and errno. */
-    static int openReadOnly(LibC libc, java.nio.file.Path path) throws NativeException {
+    static int openReadOnly(LibC libc, java.nio.file.Path path) throws ErrnoException {
         int fd = libc.open(path.toString(), O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
             int errno = Native.getLastError();
-            throw new NativeException("open(" + path + ")", errno, Errno.describe(errno));
+            throw new ErrnoException("open(" + path + ")", errno, null);
         }
         return fd;
     }

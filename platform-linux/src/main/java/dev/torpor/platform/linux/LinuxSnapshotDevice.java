@@ -6,7 +6,7 @@ import com.sun.jna.NativeLong;
 import dev.torpor.snapshot.api.device.Errno;
 import dev.torpor.snapshot.api.device.IoctlAbi;
 import dev.torpor.snapshot.api.device.SnapshotDevice;
-import dev.torpor.snapshot.api.device.SnapshotException;
+import dev.torpor.snapshot.api.device.ErrnoException;
 import dev.torpor.snapshot.api.device.SnapshotIoctl;
 import dev.torpor.snapshot.api.session.SuspendSession;
 
@@ -19,7 +19,7 @@ import java.util.Optional;
 /**
  * {@code /dev/snapshot} of the running kernel through libc: {@code open}, {@code read}, {@code write},
  * {@code ioctl} with the request numbers of this machine's ABI and word size, {@code close}. Errors become
- * {@link SnapshotException} with the request and errno. Opening it read-only starts a hibernation session in
+ * {@link ErrnoException} with the request and errno. Opening it read-only starts a hibernation session in
  * the kernel: only ever do that on a machine meant to hibernate (Torpor's tests use it inside QEMU guests).
  */
 public final class LinuxSnapshotDevice implements SnapshotDevice {
@@ -42,16 +42,16 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
     }
 
     /** Opens {@code path} (normally {@link #DEFAULT_PATH}) read-only to hibernate or write-only to restore. */
-    public static LinuxSnapshotDevice open(Path path, Mode mode) throws SnapshotException {
+    public static LinuxSnapshotDevice open(Path path, Mode mode) throws ErrnoException {
         if (!LinuxPlatform.isAvailable()) {
-            throw new SnapshotException("open", Errno.ENOSYS, "not Linux, or JNA cannot load libc");
+            throw new ErrnoException("open", Errno.ENOSYS, LinuxPlatform.unavailabilityCause().map(Throwable::getMessage).orElse(""));
         }
         LibC libc = LibC.Holder.INSTANCE;
         int flags = (mode == Mode.HIBERNATE ? LibC.O_RDONLY : LibC.O_WRONLY) | LibC.O_CLOEXEC;
         int fd = libc.open(path.toString(), flags);
         if (fd < 0) {
             int errno = Native.getLastError();
-            throw new SnapshotException("open(" + path + ")", errno, Errno.of(errno).map(Enum::name).orElse(""));
+            throw new ErrnoException("open(" + path + ")", errno, null);
         }
         return new LinuxSnapshotDevice(libc, fd, mode);
     }
@@ -65,22 +65,22 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
         return op.request(abi, wordSize);
     }
 
-    private void check(String op, int result) throws SnapshotException {
+    private void check(String op, int result) throws ErrnoException {
         if (result < 0) {
             int errno = Native.getLastError();
-            throw new SnapshotException(op, errno, "");
+            throw new ErrnoException(op, errno, "");
         }
     }
 
-    private void none(SnapshotIoctl op) throws SnapshotException {
+    private void none(SnapshotIoctl op) throws ErrnoException {
         check("SNAPSHOT_" + op.name(), libc.ioctl(fd, new NativeLong(request(op)), new NativeLong(0)));
     }
 
-    private void value(SnapshotIoctl op, long v) throws SnapshotException {
+    private void value(SnapshotIoctl op, long v) throws ErrnoException {
         check("SNAPSHOT_" + op.name(), libc.ioctl(fd, new NativeLong(request(op)), new NativeLong(v)));
     }
 
-    private ByteBuffer out(SnapshotIoctl op) throws SnapshotException {
+    private ByteBuffer out(SnapshotIoctl op) throws ErrnoException {
         arg.clear();
         check("SNAPSHOT_" + op.name(), libc.ioctl(fd, new NativeLong(request(op)), arg));
         return arg.getByteBuffer(0, 16).order(ByteOrder.nativeOrder());
@@ -109,13 +109,13 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
     }
 
     /** An ioctl writing a 64-bit result, without allocating (ALLOC_SWAP_PAGE runs once per stored page). */
-    private long outLong(SnapshotIoctl op) throws SnapshotException {
+    private long outLong(SnapshotIoctl op) throws ErrnoException {
         if (!direct) {
             return out(op).getLong(0);
         }
         long r = outLongOrErrno(op);
         if (r < 0 && !refusalsExpected) {
-            throw new SnapshotException("SNAPSHOT_" + op.name(), (int) -r, "");
+            throw new ErrnoException("SNAPSHOT_" + op.name(), (int) -r, "");
         }
         return r;
     }
@@ -144,7 +144,7 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
     }
 
     @Override
-    public long ioctl(long request, long v, ByteBuffer buffer) throws SnapshotException {
+    public long ioctl(long request, long v, ByteBuffer buffer) throws ErrnoException {
         String name = String.format("ioctl 0x%08x", request);
         if (buffer == null) {
             check(name, libc.ioctl(fd, new NativeLong(request), new NativeLong(v)));
@@ -192,7 +192,7 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
      * reads succeed, ioctls fail with ENOTTY, writes are swallowed), so that everything the calls need is loaded
      * and JNA's reflective paths are compiled before a hibernation, when loading a class would read a file.
      */
-    public static Rehearsed rehearse(Path readable, Path writable) throws SnapshotException {
+    public static Rehearsed rehearse(Path readable, Path writable) throws ErrnoException {
         return rehearse(readable, writable, 40);
     }
 
@@ -221,7 +221,7 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
      * all: a hibernation makes tens of thousands of these calls, and only a rehearsal of that order gets them
      * compiled before the JIT stops.
      */
-    public static Rehearsed rehearse(Path readable, Path writable, int reads) throws SnapshotException {
+    public static Rehearsed rehearse(Path readable, Path writable, int reads) throws ErrnoException {
         ByteBuffer page = ByteBuffer.allocate(4096);
         int looped = Math.max(0, reads - 40); // the last 40 reads go with the rehearsal of every other call
         int allocs = looped / 2;
@@ -262,7 +262,7 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
                 for (SnapshotCall c : HIBERNATE_CALLS) {
                     try {
                         c.run(d);
-                    } catch (SnapshotException expected) {
+                    } catch (ErrnoException expected) {
                         // ENOTTY: the device is not /dev/snapshot
                     }
                 }
@@ -278,7 +278,7 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
                         SnapshotDevice::unfreeze}) {
                     try {
                         c.run(d);
-                    } catch (SnapshotException expected) {
+                    } catch (ErrnoException expected) {
                         // ENOTTY
                     }
                 }
@@ -292,7 +292,7 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
      * hibernation makes them; nanoseconds per page read and per call.
      */
     private static long[] timeCalls(LinuxSnapshotDevice d, ByteBuffer batch, int reads, int allocs)
-            throws SnapshotException {
+            throws ErrnoException {
         long t = System.nanoTime();
         for (int i = 0; i < reads; i += SuspendSession.BATCH_PAGES) {
             batch.clear();
@@ -305,7 +305,7 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
         for (int i = 0; i < allocs; i++) {
             try {
                 d.allocSwapPage(); // returns -ENOTTY (LP64), or throws it
-            } catch (SnapshotException expected) {
+            } catch (ErrnoException expected) {
                 // ENOTTY
             }
         }
@@ -317,7 +317,7 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
     /** One call on a device. */
     @FunctionalInterface
     private interface SnapshotCall {
-        void run(SnapshotDevice d) throws SnapshotException;
+        void run(SnapshotDevice d) throws ErrnoException;
     }
 
     private static final SnapshotCall[] HIBERNATE_CALLS = {
@@ -327,19 +327,19 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
         SnapshotDevice::s2ram, SnapshotDevice::unfreeze};
 
     @Override
-    public int read(ByteBuffer dst) throws SnapshotException {
+    public int read(ByteBuffer dst) throws ErrnoException {
         Memory m = io(Math.max(1, dst.remaining()));
         long n;
         if (direct) {
             try {
                 n = DirectLibC.read(fd, com.sun.jna.Pointer.nativeValue(m), dst.remaining());
             } catch (com.sun.jna.LastErrorException e) {
-                throw new SnapshotException("read", e.getErrorCode(), "");
+                throw new ErrnoException("read", e.getErrorCode(), "");
             }
         } else {
             n = libc.read(fd, m, new NativeLong(dst.remaining())).longValue();
             if (n < 0) {
-                throw new SnapshotException("read", Native.getLastError(), "");
+                throw new ErrnoException("read", Native.getLastError(), "");
             }
         }
         // absolute bulk copy from the view made once: nothing allocated per page, no native call
@@ -349,7 +349,7 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
     }
 
     @Override
-    public long readv(ByteBuffer dst, int length) throws SnapshotException {
+    public long readv(ByteBuffer dst, int length) throws ErrnoException {
         int count = Math.min(MAX_IOV, dst.remaining() / length);
         if (!direct || count < 2) {
             return SnapshotDevice.super.readv(dst, length);
@@ -361,7 +361,7 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
     }
 
     @Override
-    public long writev(ByteBuffer src, int length) throws SnapshotException {
+    public long writev(ByteBuffer src, int length) throws ErrnoException {
         int count = Math.min(MAX_IOV, src.remaining() / length);
         if (!direct || count < 2) {
             return SnapshotDevice.super.writev(src, length);
@@ -373,20 +373,20 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
     }
 
     /** {@code readv} or {@code writev} of {@code count} iovecs over {@link #io}, through this device's binding. */
-    private long vectored(int count, int length, boolean writing) throws SnapshotException {
+    private long vectored(int count, int length, boolean writing) throws ErrnoException {
         long iovAddress = iovecs(count, length);
         String call = writing ? "writev" : "readv";
         if (jni) {
             long n = writing ? JniPageCalls.writev0(fd, iovAddress, count) : JniPageCalls.readv0(fd, iovAddress, count);
             if (n < 0) {
-                throw new SnapshotException(call, (int) -n, "");
+                throw new ErrnoException(call, (int) -n, "");
             }
             return n;
         }
         try {
             return writing ? DirectLibC.writev(fd, iovAddress, count) : DirectLibC.readv(fd, iovAddress, count);
         } catch (com.sun.jna.LastErrorException e) {
-            throw new SnapshotException(call, e.getErrorCode(), "");
+            throw new ErrnoException(call, e.getErrorCode(), "");
         }
     }
 
@@ -406,7 +406,7 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
     }
 
     @Override
-    public int write(ByteBuffer src) throws SnapshotException {
+    public int write(ByteBuffer src) throws ErrnoException {
         Memory m = io(Math.max(1, src.remaining()));
         ioView.put(0, src, src.position(), src.remaining());
         long n;
@@ -414,12 +414,12 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
             try {
                 n = DirectLibC.write(fd, com.sun.jna.Pointer.nativeValue(m), src.remaining());
             } catch (com.sun.jna.LastErrorException e) {
-                throw new SnapshotException("write", e.getErrorCode(), "");
+                throw new ErrnoException("write", e.getErrorCode(), "");
             }
         } else {
             n = libc.write(fd, m, new NativeLong(src.remaining())).longValue();
             if (n < 0) {
-                throw new SnapshotException("write", Native.getLastError(), "");
+                throw new ErrnoException("write", Native.getLastError(), "");
             }
         }
         src.position(src.position() + (int) n);
@@ -427,22 +427,22 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
     }
 
     @Override
-    public void freeze() throws SnapshotException {
+    public void freeze() throws ErrnoException {
         none(SnapshotIoctl.FREEZE);
     }
 
     @Override
-    public void unfreeze() throws SnapshotException {
+    public void unfreeze() throws ErrnoException {
         none(SnapshotIoctl.UNFREEZE);
     }
 
     @Override
-    public int createImage() throws SnapshotException {
+    public int createImage() throws ErrnoException {
         return out(SnapshotIoctl.CREATE_IMAGE).getInt(0);
     }
 
     @Override
-    public void atomicRestore() throws SnapshotException {
+    public void atomicRestore() throws ErrnoException {
         none(SnapshotIoctl.ATOMIC_RESTORE);
     }
 
@@ -457,7 +457,7 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
     }
 
     @Override
-    public void freezeAndRestore() throws SnapshotException {
+    public void freezeAndRestore() throws ErrnoException {
         if (!freezesAndRestoresAtOnce()) {
             SnapshotDevice.super.freezeAndRestore();
             return;
@@ -466,61 +466,61 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
                 request(SnapshotIoctl.ATOMIC_RESTORE));
         if ((r >>> 32) != 0) {
             fd = -1; // closed by the native call, which thawed the processes
-            throw new SnapshotException("SNAPSHOT_ATOMIC_RESTORE", (int) (r & 0xffffffffL),
+            throw new ErrnoException("SNAPSHOT_ATOMIC_RESTORE", (int) (r & 0xffffffffL),
                     "(the device was closed, which thawed the processes)");
         }
-        throw new SnapshotException("SNAPSHOT_FREEZE", (int) r, "");
+        throw new ErrnoException("SNAPSHOT_FREEZE", (int) r, "");
     }
 
     @Override
-    public void free() throws SnapshotException {
+    public void free() throws ErrnoException {
         none(SnapshotIoctl.FREE);
     }
 
     @Override
-    public void prefImageSize(long bytes) throws SnapshotException {
+    public void prefImageSize(long bytes) throws ErrnoException {
         value(SnapshotIoctl.PREF_IMAGE_SIZE, bytes);
     }
 
     @Override
-    public long imageSize() throws SnapshotException {
+    public long imageSize() throws ErrnoException {
         return outLong(SnapshotIoctl.GET_IMAGE_SIZE);
     }
 
     @Override
-    public long availSwapSize() throws SnapshotException {
+    public long availSwapSize() throws ErrnoException {
         return outLong(SnapshotIoctl.AVAIL_SWAP_SIZE);
     }
 
     @Override
-    public long allocSwapPage() throws SnapshotException {
+    public long allocSwapPage() throws ErrnoException {
         return outLong(SnapshotIoctl.ALLOC_SWAP_PAGE);
     }
 
     @Override
-    public void freeSwapPages() throws SnapshotException {
+    public void freeSwapPages() throws ErrnoException {
         none(SnapshotIoctl.FREE_SWAP_PAGES);
     }
 
     @Override
-    public void setSwapArea(long offset, int dev) throws SnapshotException {
+    public void setSwapArea(long offset, int dev) throws ErrnoException {
         arg.clear();
         arg.getByteBuffer(0, 12).order(ByteOrder.nativeOrder()).putLong(0, offset).putInt(8, dev);
         check("SNAPSHOT_SET_SWAP_AREA", libc.ioctl(fd, new NativeLong(request(SnapshotIoctl.SET_SWAP_AREA)), arg));
     }
 
     @Override
-    public void s2ram() throws SnapshotException {
+    public void s2ram() throws ErrnoException {
         none(SnapshotIoctl.S2RAM);
     }
 
     @Override
-    public void platformSupport(boolean enable) throws SnapshotException {
+    public void platformSupport(boolean enable) throws ErrnoException {
         value(SnapshotIoctl.PLATFORM_SUPPORT, enable ? 1 : 0);
     }
 
     @Override
-    public void powerOff() throws SnapshotException {
+    public void powerOff() throws ErrnoException {
         none(SnapshotIoctl.POWER_OFF);
     }
 

@@ -1,5 +1,7 @@
 package dev.torpor.platform.linux;
 
+import dev.torpor.snapshot.api.device.Errno;
+import dev.torpor.snapshot.api.device.ErrnoException;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
@@ -10,7 +12,7 @@ import java.nio.ByteBuffer;
 /**
  * The process- and system-wide calls a hibernating process needs: locking itself in memory, flushing file
  * systems, powering off or rebooting, and the running kernel's {@code uname}. Each failure is a
- * {@link NativeException} naming the call and errno.
+ * {@link ErrnoException} naming the call and errno.
  */
 public final class LinuxSystem {
     private final LibC libc;
@@ -20,15 +22,15 @@ public final class LinuxSystem {
     }
 
     /** The system calls of this machine; fails if Linux or JNA is not available. */
-    public static LinuxSystem local() throws NativeException {
+    public static LinuxSystem local() throws ErrnoException {
         if (!LinuxPlatform.isAvailable()) {
-            throw new NativeException("libc", 38 /* ENOSYS */, "not Linux, or JNA cannot load libc");
+            throw new ErrnoException("libc", Errno.ENOSYS, LinuxPlatform.unavailabilityCause().map(Throwable::getMessage).orElse(""));
         }
         return new LinuxSystem(LibC.Holder.INSTANCE);
     }
 
     /** {@code mlockall(MCL_CURRENT | MCL_FUTURE)}: nothing of this process is swapped out from now on. */
-    public void lockAllMemory() throws NativeException {
+    public void lockAllMemory() throws ErrnoException {
         check("mlockall", libc.mlockall(LibC.MCL_CURRENT | LibC.MCL_FUTURE));
     }
 
@@ -44,14 +46,14 @@ public final class LinuxSystem {
      *     mapping, say); their pages are still locked as they are touched
      */
     public java.util.List<MemoryMap.Mapping> lockMemoryAsUsed(java.util.function.Predicate<MemoryMap.Mapping> faultLater)
-            throws NativeException {
+            throws ErrnoException {
         check("mlockall", libc.mlockall(LibC.MCL_CURRENT | LibC.MCL_FUTURE | LibC.MCL_ONFAULT));
         java.util.List<MemoryMap.Mapping> refused = new java.util.ArrayList<>();
         java.util.List<MemoryMap.Mapping> maps;
         try {
             maps = MemoryMap.parse(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/maps")));
         } catch (java.io.IOException e) {
-            throw new NativeException("read /proc/self/maps", 5 /* EIO */, e.getMessage());
+            throw new ErrnoException("read /proc/self/maps", Errno.EIO, e.getMessage());
         }
         for (MemoryMap.Mapping m : maps) {
             if (m.path().startsWith("/") && m.readable() && !faultLater.test(m)) {
@@ -64,7 +66,7 @@ public final class LinuxSystem {
     }
 
     /** {@code munlockall()}. */
-    public void unlockAllMemory() throws NativeException {
+    public void unlockAllMemory() throws ErrnoException {
         check("munlockall", libc.munlockall());
     }
 
@@ -73,12 +75,12 @@ public final class LinuxSystem {
      * hibernation image through the page cache fills memory the kernel cannot take back for a restore, whose page
      * allocations may not reclaim.
      */
-    public void dropCachedPages(java.nio.file.Path file) throws NativeException {
+    public void dropCachedPages(java.nio.file.Path file) throws ErrnoException {
         int fd = LibC.openReadOnly(libc, file);
         try {
             int err = libc.posix_fadvise(fd, 0, 0, LibC.POSIX_FADV_DONTNEED);
             if (err != 0) {
-                throw new NativeException("posix_fadvise(DONTNEED) on " + file, err, Errno.describe(err));
+                throw new ErrnoException("posix_fadvise(DONTNEED) on " + file, err, null);
             }
         } finally {
             libc.close(fd);
@@ -91,7 +93,7 @@ public final class LinuxSystem {
     }
 
     /** {@code reboot(RB_POWER_OFF)}; returns only on failure. */
-    public void powerOff() throws NativeException {
+    public void powerOff() throws ErrnoException {
         check("reboot(RB_POWER_OFF)", libc.reboot(LibC.RB_POWER_OFF));
     }
 
@@ -105,49 +107,49 @@ public final class LinuxSystem {
     }
 
     /** {@code reboot(RB_AUTOBOOT)}; returns only on failure. */
-    public void reboot() throws NativeException {
+    public void reboot() throws ErrnoException {
         check("reboot(RB_AUTOBOOT)", libc.reboot(LibC.RB_AUTOBOOT));
     }
 
     /** The running kernel's {@code uname}. */
-    public Utsname uname() throws NativeException {
+    public Utsname uname() throws ErrnoException {
         byte[] buf = new byte[Utsname.SIZE];
         check("uname", libc.uname(buf));
         return Utsname.read(ByteBuffer.wrap(buf), 0);
     }
 
     /** {@code pread} of {@code length} bytes at {@code offset} of an open descriptor (for tests and tools). */
-    byte[] pread(int fd, int length, long offset) throws NativeException {
+    byte[] pread(int fd, int length, long offset) throws ErrnoException {
         Memory m = new Memory(Math.max(1, length));
         long n = libc.pread(fd, m, new NativeLong(length), offset).longValue();
         if (n < 0) {
             int errno = Native.getLastError();
-            throw new NativeException("pread", errno, Errno.describe(errno));
+            throw new ErrnoException("pread", errno, null);
         }
         return m.getByteArray(0, (int) n);
     }
 
     /** {@code pwrite} of {@code data} at {@code offset}; returns the bytes written. */
-    long pwrite(int fd, byte[] data, long offset) throws NativeException {
+    long pwrite(int fd, byte[] data, long offset) throws ErrnoException {
         Memory m = new Memory(Math.max(1, data.length));
         m.write(0, data, 0, data.length);
         long n = libc.pwrite(fd, m, new NativeLong(data.length), offset).longValue();
         if (n < 0) {
             int errno = Native.getLastError();
-            throw new NativeException("pwrite", errno, Errno.describe(errno));
+            throw new ErrnoException("pwrite", errno, null);
         }
         return n;
     }
 
     /** {@code fdatasync}. */
-    void fdatasync(int fd) throws NativeException {
+    void fdatasync(int fd) throws ErrnoException {
         check("fdatasync", libc.fdatasync(fd));
     }
 
-    private static void check(String call, int rc) throws NativeException {
+    private static void check(String call, int rc) throws ErrnoException {
         if (rc != 0) {
             int errno = Native.getLastError();
-            throw new NativeException(call, errno, Errno.describe(errno));
+            throw new ErrnoException(call, errno, null);
         }
     }
 }

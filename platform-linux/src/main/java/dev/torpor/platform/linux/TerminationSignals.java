@@ -1,5 +1,6 @@
 package dev.torpor.platform.linux;
 
+import dev.torpor.snapshot.api.device.ErrnoException;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
@@ -44,11 +45,11 @@ public final class TerminationSignals implements AutoCloseable {
     }
 
     /** Blocks the three signals in the calling thread (threads it starts inherit that) until {@link #close()}. */
-    public static TerminationSignals hold() throws NativeException {
+    public static TerminationSignals hold() throws ErrnoException {
         TerminationSignals s = new TerminationSignals();
         int e = pthread_sigmask(SIG_BLOCK, Pointer.nativeValue(s.set), Pointer.nativeValue(s.old));
         if (e != 0) {
-            throw new NativeException("pthread_sigmask", e, Errno.describe(e));
+            throw new ErrnoException("pthread_sigmask", e, null);
         }
         return s;
     }

@@ -1,5 +1,6 @@
 package dev.torpor.platform.linux;
 
+import dev.torpor.snapshot.api.device.ErrnoException;
 import com.sun.jna.LastErrorException;
 
 import java.nio.file.Path;
@@ -24,28 +25,28 @@ public final class Writeback implements AutoCloseable {
     }
 
     /** For the page cache of {@code path} (a descriptor of its own: the cache is the file's, whoever wrote it). */
-    public static Writeback open(Path path) throws NativeException {
+    public static Writeback open(Path path) throws ErrnoException {
         return new Writeback(path, LibC.openReadOnly(LibC.Holder.INSTANCE, path));
     }
 
     /** Starts writing out the dirty pages of {@code [position, position+length)}; returns at once. */
-    public void start(long position, long length) throws NativeException {
+    public void start(long position, long length) throws ErrnoException {
         call(position, length, WRITE);
     }
 
     /** Writes out {@code [position, position+length)} and waits until its pages are clean (reclaimable). */
-    public void await(long position, long length) throws NativeException {
+    public void await(long position, long length) throws ErrnoException {
         call(position, length, WAIT_BEFORE | WRITE | WAIT_AFTER);
     }
 
-    private void call(long position, long length, int flags) throws NativeException {
+    private void call(long position, long length, int flags) throws ErrnoException {
         if (length <= 0) {
             return;
         }
         try {
             DirectLibC.sync_file_range(fd, position, length, flags);
         } catch (LastErrorException e) {
-            throw new NativeException("sync_file_range(" + path + ")", e.getErrorCode(), Errno.describe(e.getErrorCode()));
+            throw new ErrnoException("sync_file_range(" + path + ")", e.getErrorCode(), null);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.torpor.platform.linux;
 
+import dev.torpor.snapshot.api.device.ErrnoException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,19 +44,21 @@ class BlockDevicesTest {
     @Test
     void errorsCarryTheCallAndErrno() {
         assertThatThrownBy(() -> BlockDevices.size(tmp.resolve("missing")))
-                .isInstanceOf(NativeException.class)
-                .satisfies(e -> assertThat(((NativeException) e).errno()).isEqualTo(2))
+                .isInstanceOf(ErrnoException.class)
+                .satisfies(e -> assertThat(((ErrnoException) e).errno()).isEqualTo(2))
                 .hasMessageContaining("ENOENT");
         assertThatThrownBy(() -> BlockDevices.size(Path.of("/dev/null")))
-                .isInstanceOf(NativeException.class).hasMessageContaining("BLKGETSIZE64").hasMessageContaining("ENOTTY");
+                .isInstanceOf(ErrnoException.class).hasMessageContaining("BLKGETSIZE64").hasMessageContaining("ENOTTY");
     }
 
     @Test
     void requestNumbersFollowTheAbi() {
-        assertThat(IoctlNumbers.blkGetSize64("amd64", 8)).isEqualTo(0x80081272L);
-        assertThat(IoctlNumbers.blkGetSize64("aarch64", 8)).isEqualTo(0x80081272L);
-        assertThat(IoctlNumbers.blkGetSize64("i386", 4)).isEqualTo(0x80041272L);
-        assertThat(IoctlNumbers.blkGetSize64("ppc64le", 8)).isEqualTo(0x40081272L);
+        assertThat(BlockDevices.blkGetSize64("amd64", 8)).isEqualTo(0x80081272L);
+        assertThat(BlockDevices.blkGetSize64("aarch64", 8)).isEqualTo(0x80081272L);
+        assertThat(BlockDevices.blkGetSize64("i386", 4)).isEqualTo(0x80041272L);
+        assertThat(BlockDevices.blkGetSize64("ppc64le", 8)).isEqualTo(0x40081272L);
+        assertThat(BlockDevices.blkGetSize64("mips64el", 8)).isEqualTo(0x40081272L);
+        assertThat(BlockDevices.blkGetSize64("parisc", 4)).as("READ is 1 on PA-RISC").isEqualTo(0x40041272L);
     }
 
     private static String run(String... cmd) throws Exception {

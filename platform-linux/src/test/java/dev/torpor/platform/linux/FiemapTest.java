@@ -1,5 +1,6 @@
 package dev.torpor.platform.linux;
 
+import dev.torpor.snapshot.api.device.ErrnoException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,7 +108,7 @@ class FiemapTest {
         assertThat(Fiemap.resumeOffset(prealloc, Files.size(prealloc), 4096)).isEqualTo(Long.parseLong(m.group(1)));
         Path empty = Files.createFile(tmp.resolve("empty"));
         assertThatThrownBy(() -> Fiemap.resumeOffset(empty, 0, 4096)).hasMessageContaining("no data");
-        assertThatThrownBy(() -> Fiemap.extents(tmp.resolve("missing"))).isInstanceOf(NativeException.class)
+        assertThatThrownBy(() -> Fiemap.extents(tmp.resolve("missing"))).isInstanceOf(ErrnoException.class)
                 .hasMessageContaining("ENOENT");
     }
 

@@ -2,7 +2,7 @@ package dev.torpor.platform.linux;
 
 import dev.torpor.snapshot.api.device.Errno;
 import dev.torpor.snapshot.api.device.SnapshotDevice;
-import dev.torpor.snapshot.api.device.SnapshotException;
+import dev.torpor.snapshot.api.device.ErrnoException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,8 +23,8 @@ class LinuxSnapshotDeviceTest {
     Path tmp;
 
     private static void errno(Errno expected, org.junit.jupiter.api.function.Executable call) {
-        assertThatThrownBy(call::execute).isInstanceOf(SnapshotException.class)
-                .satisfies(e -> assertThat(((SnapshotException) e).errno()).as(e.getMessage())
+        assertThatThrownBy(call::execute).isInstanceOf(ErrnoException.class)
+                .satisfies(e -> assertThat(((ErrnoException) e).errno()).as(e.getMessage())
                         .isEqualTo(expected.value()));
     }
 
@@ -92,7 +92,7 @@ class LinuxSnapshotDeviceTest {
         LinuxSnapshotDevice.rehearse(Path.of("/dev/zero"), Path.of("/dev/null"), 5_000);
         LinuxSnapshotDevice.rehearse(Path.of("/dev/zero"), Path.of("/dev/null"));
         assertThatThrownBy(() -> LinuxSnapshotDevice.rehearse(
-                Path.of("/nonexistent/zero"), Path.of("/dev/null"), 10)).isInstanceOf(SnapshotException.class)
+                Path.of("/nonexistent/zero"), Path.of("/dev/null"), 10)).isInstanceOf(ErrnoException.class)
                 .hasMessageContaining("/nonexistent/zero");
     }
 
@@ -129,15 +129,15 @@ class LinuxSnapshotDeviceTest {
                 java.util.Arrays.fill(batch.array(), (byte) 7);
                 assertThat(d.readv(batch, 4096)).isEqualTo(32L * 4096);
                 assertThat(batch.array()).containsOnly((byte) 0);
-                assertThatThrownBy(d::allocSwapPage).isInstanceOf(SnapshotException.class)
-                        .matches(e -> ((SnapshotException) e).errno() == 25, "ENOTTY");
+                assertThatThrownBy(d::allocSwapPage).isInstanceOf(ErrnoException.class)
+                        .matches(e -> ((ErrnoException) e).errno() == 25, "ENOTTY");
             }
             try (LinuxSnapshotDevice d = LinuxSnapshotDevice.open(Path.of("/dev/null"), SnapshotDevice.Mode.RESTORE)) {
                 assertThat(d.writev(ByteBuffer.allocate(8 * 4096), 4096)).isEqualTo(8L * 4096);
                 // FREEZE and the restore in one native call; /dev/null refuses the FREEZE, so nothing else happens
                 assertThat(d.freezesAndRestoresAtOnce()).isTrue();
-                assertThatThrownBy(d::freezeAndRestore).isInstanceOf(SnapshotException.class)
-                        .hasMessageContaining("SNAPSHOT_FREEZE").matches(e -> ((SnapshotException) e).errno() == 25);
+                assertThatThrownBy(d::freezeAndRestore).isInstanceOf(ErrnoException.class)
+                        .hasMessageContaining("SNAPSHOT_FREEZE").matches(e -> ((ErrnoException) e).errno() == 25);
             }
             try (LinuxSnapshotDevice d = LinuxSnapshotDevice.open(Path.of("/dev/zero"), SnapshotDevice.Mode.HIBERNATE)) {
                 assertThat(d.freezesAndRestoresAtOnce()).as("only a device opened to restore").isFalse();

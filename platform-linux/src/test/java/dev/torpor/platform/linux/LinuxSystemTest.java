@@ -1,5 +1,6 @@
 package dev.torpor.platform.linux;
 
+import dev.torpor.snapshot.api.device.ErrnoException;
 import dev.torpor.snapshot.api.Utsname;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,8 +46,8 @@ class LinuxSystemTest {
             LibC.Holder.INSTANCE.close(fd);
         }
         assertThat(Files.readString(f)).isEqualTo("0123ab6789");
-        assertThatThrownBy(() -> sys.pread(-1, 4, 0)).isInstanceOf(NativeException.class).hasMessageContaining("EBADF");
-        assertThatThrownBy(() -> sys.fdatasync(-1)).isInstanceOf(NativeException.class).hasMessageContaining("fdatasync");
+        assertThatThrownBy(() -> sys.pread(-1, 4, 0)).isInstanceOf(ErrnoException.class).hasMessageContaining("EBADF");
+        assertThatThrownBy(() -> sys.fdatasync(-1)).isInstanceOf(ErrnoException.class).hasMessageContaining("fdatasync");
         sys.syncFileSystems();
     }
 

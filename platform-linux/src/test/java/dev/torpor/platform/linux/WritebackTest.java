@@ -1,5 +1,7 @@
 package dev.torpor.platform.linux;
 
+import dev.torpor.snapshot.api.device.Errno;
+import dev.torpor.snapshot.api.device.ErrnoException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,10 +31,12 @@ class WritebackTest {
         }
         assertThat(Files.size(file)).isEqualTo(1 << 20);
         try (Writeback wb = Writeback.open(file)) {
-            assertThatThrownBy(() -> wb.start(-4096, 4096)).isInstanceOf(NativeException.class)
-                    .hasMessageContaining("sync_file_range(" + file + ")").hasMessageContaining("errno 22");
+            assertThatThrownBy(() -> wb.start(-4096, 4096)).isInstanceOf(ErrnoException.class)
+                    .hasMessageContaining("sync_file_range(" + file + ") failed with EINVAL")
+                    .satisfies(e -> assertThat(((ErrnoException) e).is(Errno.EINVAL)).isTrue());
         }
-        assertThatThrownBy(() -> Writeback.open(tmp.resolve("missing"))).isInstanceOf(NativeException.class)
-                .hasMessageContaining("errno 2");
+        assertThatThrownBy(() -> Writeback.open(tmp.resolve("missing"))).isInstanceOf(ErrnoException.class)
+                .hasMessageContaining("failed with ENOENT")
+                .satisfies(e -> assertThat(((ErrnoException) e).errno()).isEqualTo(Errno.ENOENT.value()));
     }
 }

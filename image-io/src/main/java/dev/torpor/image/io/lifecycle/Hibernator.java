@@ -10,7 +10,7 @@ import dev.torpor.image.io.write.SwapArea;
 import dev.torpor.snapshot.api.TargetProfile;
 import dev.torpor.snapshot.api.device.Errno;
 import dev.torpor.snapshot.api.device.SnapshotDevice;
-import dev.torpor.snapshot.api.device.SnapshotException;
+import dev.torpor.snapshot.api.device.ErrnoException;
 import dev.torpor.snapshot.api.session.SuspendSession;
 
 import java.io.IOException;
@@ -184,7 +184,7 @@ public final class Hibernator {
                     result = store(session, area, plan, listener, allocated);
                 } catch (SlotAllocator.NoSpaceException e) {
                     if (attempt >= plan.attempts()) {
-                        throw new SnapshotException("ALLOC_SWAP_PAGE", Errno.ENOSPC.value(), "the swap area had "
+                        throw new ErrnoException("ALLOC_SWAP_PAGE", Errno.ENOSPC.value(), "the swap area had "
                                 + allocated[0] + " free pages (" + allocated[0] * area.pageSize() + " bytes) of its "
                                 + area.header().lastPage() + ", no room for the image of " + bytes + " bytes (before "
                                 + "compression), after " + attempt + " attempts with smaller images; give a larger "
@@ -205,7 +205,7 @@ public final class Hibernator {
                         // woken from RAM: the system goes on from memory, and its image must never be resumed
                         Invalidation.invalidate(area.store(), area.resumeOffset());
                         return resumed(session, result, writing, created, attempt, sizes, true);
-                    } catch (SnapshotException e) {
+                    } catch (ErrnoException e) {
                         listener.suspendFailed(e.getMessage());
                         power.off(Shutdown.POWEROFF, session);
                     }
@@ -223,7 +223,7 @@ public final class Hibernator {
     }
 
     private static Resumed resumed(SuspendSession session, ImageWriter.Result written, Duration writing, long created,
-                                   int attempts, List<Long> sizes, boolean fromRam) throws SnapshotException {
+                                   int attempts, List<Long> sizes, boolean fromRam) throws ErrnoException {
         session.free();
         session.freeSwapPages();
         session.unfreeze();
@@ -241,7 +241,7 @@ public final class Hibernator {
                 long slot = session.allocSwapPage() / page;
                 allocated[0]++;
                 return slot;
-            } catch (SnapshotException e) {
+            } catch (ErrnoException e) {
                 if (e.errno() == Errno.ENOSPC.value()) {
                     throw new SlotAllocator.NoSpaceException("ALLOC_SWAP_PAGE: no free swap page left (ENOSPC)");
                 }
@@ -305,7 +305,7 @@ public final class Hibernator {
             if (session.state() == SuspendSession.State.FROZEN) {
                 session.unfreeze();
             }
-        } catch (SnapshotException | RuntimeException e) {
+        } catch (ErrnoException | RuntimeException e) {
             cause.addSuppressed(e);
         }
     }

@@ -5,8 +5,12 @@ import dev.torpor.snapshot.api.KernelByteOrder;
 import dev.torpor.swap.format.SwapHeader;
 import dev.torpor.swap.format.SwapSignature;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -16,7 +20,10 @@ import java.util.UUID;
  * A plain swap area ready to take an image: its mkswap header was read and checked (a version-1 area,
  * no image present).
  */
-public final class SwapArea {
+public final class SwapArea implements Closeable {
+    /** The page sizes {@link #open(Path)} tries, smallest first: the magic sits in the last 10 bytes of a page. */
+    private static final int[] PAGE_SIZES = {4096, 8192, 16384, 32768, 65536};
+
     private final PageStore store;
     private final long resumeOffset;
     private final int pageSize;
@@ -34,28 +41,68 @@ public final class SwapArea {
         this.badPages = badPages;
     }
 
+    private Closeable owned = () -> { };
+
+    /**
+     * Opens the swap area at the start of a file or block device, for reading and writing, with its page size and
+     * byte order detected from the header (where the signature sits; which order makes the version 1). The area
+     * closes the file when it is closed.
+     *
+     * @throws IllegalArgumentException if no page size puts a signature where mkswap writes it
+     * @throws ImagePresentException    if an image (or its leftover signature) is already there
+     */
+    public static SwapArea open(Path path) throws IOException {
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            PageStore store = PageStore.of(ch);
+            ByteBuffer head = ByteBuffer.allocate(PAGE_SIZES[PAGE_SIZES.length - 1]);
+            while (head.hasRemaining() && ch.read(head, head.position()) > 0) {
+                // read up to the largest page, or the whole file if it is smaller
+            }
+            for (int pageSize : PAGE_SIZES) {
+                if (head.position() < pageSize
+                        || SwapSignature.at(head.duplicate().clear(), pageSize - SwapSignature.LENGTH).isEmpty()) {
+                    continue;
+                }
+                KernelByteOrder order = head.duplicate().clear().order(java.nio.ByteOrder.BIG_ENDIAN)
+                        .getInt(SwapHeader.VERSION_OFFSET) == 1 ? KernelByteOrder.BIG : KernelByteOrder.LITTLE;
+                SwapArea area = open(store, 0, pageSize, order);
+                area.owned = ch;
+                return area;
+            }
+            throw new IllegalArgumentException(path + " is not a swap area: no swap signature at the end of its "
+                    + "first page for any page size from 4 to 64 KiB (run mkswap first)");
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
     /**
      * Opens the swap area whose header is at device page {@code resumeOffset}.
      *
-     * @throws ImageFormatException if there is no version-1 swap signature, or an image is already there
+     * @throws IllegalArgumentException if the page holds no swap signature, or only a version-0 one: the caller
+     *                                  named something that is not a usable swap area
+     * @throws ImagePresentException    if an image (or its leftover signature) is already there
+     * @throws ImageFormatException     if the swap header is damaged
      */
     public static SwapArea open(PageStore store, long resumeOffset, int pageSize, KernelByteOrder order)
             throws IOException {
         long at = resumeOffset * pageSize;
+        long magicAt = at + pageSize - SwapSignature.LENGTH;
         ByteBuffer page = ByteBuffer.allocate(pageSize);
         store.read(page, at);
         Optional<SwapSignature> sig = SwapSignature.at(page, pageSize - SwapSignature.LENGTH);
         if (sig.isEmpty()) {
-            throw new ImageFormatException(at + pageSize - SwapSignature.LENGTH, "no swap signature: not a swap area "
-                    + "(run mkswap first, or give the right --resume-offset / page size)");
+            throw new IllegalArgumentException("not a swap area: no swap signature at byte " + magicAt
+                    + " (run mkswap first, or give the right --resume-offset / page size)");
         }
         if (sig.get().kind() != SwapSignature.Kind.SWAP) {
-            throw new ImageFormatException(at + pageSize - SwapSignature.LENGTH, "the area already holds a "
-                    + sig.get().label() + " image; invalidate it first");
+            throw new ImagePresentException(sig.get(), magicAt);
         }
         if (sig.get() != SwapSignature.SWAPSPACE2) {
-            throw new ImageFormatException(at + pageSize - SwapSignature.LENGTH,
-                    "version-0 swap areas (SWAP-SPACE) cannot hold images; run mkswap again");
+            throw new IllegalArgumentException("a version-0 swap area (SWAP-SPACE at byte " + magicAt
+                    + ") cannot hold images; run mkswap again");
         }
         SwapHeader h = SwapHeader.parse(page, pageSize, order, sig.get());
         if (h.version() != 1) {
@@ -114,8 +161,31 @@ public final class SwapArea {
         return header;
     }
 
+    /** Closes the file {@link #open(Path)} opened; an area over a caller's store leaves that store open. */
+    @Override
+    public void close() throws IOException {
+        owned.close();
+    }
+
     /** Area pages listed as bad. */
     public Set<Long> badPages() {
         return Set.copyOf(badPages);
+    }
+
+    /** The area already holds an image, or the signature of one: a state to resolve (invalidate), not damage. */
+    public static final class ImagePresentException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+        private final SwapSignature signature;
+
+        ImagePresentException(SwapSignature signature, long offset) {
+            super("the area already holds a " + signature.label() + " image (signature at byte " + offset
+                    + "); invalidate it first");
+            this.signature = signature;
+        }
+
+        /** The image signature found where the swap signature belongs. */
+        public SwapSignature signature() {
+            return signature;
+        }
     }
 }

@@ -2,7 +2,6 @@ package dev.torpor.image.io.export;
 
 import dev.torpor.image.io.Corpus;
 import dev.torpor.image.io.HibernationImage;
-import dev.torpor.image.io.ReadOptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -48,7 +47,7 @@ class CorpusExportTest {
     void taggedPagesLandAtTheirPhysicalAddresses(String name, ExportFormat format) throws Exception {
         Path out = tmp.resolve(name + "." + format.label());
         ExportResult result;
-        try (HibernationImage image = HibernationImage.open(Corpus.swap(name), ReadOptions.defaults())) {
+        try (HibernationImage image = HibernationImage.open(Corpus.swap(name))) {
             result = MemoryExport.export(image, format, out, false);
             assertThat(image.problems()).isEmpty();
         }
@@ -88,7 +87,7 @@ class CorpusExportTest {
     @MethodSource("cases")
     void neverOverwritesWithoutForce(String name, ExportFormat format) throws IOException {
         Path out = Files.writeString(tmp.resolve("existing"), "keep me");
-        try (HibernationImage image = HibernationImage.open(Corpus.swap(name), ReadOptions.defaults())) {
+        try (HibernationImage image = HibernationImage.open(Corpus.swap(name))) {
             assertThatThrownBy(() -> MemoryExport.export(image, format, out, false))
                     .isInstanceOf(FileAlreadyExistsException.class);
         }

@@ -11,7 +11,7 @@ import dev.torpor.image.io.write.SwapArea;
 import dev.torpor.snapshot.api.KernelByteOrder;
 import dev.torpor.snapshot.api.Utsname;
 import dev.torpor.snapshot.api.device.SnapshotDevice;
-import dev.torpor.snapshot.api.device.SnapshotException;
+import dev.torpor.snapshot.api.device.ErrnoException;
 import dev.torpor.snapshot.api.emulator.EmulatedMachine;
 import dev.torpor.snapshot.api.emulator.EmulatedMemory;
 import dev.torpor.snapshot.api.emulator.EmulatedSnapshotDevice;
@@ -130,7 +130,7 @@ class LifecycleTest {
         SnapshotDevice noS3 = (SnapshotDevice) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {SnapshotDevice.class}, (proxy, method, args) -> {
                     if (method.getName().equals("s2ram")) {
-                        throw new SnapshotException("S2RAM", 16, "suspend to RAM failed (EBUSY)");
+                        throw new ErrnoException("S2RAM", 16, "suspend to RAM failed (EBUSY)");
                     }
                     try {
                         return method.invoke(real, args);
@@ -269,7 +269,7 @@ class LifecycleTest {
         assertThatThrownBy(() -> Hibernator.hibernate(dev, rig.area(),
                 plan(k, Compressor.LZO, Hibernator.Shutdown.POWEROFF, Optional.empty(), 8192L * P, 2),
                 (how, s) -> { throw new AssertionError("must not power off"); }, new Hibernator.Listener() { }))
-                .isInstanceOf(SnapshotException.class).hasMessageContaining("ENOSPC").hasMessageContaining("2 attempts")
+                .isInstanceOf(ErrnoException.class).hasMessageContaining("ENOSPC").hasMessageContaining("2 attempts")
                 .hasMessageMatching("(?s).*the swap area had [0-9]+ free pages \\([0-9]+ bytes\\) of its 8191, no room "
                         + "for the image of [1-9][0-9]* bytes.*");
         assertThat(Invalidation.invalidate(PageStore.of(rig.ch()), 0).outcome()).isEqualTo(Invalidation.Outcome.ALREADY_PLAIN);

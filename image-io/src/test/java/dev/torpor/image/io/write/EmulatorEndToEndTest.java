@@ -8,7 +8,7 @@ import dev.torpor.image.io.SnapshotStream;
 import dev.torpor.image.io.Verdict;
 import dev.torpor.snapshot.api.device.Errno;
 import dev.torpor.snapshot.api.device.SnapshotDevice;
-import dev.torpor.snapshot.api.device.SnapshotException;
+import dev.torpor.snapshot.api.device.ErrnoException;
 import dev.torpor.snapshot.api.emulator.EmulatedMachine;
 import dev.torpor.snapshot.api.emulator.EmulatedMemory;
 import dev.torpor.snapshot.api.emulator.EmulatedSwap;
@@ -161,8 +161,8 @@ class EmulatorEndToEndTest {
                 }
             }
             w.freeze();
-            assertThatThrownBy(w::atomicRestore).isInstanceOf(SnapshotException.class)
-                    .satisfies(e -> assertThat(((SnapshotException) e).errno()).isEqualTo(Errno.EPERM.value()));
+            assertThatThrownBy(w::atomicRestore).isInstanceOf(ErrnoException.class)
+                    .satisfies(e -> assertThat(((ErrnoException) e).errno()).isEqualTo(Errno.EPERM.value()));
         }
     }
 

@@ -8,7 +8,7 @@ import dev.torpor.image.io.SnapshotStream;
 import dev.torpor.image.io.Verdict;
 import dev.torpor.snapshot.api.device.Errno;
 import dev.torpor.snapshot.api.device.SnapshotDevice;
-import dev.torpor.snapshot.api.device.SnapshotException;
+import dev.torpor.snapshot.api.device.ErrnoException;
 import dev.torpor.snapshot.api.emulator.EmulatedMachine;
 import dev.torpor.snapshot.api.emulator.EmulatedMemory;
 import dev.torpor.snapshot.api.emulator.EmulatedSwap;
@@ -55,8 +55,8 @@ class UtilitySequencesTest {
         assertThat(dev.atomicSnapshot()).isEqualTo(1);
         Map<Long, byte[]> saved = machine.memory().snapshotOfSavedPages();
         assertThat(dev.availSwap()).isEqualTo(4095L * P);
-        assertThatThrownBy(dev::createImage).isInstanceOf(SnapshotException.class)
-                .satisfies(e -> assertThat(((SnapshotException) e).is(Errno.ENOTTY)).isTrue());
+        assertThatThrownBy(dev::createImage).isInstanceOf(ErrnoException.class)
+                .satisfies(e -> assertThat(((ErrnoException) e).is(Errno.ENOTTY)).isTrue());
         // the utility reads with a buffer that is not a page: byte-count reads (2.6.17 to 2.6.35)
         java.io.ByteArrayOutputStream image = new java.io.ByteArrayOutputStream();
         ByteBuffer chunk = ByteBuffer.allocate(1000);
@@ -166,18 +166,18 @@ class UtilitySequencesTest {
     @Test
     void currentKernelsRefuseTheOldRequestsAnd3xKernelsTakeBoth() throws Exception {
         try (SnapshotDevice d = machine(KernelProfile.linux(6, 1)).open(SnapshotDevice.Mode.HIBERNATE)) {
-            assertThatThrownBy(d::atomicSnapshot).isInstanceOf(SnapshotException.class)
-                    .satisfies(e -> assertThat(((SnapshotException) e).is(Errno.ENOTTY)).isTrue());
-            assertThatThrownBy(() -> d.pmops(1)).isInstanceOf(SnapshotException.class);
+            assertThatThrownBy(d::atomicSnapshot).isInstanceOf(ErrnoException.class)
+                    .satisfies(e -> assertThat(((ErrnoException) e).is(Errno.ENOTTY)).isTrue());
+            assertThatThrownBy(() -> d.pmops(1)).isInstanceOf(ErrnoException.class);
         }
         try (SnapshotDevice d = machine(KernelProfile.linux(3, 0)).open(SnapshotDevice.Mode.HIBERNATE)) {
             d.setSwapFile(OLD_DEV);
             d.freeze();
             assertThat(d.atomicSnapshot()).isEqualTo(1);
             assertThat(d.imageSize()).isPositive();
-            assertThatThrownBy(() -> d.pmops(7)).isInstanceOf(SnapshotException.class)
-                    .satisfies(e -> assertThat(((SnapshotException) e).is(Errno.EINVAL)).isTrue());
-            assertThatThrownBy(() -> d.setSwapFile(0)).isInstanceOf(SnapshotException.class);
+            assertThatThrownBy(() -> d.pmops(7)).isInstanceOf(ErrnoException.class)
+                    .satisfies(e -> assertThat(((ErrnoException) e).is(Errno.EINVAL)).isTrue());
+            assertThatThrownBy(() -> d.setSwapFile(0)).isInstanceOf(ErrnoException.class);
         }
     }
 

@@ -16,10 +16,10 @@ public interface SnapshotDevice extends Closeable {
     Mode mode();
 
     /** {@code read(2)}: bytes copied into {@code dst}; 0 at the end of the image. */
-    int read(ByteBuffer dst) throws SnapshotException;
+    int read(ByteBuffer dst) throws ErrnoException;
 
     /** {@code write(2)}: bytes taken from {@code src}; 0 once the image is complete. */
-    int write(ByteBuffer src) throws SnapshotException;
+    int write(ByteBuffer src) throws ErrnoException;
 
     /**
      * {@code readv(2)} into {@code dst} with iovecs of {@code iovLength} bytes, as many as fit: the device has only
@@ -27,7 +27,7 @@ public interface SnapshotDevice extends Closeable {
      * moves up to that many pages. Returns the bytes read (0 at the end of the image); an error after some bytes
      * ends the call with those bytes, as the VFS does. This default does exactly that with {@link #read}.
      */
-    default long readv(ByteBuffer dst, int iovLength) throws SnapshotException {
+    default long readv(ByteBuffer dst, int iovLength) throws ErrnoException {
         return perIovec(dst, iovLength, false);
     }
 
@@ -37,12 +37,12 @@ public interface SnapshotDevice extends Closeable {
      * image is complete). Returns the bytes taken; an error after some bytes ends the call with those bytes, as the
      * VFS does. This default does exactly that with {@link #write}.
      */
-    default long writev(ByteBuffer src, int iovLength) throws SnapshotException {
+    default long writev(ByteBuffer src, int iovLength) throws ErrnoException {
         return perIovec(src, iovLength, true);
     }
 
     /** The VFS's loop over iovecs for a device with only {@code .read} and {@code .write}: one call per iovec. */
-    private long perIovec(ByteBuffer b, int iovLength, boolean writing) throws SnapshotException {
+    private long perIovec(ByteBuffer b, int iovLength, boolean writing) throws ErrnoException {
         long total = 0;
         while (b.remaining() >= iovLength) {
             int limit = b.limit();
@@ -50,7 +50,7 @@ public interface SnapshotDevice extends Closeable {
             int n;
             try {
                 n = writing ? write(b) : read(b);
-            } catch (SnapshotException e) {
+            } catch (ErrnoException e) {
                 if (total == 0) {
                     throw e;
                 }
@@ -66,14 +66,14 @@ public interface SnapshotDevice extends Closeable {
         return total;
     }
 
-    void freeze() throws SnapshotException;
+    void freeze() throws ErrnoException;
 
-    void unfreeze() throws SnapshotException;
+    void unfreeze() throws ErrnoException;
 
     /** CREATE_IMAGE: 1 in the kernel that just made the image, 0 when it returns in the resumed system. */
-    int createImage() throws SnapshotException;
+    int createImage() throws ErrnoException;
 
-    void atomicRestore() throws SnapshotException;
+    void atomicRestore() throws ErrnoException;
 
     /**
      * Whether {@link #freezeAndRestore()} runs nothing of the caller's runtime between FREEZE and ATOMIC_RESTORE (a
@@ -88,45 +88,45 @@ public interface SnapshotDevice extends Closeable {
      * FREEZE, then ATOMIC_RESTORE; on a real machine a successful restore does not return. If the restore fails its
      * error is thrown, after an UNFREEZE (which the kernel ignores once an image is loaded: closing the device thaws).
      */
-    default void freezeAndRestore() throws SnapshotException {
+    default void freezeAndRestore() throws ErrnoException {
         freeze();
         try {
             atomicRestore();
-        } catch (SnapshotException e) {
+        } catch (ErrnoException e) {
             try {
                 unfreeze();
-            } catch (SnapshotException again) {
+            } catch (ErrnoException again) {
                 e.addSuppressed(again);
             }
             throw e;
         }
     }
 
-    void free() throws SnapshotException;
+    void free() throws ErrnoException;
 
     /** PREF_IMAGE_SIZE, in bytes. */
-    void prefImageSize(long bytes) throws SnapshotException;
+    void prefImageSize(long bytes) throws ErrnoException;
 
     /** GET_IMAGE_SIZE: bytes of the image stream. */
-    long imageSize() throws SnapshotException;
+    long imageSize() throws ErrnoException;
 
     /** AVAIL_SWAP_SIZE: free bytes in the selected swap area. */
-    long availSwapSize() throws SnapshotException;
+    long availSwapSize() throws ErrnoException;
 
     /** ALLOC_SWAP_PAGE: byte offset on the swap device of a newly allocated page. */
-    long allocSwapPage() throws SnapshotException;
+    long allocSwapPage() throws ErrnoException;
 
-    void freeSwapPages() throws SnapshotException;
+    void freeSwapPages() throws ErrnoException;
 
     /** SET_SWAP_AREA: the swap area whose header is at page {@code offset} of device {@code dev}. */
-    void setSwapArea(long offset, int dev) throws SnapshotException;
+    void setSwapArea(long offset, int dev) throws ErrnoException;
 
-    void s2ram() throws SnapshotException;
+    void s2ram() throws ErrnoException;
 
-    void platformSupport(boolean enable) throws SnapshotException;
+    void platformSupport(boolean enable) throws ErrnoException;
 
     /** POWER_OFF: enters S4 when platform support is set (does not return); otherwise returns and does nothing. */
-    void powerOff() throws SnapshotException;
+    void powerOff() throws ErrnoException;
 
     /**
      * The raw {@code ioctl(2)} as a program issues it: the full request number and its argument, either by
@@ -134,40 +134,40 @@ public interface SnapshotDevice extends Closeable {
      * The kernel checks the type ('3') and number first (ENOTTY), then CAP_SYS_ADMIN (EPERM), then dispatches on
      * the whole 32-bit value: a known number with another size or direction is ENOTTY too.
      */
-    default long ioctl(long request, long value, java.nio.ByteBuffer arg) throws SnapshotException {
-        throw new SnapshotException("ioctl", Errno.ENOTTY, "raw requests are not supported by this device");
+    default long ioctl(long request, long value, java.nio.ByteBuffer arg) throws ErrnoException {
+        throw new ErrnoException("ioctl", Errno.ENOTTY, "raw requests are not supported by this device");
     }
 
     // ---- the 2.6.17 requests, accepted until 3.5; newer kernels answer ENOTTY ----------------------------------
 
     /** SNAPSHOT_ATOMIC_SNAPSHOT: the old CREATE_IMAGE. */
-    default int atomicSnapshot() throws SnapshotException {
-        throw new SnapshotException(SnapshotIoctl.ATOMIC_SNAPSHOT, Errno.ENOTTY, "not supported by this kernel");
+    default int atomicSnapshot() throws ErrnoException {
+        throw new ErrnoException(SnapshotIoctl.ATOMIC_SNAPSHOT, Errno.ENOTTY, "not supported by this kernel");
     }
 
     /** SNAPSHOT_SET_IMAGE_SIZE: the old PREF_IMAGE_SIZE, bytes by value. */
-    default void setImageSize(long bytes) throws SnapshotException {
-        throw new SnapshotException(SnapshotIoctl.SET_IMAGE_SIZE, Errno.ENOTTY, "not supported by this kernel");
+    default void setImageSize(long bytes) throws ErrnoException {
+        throw new ErrnoException(SnapshotIoctl.SET_IMAGE_SIZE, Errno.ENOTTY, "not supported by this kernel");
     }
 
     /** SNAPSHOT_AVAIL_SWAP: the old AVAIL_SWAP_SIZE. */
-    default long availSwap() throws SnapshotException {
-        throw new SnapshotException(SnapshotIoctl.AVAIL_SWAP, Errno.ENOTTY, "not supported by this kernel");
+    default long availSwap() throws ErrnoException {
+        throw new ErrnoException(SnapshotIoctl.AVAIL_SWAP, Errno.ENOTTY, "not supported by this kernel");
     }
 
     /** SNAPSHOT_GET_SWAP_PAGE: the old ALLOC_SWAP_PAGE. */
-    default long getSwapPage() throws SnapshotException {
-        throw new SnapshotException(SnapshotIoctl.GET_SWAP_PAGE, Errno.ENOTTY, "not supported by this kernel");
+    default long getSwapPage() throws ErrnoException {
+        throw new ErrnoException(SnapshotIoctl.GET_SWAP_PAGE, Errno.ENOTTY, "not supported by this kernel");
     }
 
-    /** SNAPSHOT_SET_SWAP_FILE: selects the swap device by its old-style 16-bit number (major << 8 | minor). */
-    default void setSwapFile(int oldDev) throws SnapshotException {
-        throw new SnapshotException(SnapshotIoctl.SET_SWAP_FILE, Errno.ENOTTY, "not supported by this kernel");
+    /** SNAPSHOT_SET_SWAP_FILE: selects the swap device by its old-style 16-bit number ({@code major << 8 | minor}). */
+    default void setSwapFile(int oldDev) throws ErrnoException {
+        throw new ErrnoException(SnapshotIoctl.SET_SWAP_FILE, Errno.ENOTTY, "not supported by this kernel");
     }
 
     /** SNAPSHOT_PMOPS: PREPARE (1), ENTER (2) or FINISH (3) of the platform operations. */
-    default void pmops(int op) throws SnapshotException {
-        throw new SnapshotException(SnapshotIoctl.PMOPS, Errno.ENOTTY, "not supported by this kernel");
+    default void pmops(int op) throws ErrnoException {
+        throw new ErrnoException(SnapshotIoctl.PMOPS, Errno.ENOTTY, "not supported by this kernel");
     }
 
     /** {@code PMOPS_PREPARE}, {@code PMOPS_ENTER}, {@code PMOPS_FINISH}. */

@@ -2,7 +2,7 @@ package dev.torpor.snapshot.api.emulator;
 
 import dev.torpor.snapshot.api.device.Errno;
 import dev.torpor.snapshot.api.device.SnapshotDevice;
-import dev.torpor.snapshot.api.device.SnapshotException;
+import dev.torpor.snapshot.api.device.ErrnoException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -75,7 +75,7 @@ public final class EmulatedMachine {
     }
 
     /** {@code open("/dev/snapshot", O_RDONLY)} (hibernate) or {@code O_WRONLY} (restore). */
-    public EmulatedSnapshotDevice open(SnapshotDevice.Mode mode) throws SnapshotException {
+    public EmulatedSnapshotDevice open(SnapshotDevice.Mode mode) throws ErrnoException {
         return open(mode == SnapshotDevice.Mode.HIBERNATE ? Access.READ_ONLY : Access.WRITE_ONLY);
     }
 
@@ -83,16 +83,16 @@ public final class EmulatedMachine {
     public enum Access { READ_ONLY, WRITE_ONLY, READ_WRITE }
 
     /** {@code open(2)} with any access mode, with the kernel's checks in its order. */
-    public EmulatedSnapshotDevice open(Access access) throws SnapshotException {
+    public EmulatedSnapshotDevice open(Access access) throws ErrnoException {
         requireOn("open");
         if (!hibernationAvailable) {
-            throw new SnapshotException("open", Errno.EPERM, "hibernation is not available");
+            throw new ErrnoException("open", Errno.EPERM, "hibernation is not available");
         }
         if (open != null) {
-            throw new SnapshotException("open", Errno.EBUSY, "/dev/snapshot is already open");
+            throw new ErrnoException("open", Errno.EBUSY, "/dev/snapshot is already open");
         }
         if (access == Access.READ_WRITE) {
-            throw new SnapshotException("open", Errno.ENOSYS, "O_RDWR is not supported");
+            throw new ErrnoException("open", Errno.ENOSYS, "O_RDWR is not supported");
         }
         SnapshotDevice.Mode mode = access == Access.READ_ONLY ? SnapshotDevice.Mode.HIBERNATE
                 : SnapshotDevice.Mode.RESTORE;
@@ -183,9 +183,9 @@ public final class EmulatedMachine {
         }
     }
 
-    void requireOn(String op) throws SnapshotException {
+    void requireOn(String op) throws ErrnoException {
         if (poweredOff) {
-            throw new SnapshotException(op, Errno.EIO, "the emulated machine is powered off");
+            throw new ErrnoException(op, Errno.EIO, "the emulated machine is powered off");
         }
     }
 }

@@ -5,7 +5,7 @@ import dev.torpor.snapshot.api.SnapshotInfo;
 import dev.torpor.snapshot.api.TargetProfile;
 import dev.torpor.snapshot.api.device.Errno;
 import dev.torpor.snapshot.api.device.SnapshotDevice;
-import dev.torpor.snapshot.api.device.SnapshotException;
+import dev.torpor.snapshot.api.device.ErrnoException;
 import dev.torpor.snapshot.api.device.SnapshotIoctl;
 
 import java.nio.ByteBuffer;
@@ -95,20 +95,20 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
 
     // ---- ioctls ---------------------------------------------------------------------------------------------------
 
-    private void prologue(SnapshotIoctl op) throws SnapshotException {
+    private void prologue(SnapshotIoctl op) throws ErrnoException {
         if (closed) {
-            throw new SnapshotException(op, Errno.EBADF, "the device is closed");
+            throw new ErrnoException(op, Errno.EBADF, "the device is closed");
         }
         machine.requireOn("SNAPSHOT_" + op.name());
         if (!machine.capSysAdmin()) {
-            throw new SnapshotException(op, Errno.EPERM, "CAP_SYS_ADMIN is required");
+            throw new ErrnoException(op, Errno.EPERM, "CAP_SYS_ADMIN is required");
         }
     }
 
     @Override
-    public long ioctl(long request, long value, ByteBuffer arg) throws SnapshotException {
+    public long ioctl(long request, long value, ByteBuffer arg) throws ErrnoException {
         if (closed) {
-            throw new SnapshotException("ioctl", Errno.EBADF, "the device is closed");
+            throw new ErrnoException("ioctl", Errno.EBADF, "the device is closed");
         }
         machine.requireOn("ioctl");
         KernelProfile k = machine.profile();
@@ -116,10 +116,10 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
         int nr = (int) (request & 0xff);
         int maxNr = k.currentIoctls() ? 20 : 13;
         if (type != SnapshotIoctl.TYPE || nr > maxNr) {
-            throw new SnapshotException(String.format("ioctl 0x%08x", request), Errno.ENOTTY, "not a snapshot request");
+            throw new ErrnoException(String.format("ioctl 0x%08x", request), Errno.ENOTTY, "not a snapshot request");
         }
         if (!machine.capSysAdmin()) {
-            throw new SnapshotException(String.format("ioctl 0x%08x", request), Errno.EPERM,
+            throw new ErrnoException(String.format("ioctl 0x%08x", request), Errno.EPERM,
                     "CAP_SYS_ADMIN is required");
         }
         dev.torpor.snapshot.api.device.IoctlAbi abi = dev.torpor.snapshot.api.device.IoctlAbi.of(k.target().arch());
@@ -131,7 +131,7 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
             }
         }
         if (op == null) {
-            throw new SnapshotException(String.format("ioctl 0x%08x", request), Errno.ENOTTY,
+            throw new ErrnoException(String.format("ioctl 0x%08x", request), Errno.ENOTTY,
                     "no request of this kernel has that number");
         }
         ByteBuffer a = arg == null ? null : arg.duplicate().order(k.target().byteOrder().nio());
@@ -157,66 +157,66 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
             case GET_SWAP_PAGE: a.putLong(0, getSwapPage()); return 0;
             case SET_SWAP_AREA: setSwapArea(a.getLong(0), a.getInt(8)); return 0;
             default:
-                throw new SnapshotException(op, Errno.ENOTTY, "not dispatched");
+                throw new ErrnoException(op, Errno.ENOTTY, "not dispatched");
         }
     }
 
     /** The prologue of a request numbered 14–20, which kernels before ≈2.6.25 do not know. */
-    private void currentPrologue(SnapshotIoctl op) throws SnapshotException {
+    private void currentPrologue(SnapshotIoctl op) throws ErrnoException {
         prologue(op);
         if (!machine.profile().currentIoctls()) {
-            throw new SnapshotException(op, Errno.ENOTTY, "this kernel predates request " + op.nr());
+            throw new ErrnoException(op, Errno.ENOTTY, "this kernel predates request " + op.nr());
         }
     }
 
-    private void requireLegacy(SnapshotIoctl op) throws SnapshotException {
+    private void requireLegacy(SnapshotIoctl op) throws ErrnoException {
         prologue(op);
         if (!machine.profile().legacyIoctls()) {
-            throw new SnapshotException(op, Errno.ENOTTY, "removed in 3.6");
+            throw new ErrnoException(op, Errno.ENOTTY, "removed in 3.6");
         }
     }
 
     @Override
-    public int atomicSnapshot() throws SnapshotException {
+    public int atomicSnapshot() throws ErrnoException {
         requireLegacy(SnapshotIoctl.ATOMIC_SNAPSHOT);
         return createImageChecked(SnapshotIoctl.ATOMIC_SNAPSHOT);
     }
 
     @Override
-    public void setImageSize(long bytes) throws SnapshotException {
+    public void setImageSize(long bytes) throws ErrnoException {
         requireLegacy(SnapshotIoctl.SET_IMAGE_SIZE);
         imageSizePref = bytes;
     }
 
     @Override
-    public long availSwap() throws SnapshotException {
+    public long availSwap() throws ErrnoException {
         requireLegacy(SnapshotIoctl.AVAIL_SWAP);
         return swap == null ? 0 : swap.freePages() * pageSize;
     }
 
     @Override
-    public long getSwapPage() throws SnapshotException {
+    public long getSwapPage() throws ErrnoException {
         requireLegacy(SnapshotIoctl.GET_SWAP_PAGE);
         return allocate(SnapshotIoctl.GET_SWAP_PAGE);
     }
 
     @Override
-    public void setSwapFile(int oldDev) throws SnapshotException {
+    public void setSwapFile(int oldDev) throws ErrnoException {
         requireLegacy(SnapshotIoctl.SET_SWAP_FILE);
         if (swap != null && swap.anyAllocated()) {
-            throw new SnapshotException(SnapshotIoctl.SET_SWAP_FILE, Errno.EPERM, "swap pages are allocated");
+            throw new ErrnoException(SnapshotIoctl.SET_SWAP_FILE, Errno.EPERM, "swap pages are allocated");
         }
         if (oldDev == 0) {
-            throw new SnapshotException(SnapshotIoctl.SET_SWAP_FILE, Errno.EINVAL, "no device");
+            throw new ErrnoException(SnapshotIoctl.SET_SWAP_FILE, Errno.EINVAL, "no device");
         }
         int major = (oldDev >> 8) & 0xff;
         int minor = oldDev & 0xff;
-        swap = machine.swapOf(SnapshotDevice.encodeDev(major, minor), 0).orElseThrow(() -> new SnapshotException(
+        swap = machine.swapOf(SnapshotDevice.encodeDev(major, minor), 0).orElseThrow(() -> new ErrnoException(
                 SnapshotIoctl.SET_SWAP_FILE, Errno.ENODEV, "not an active swap device"));
     }
 
     @Override
-    public void pmops(int op) throws SnapshotException {
+    public void pmops(int op) throws ErrnoException {
         requireLegacy(SnapshotIoctl.PMOPS);
         switch (op) {
             case PMOPS_PREPARE:
@@ -231,24 +231,24 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
             case PMOPS_FINISH:
                 break;
             default:
-                throw new SnapshotException(SnapshotIoctl.PMOPS, Errno.EINVAL, "unknown platform operation " + op);
+                throw new ErrnoException(SnapshotIoctl.PMOPS, Errno.EINVAL, "unknown platform operation " + op);
         }
     }
 
     @Override
-    public void freeze() throws SnapshotException {
+    public void freeze() throws ErrnoException {
         prologue(SnapshotIoctl.FREEZE);
         if (frozen) {
             return;
         }
         if (machine.takeFreezeFailure()) {
-            throw new SnapshotException(SnapshotIoctl.FREEZE, Errno.EBUSY, "a task refused to freeze");
+            throw new ErrnoException(SnapshotIoctl.FREEZE, Errno.EBUSY, "a task refused to freeze");
         }
         frozen = true;
     }
 
     @Override
-    public void unfreeze() throws SnapshotException {
+    public void unfreeze() throws ErrnoException {
         prologue(SnapshotIoctl.UNFREEZE);
         if (!frozen || ready) {
             return;
@@ -257,18 +257,18 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
     }
 
     @Override
-    public int createImage() throws SnapshotException {
+    public int createImage() throws ErrnoException {
         currentPrologue(SnapshotIoctl.CREATE_IMAGE);
         return createImageChecked(SnapshotIoctl.CREATE_IMAGE);
     }
 
-    private int createImageChecked(SnapshotIoctl op) throws SnapshotException {
+    private int createImageChecked(SnapshotIoctl op) throws ErrnoException {
         if (returnZeroFromCreateImage) {
             returnZeroFromCreateImage = false;
             return 0;
         }
         if (mode != Mode.HIBERNATE || !frozen || ready) {
-            throw new SnapshotException(op, Errno.EPERM, mode != Mode.HIBERNATE
+            throw new ErrnoException(op, Errno.EPERM, mode != Mode.HIBERNATE
                     ? "the device is open for restoring" : !frozen ? "processes are not frozen"
                     : "an image is already made");
         }
@@ -320,13 +320,13 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
     }
 
     @Override
-    public void atomicRestore() throws SnapshotException {
+    public void atomicRestore() throws ErrnoException {
         prologue(SnapshotIoctl.ATOMIC_RESTORE);
         if (machine.profile().trailingZeroDrain() && restore != null) {
             restore.finalizeWrite();
         }
         if (mode != Mode.RESTORE || !frozen || !restore.loaded()) {
-            throw new SnapshotException(SnapshotIoctl.ATOMIC_RESTORE, Errno.EPERM, mode != Mode.RESTORE
+            throw new ErrnoException(SnapshotIoctl.ATOMIC_RESTORE, Errno.EPERM, mode != Mode.RESTORE
                     ? "the device is open for hibernating" : !frozen ? "processes are not frozen"
                     : "the image is not completely loaded");
         }
@@ -335,7 +335,7 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
     }
 
     @Override
-    public void free() throws SnapshotException {
+    public void free() throws ErrnoException {
         prologue(SnapshotIoctl.FREE);
         image = null;
         readCursor = -1;
@@ -346,83 +346,83 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
     }
 
     @Override
-    public void prefImageSize(long bytes) throws SnapshotException {
+    public void prefImageSize(long bytes) throws ErrnoException {
         currentPrologue(SnapshotIoctl.PREF_IMAGE_SIZE);
         imageSizePref = bytes;
     }
 
     @Override
-    public long imageSize() throws SnapshotException {
+    public long imageSize() throws ErrnoException {
         currentPrologue(SnapshotIoctl.GET_IMAGE_SIZE);
         if (!ready || image == null) {
-            throw new SnapshotException(SnapshotIoctl.GET_IMAGE_SIZE, Errno.ENODATA, "no image has been made");
+            throw new ErrnoException(SnapshotIoctl.GET_IMAGE_SIZE, Errno.ENODATA, "no image has been made");
         }
         return image.pages() * pageSize;
     }
 
     @Override
-    public long availSwapSize() throws SnapshotException {
+    public long availSwapSize() throws ErrnoException {
         currentPrologue(SnapshotIoctl.AVAIL_SWAP_SIZE);
         return swap == null ? 0 : swap.freePages() * pageSize;
     }
 
     @Override
-    public long allocSwapPage() throws SnapshotException {
+    public long allocSwapPage() throws ErrnoException {
         currentPrologue(SnapshotIoctl.ALLOC_SWAP_PAGE);
         return allocate(SnapshotIoctl.ALLOC_SWAP_PAGE);
     }
 
-    private long allocate(SnapshotIoctl op) throws SnapshotException {
+    private long allocate(SnapshotIoctl op) throws ErrnoException {
         if (swap == null) {
-            throw new SnapshotException(op, Errno.ENODEV, "no swap area selected");
+            throw new ErrnoException(op, Errno.ENODEV, "no swap area selected");
         }
         long page = swap.allocate();
         if (page < 0) {
-            throw new SnapshotException(op, Errno.ENOSPC, "the swap area is full");
+            throw new ErrnoException(op, Errno.ENOSPC, "the swap area is full");
         }
         return page * pageSize;
     }
 
     @Override
-    public void freeSwapPages() throws SnapshotException {
+    public void freeSwapPages() throws ErrnoException {
         prologue(SnapshotIoctl.FREE_SWAP_PAGES);
         if (swap == null) {
-            throw new SnapshotException(SnapshotIoctl.FREE_SWAP_PAGES, Errno.ENODEV, "no swap area selected");
+            throw new ErrnoException(SnapshotIoctl.FREE_SWAP_PAGES, Errno.ENODEV, "no swap area selected");
         }
         swap.freeAll();
     }
 
     @Override
-    public void setSwapArea(long offset, int dev) throws SnapshotException {
+    public void setSwapArea(long offset, int dev) throws ErrnoException {
         prologue(SnapshotIoctl.SET_SWAP_AREA);
         if (swap != null && swap.anyAllocated()) {
-            throw new SnapshotException(SnapshotIoctl.SET_SWAP_AREA, Errno.EPERM, "swap pages are allocated");
+            throw new ErrnoException(SnapshotIoctl.SET_SWAP_AREA, Errno.EPERM, "swap pages are allocated");
         }
         EmulatedSwap s = machine.swapOf(dev, offset).orElse(null);
         if (s == null) {
-            throw new SnapshotException(SnapshotIoctl.SET_SWAP_AREA, dev == 0 ? Errno.EINVAL : Errno.ENODEV,
+            throw new ErrnoException(SnapshotIoctl.SET_SWAP_AREA, dev == 0 ? Errno.EINVAL : Errno.ENODEV,
                     "no active swap area on that device at page " + offset);
         }
         swap = s;
     }
 
     @Override
-    public void s2ram() throws SnapshotException {
+    public void s2ram() throws ErrnoException {
         prologue(SnapshotIoctl.S2RAM);
         if (!frozen) {
-            throw new SnapshotException(SnapshotIoctl.S2RAM, Errno.EPERM, "processes are not frozen");
+            throw new ErrnoException(SnapshotIoctl.S2RAM, Errno.EPERM, "processes are not frozen");
         }
         ready = false;
     }
 
     @Override
-    public void platformSupport(boolean enable) throws SnapshotException {
+    public void platformSupport(boolean enable) throws ErrnoException {
         currentPrologue(SnapshotIoctl.PLATFORM_SUPPORT);
         platformSupport = enable;
     }
 
     @Override
-    public void powerOff() throws SnapshotException {
+    public void powerOff() throws ErrnoException {
         currentPrologue(SnapshotIoctl.POWER_OFF);
         if (platformSupport) {
             machine.powerOff();
@@ -433,13 +433,13 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
     // ---- read and write ------------------------------------------------------------------------------------------
 
     @Override
-    public int read(ByteBuffer dst) throws SnapshotException {
+    public int read(ByteBuffer dst) throws ErrnoException {
         requireOpen("read");
         if (mode != Mode.HIBERNATE) {
-            throw new SnapshotException("read", Errno.EBADF, "the device is open for writing");
+            throw new ErrnoException("read", Errno.EBADF, "the device is open for writing");
         }
         if (!ready || image == null) {
-            throw new SnapshotException("read", Errno.ENODATA, "no image has been made");
+            throw new ErrnoException("read", Errno.ENODATA, "no image has been made");
         }
         if (!machine.profile().pageBoundaryIo()) {
             return readByCount(dst);
@@ -463,10 +463,10 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
     }
 
     @Override
-    public int write(ByteBuffer src) throws SnapshotException {
+    public int write(ByteBuffer src) throws ErrnoException {
         requireOpen("write");
         if (mode != Mode.RESTORE) {
-            throw new SnapshotException("write", Errno.EBADF, "the device is open for reading");
+            throw new ErrnoException("write", Errno.EBADF, "the device is open for reading");
         }
         if (!machine.profile().pageBoundaryIo()) {
             return writeByCount(src);
@@ -507,7 +507,7 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
         return n;
     }
 
-    private int writeByCount(ByteBuffer src) throws SnapshotException {
+    private int writeByCount(ByteBuffer src) throws ErrnoException {
         int pgOff = (int) (pos % pageSize);
         if (pgOff == 0 && src.hasRemaining()) {
             int res = restore.next();
@@ -521,9 +521,9 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
         return n;
     }
 
-    private void requireOpen(String op) throws SnapshotException {
+    private void requireOpen(String op) throws ErrnoException {
         if (closed) {
-            throw new SnapshotException(op, Errno.EBADF, "the device is closed");
+            throw new ErrnoException(op, Errno.EBADF, "the device is closed");
         }
         machine.requireOn(op);
     }
@@ -559,7 +559,7 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
         final java.util.TreeSet<Long> copyPfns = new java.util.TreeSet<>();
         final java.util.TreeSet<Long> zeroPfns = new java.util.TreeSet<>();
 
-        int next() throws SnapshotException {
+        int next() throws ErrnoException {
             TargetProfile t = machine.profile().target();
             switch (phase) {
                 case 0:
@@ -588,7 +588,7 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
             }
         }
 
-        private void loadHeader(ByteBuffer h, TargetProfile t) throws SnapshotException {
+        private void loadHeader(ByteBuffer h, TargetProfile t) throws ErrnoException {
             SnapshotInfo info = SnapshotInfo.parse(h, t);
             boolean archOk;
             if (machine.profile().archHeader()) {
@@ -598,17 +598,17 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
                 archOk = info.versionCode() == machine.profile().versionCode();
             }
             if (!archOk || info.numPhysPages() != machine.memory().presentPages()) {
-                throw new SnapshotException("write", Errno.EPERM, "image mismatch: " + (archOk ? "memory size"
+                throw new ErrnoException("write", Errno.EPERM, "image mismatch: " + (archOk ? "memory size"
                         : "architecture specific data"));
             }
             copyPages = info.imagePages();
             metaPages = info.pages() - info.imagePages() - 1;
             if (metaPages < 1 || metaPages > (1 << 22) || copyPages > machine.memory().presentPages()) {
-                throw new SnapshotException("write", Errno.ENOMEM, "cannot allocate memory for the image");
+                throw new ErrnoException("write", Errno.ENOMEM, "cannot allocate memory for the image");
             }
         }
 
-        private void unpack(ByteBuffer page, TargetProfile t) throws SnapshotException {
+        private void unpack(ByteBuffer page, TargetProfile t) throws ErrnoException {
             for (int j = 0; j < t.wordsPerPage(); j++) {
                 long raw = PfnMetadata.rawEntry(page, j, t);
                 if (machine.profile().virtualAddressMetadata()) {
@@ -623,7 +623,7 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
                 PfnMetadata.Entry e = machine.profile().zeroPages() ? PfnMetadata.decode(raw, t)
                         : new PfnMetadata.Entry(raw, false);
                 if (!machine.memory().present(e.pfn())) {
-                    throw new SnapshotException("write", Errno.EFAULT, String.format(
+                    throw new ErrnoException("write", Errno.EFAULT, String.format(
                             "Memory map mismatch at 0x%x after hibernation", e.pfn() * pageSize));
                 }
                 (e.zero() ? zeroPfns : copyPfns).add(e.pfn());
@@ -643,7 +643,7 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
         }
 
         /** Zero pages are filled here; the next data page gets a buffer. 0 once everything is in. */
-        private int advance() throws SnapshotException {
+        private int advance() throws ErrnoException {
             while (next < order.length && zero[next]) {
                 pages.put(order[next], new byte[pageSize]);
                 next++;
@@ -653,7 +653,7 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
                 return 0;
             }
             if (next == order.length) {
-                throw new SnapshotException("write", Errno.EFAULT, "the metadata lists fewer pages than the image");
+                throw new ErrnoException("write", Errno.EFAULT, "the metadata lists fewer pages than the image");
             }
             current = order[next++];
             buffer = new byte[pageSize];
@@ -669,11 +669,11 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
         }
 
         /** The 2026 finalize: commits the last page and drains trailing zero pages; ENODATA if data is missing. */
-        void finalizeWrite() throws SnapshotException {
+        void finalizeWrite() throws ErrnoException {
             if (phase == 3) {
                 commit();
                 if (dataGiven < copyPages) {
-                    throw new SnapshotException(SnapshotIoctl.ATOMIC_RESTORE, Errno.ENODATA,
+                    throw new ErrnoException(SnapshotIoctl.ATOMIC_RESTORE, Errno.ENODATA,
                             "the image still expects data pages");
                 }
                 advance();

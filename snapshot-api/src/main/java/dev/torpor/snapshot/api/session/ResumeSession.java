@@ -1,7 +1,7 @@
 package dev.torpor.snapshot.api.session;
 
 import dev.torpor.snapshot.api.device.SnapshotDevice;
-import dev.torpor.snapshot.api.device.SnapshotException;
+import dev.torpor.snapshot.api.device.ErrnoException;
 
 import java.io.Closeable;
 import java.nio.ByteBuffer;
@@ -40,7 +40,7 @@ public final class ResumeSession implements Closeable {
     }
 
     /** Takes one whole page of the image; pages go to the device in batches of {@value SuspendSession#BATCH_PAGES}. */
-    public void writePage(ByteBuffer page) throws SnapshotException {
+    public void writePage(ByteBuffer page) throws ErrnoException {
         if (state != State.WRITING) {
             throw new IllegalStateException("writePage is not allowed now: the session is " + state);
         }
@@ -55,14 +55,14 @@ public final class ResumeSession implements Closeable {
     }
 
     /** Writes the pages gathered so far; the kernel must take every one of them. */
-    private void flush() throws SnapshotException {
+    private void flush() throws ErrnoException {
         batch.flip();
         while (batch.hasRemaining()) {
             long before = batch.position();
             long n = batch.remaining() >= 2 * pageSize ? device.writev(batch, pageSize) : device.write(batch);
             if (n == 0) {
                 long page = pagesWritten + before / pageSize;
-                throw new SnapshotException("write", 22, "the kernel took the image as complete after "
+                throw new ErrnoException("write", 22, "the kernel took the image as complete after "
                         + page + " pages; page " + page + " is one too many");
             }
         }
@@ -71,14 +71,14 @@ public final class ResumeSession implements Closeable {
     }
 
     /** After the last page: the extra boundary write that drains trailing zero pages; it must return 0. */
-    public void finishWriting() throws SnapshotException {
+    public void finishWriting() throws ErrnoException {
         if (state != State.WRITING) {
             throw new IllegalStateException("finishWriting is not allowed now: the session is " + state);
         }
         flush();
         int n = device.write(ByteBuffer.allocate(pageSize));
         if (n != 0) {
-            throw new SnapshotException("write", 61, "the kernel still expects data after " + pagesWritten
+            throw new ErrnoException("write", 61, "the kernel still expects data after " + pagesWritten
                     + " pages: the image is incomplete");
         }
         state = State.COMPLETE;
@@ -89,7 +89,7 @@ public final class ResumeSession implements Closeable {
         return pagesWritten;
     }
 
-    public void freeze() throws SnapshotException {
+    public void freeze() throws ErrnoException {
         if (state != State.COMPLETE) {
             throw new IllegalStateException("freeze before the whole image is written (finishWriting first)");
         }
@@ -98,7 +98,7 @@ public final class ResumeSession implements Closeable {
     }
 
     /** ATOMIC_RESTORE: on success the system becomes the hibernated one and this call does not return there. */
-    public void atomicRestore() throws SnapshotException {
+    public void atomicRestore() throws ErrnoException {
         if (state != State.FROZEN) {
             throw new IllegalStateException("atomicRestore needs the image written and processes frozen");
         }
@@ -111,7 +111,7 @@ public final class ResumeSession implements Closeable {
     }
 
     /** FREEZE and ATOMIC_RESTORE (see {@link SnapshotDevice#freezeAndRestore()}), once the whole image is written. */
-    public void freezeAndRestore() throws SnapshotException {
+    public void freezeAndRestore() throws ErrnoException {
         if (state != State.COMPLETE) {
             throw new IllegalStateException("freeze before the whole image is written (finishWriting first)");
         }

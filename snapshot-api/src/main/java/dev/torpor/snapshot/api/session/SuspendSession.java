@@ -1,7 +1,7 @@
 package dev.torpor.snapshot.api.session;
 
 import dev.torpor.snapshot.api.device.SnapshotDevice;
-import dev.torpor.snapshot.api.device.SnapshotException;
+import dev.torpor.snapshot.api.device.ErrnoException;
 
 import java.io.Closeable;
 import java.nio.ByteBuffer;
@@ -83,7 +83,7 @@ public final class SuspendSession implements Closeable {
     }
 
     /** SET_SWAP_AREA: before any swap page is allocated. */
-    public void setSwapArea(long offset, int dev) throws SnapshotException {
+    public void setSwapArea(long offset, int dev) throws ErrnoException {
         require("setSwapArea", OPEN_FROZEN);
         if (swapAllocated) {
             throw new IllegalStateException("setSwapArea after swap pages were allocated (the kernel says EPERM)");
@@ -92,7 +92,7 @@ public final class SuspendSession implements Closeable {
     }
 
     /** PREF_IMAGE_SIZE, before the image is created. */
-    public void prefImageSize(long bytes) throws SnapshotException {
+    public void prefImageSize(long bytes) throws ErrnoException {
         require("prefImageSize", OPEN_FROZEN);
         if (bytes < 0) {
             throw new IllegalArgumentException("image size must not be negative");
@@ -101,18 +101,18 @@ public final class SuspendSession implements Closeable {
     }
 
     /** PLATFORM_SUPPORT, before the image is created. */
-    public void platformSupport(boolean enable) throws SnapshotException {
+    public void platformSupport(boolean enable) throws ErrnoException {
         require("platformSupport", OPEN_FROZEN);
         device.platformSupport(enable);
     }
 
-    public void freeze() throws SnapshotException {
+    public void freeze() throws ErrnoException {
         require("freeze", OPEN);
         device.freeze();
         state = State.FROZEN;
     }
 
-    public Outcome createImage() throws SnapshotException {
+    public Outcome createImage() throws ErrnoException {
         require("createImage", FROZEN);
         int inSuspend = device.createImage();
         // a new image (after an ENOSPC retry too): nothing of the last one is left to read
@@ -127,7 +127,7 @@ public final class SuspendSession implements Closeable {
      * Continues in the resumed system: the process whose image was restored sees {@code CREATE_IMAGE} return
      * with 0. Use on the session (and device) of that process.
      */
-    public Outcome resumedFromCreateImage() throws SnapshotException {
+    public Outcome resumedFromCreateImage() throws ErrnoException {
         require("resumedFromCreateImage", IMAGE_CREATED_POWERED_OFF);
         int inSuspend = device.createImage();
         if (inSuspend != 0) {
@@ -137,25 +137,25 @@ public final class SuspendSession implements Closeable {
         return Outcome.RESUMED;
     }
 
-    public long imageSize() throws SnapshotException {
+    public long imageSize() throws ErrnoException {
         require("imageSize", IMAGE_CREATED);
         return device.imageSize();
     }
 
-    public long availSwapSize() throws SnapshotException {
+    public long availSwapSize() throws ErrnoException {
         require("availSwapSize", OPEN_FROZEN_IMAGE_CREATED);
         return device.availSwapSize();
     }
 
     /** ALLOC_SWAP_PAGE: the byte offset on the swap device of a newly allocated page. */
-    public long allocSwapPage() throws SnapshotException {
+    public long allocSwapPage() throws ErrnoException {
         require("allocSwapPage", OPEN_FROZEN_IMAGE_CREATED);
         long offset = device.allocSwapPage();
         swapAllocated = true;
         return offset;
     }
 
-    public void freeSwapPages() throws SnapshotException {
+    public void freeSwapPages() throws ErrnoException {
         require("freeSwapPages", OPEN_FROZEN_IMAGE_CREATED_RESUMED);
         device.freeSwapPages();
         swapAllocated = false;
@@ -165,7 +165,7 @@ public final class SuspendSession implements Closeable {
      * The next page of the image (a fresh buffer), or {@code null} after the last. Reads whole pages: the
      * device never returns more than the rest of the current page per call.
      */
-    public ByteBuffer readPage() throws SnapshotException {
+    public ByteBuffer readPage() throws ErrnoException {
         return readPage(ByteBuffer.allocate(pageSize));
     }
 
@@ -173,7 +173,7 @@ public final class SuspendSession implements Closeable {
      * As {@link #readPage()}, into {@code page} (a page-sized buffer the caller reuses, so that storing an image
      * allocates nothing per page); returns it flipped, or {@code null} after the last page.
      */
-    public ByteBuffer readPage(ByteBuffer page) throws SnapshotException {
+    public ByteBuffer readPage(ByteBuffer page) throws ErrnoException {
         require("readPage", IMAGE_CREATED);
         if (page.capacity() != pageSize) {
             throw new IllegalArgumentException("the buffer holds " + page.capacity() + " bytes, not a " + pageSize
@@ -193,7 +193,7 @@ public final class SuspendSession implements Closeable {
      * Up to {@code pages} next pages of the image copied into {@code dst} from {@code offset}, straight from the
      * batch the device filled (no page buffer between); returns how many, 0 after the last page.
      */
-    public int readPages(byte[] dst, int offset, int pages) throws SnapshotException {
+    public int readPages(byte[] dst, int offset, int pages) throws ErrnoException {
         require("readPages", IMAGE_CREATED);
         if (pages < 0 || offset < 0 || offset > dst.length || (long) pages * pageSize > dst.length - offset) {
             throw new IndexOutOfBoundsException(pages + " pages from " + offset + " do not fit " + dst.length
@@ -210,7 +210,7 @@ public final class SuspendSession implements Closeable {
     }
 
     /** Whether the batch holds a page, reading the next batch from the device when it is used up. */
-    private boolean filled() throws SnapshotException {
+    private boolean filled() throws ErrnoException {
         if (endOfImage) {
             return false;
         }
@@ -219,7 +219,7 @@ public final class SuspendSession implements Closeable {
             long n = device.readv(batch, pageSize);
             batch.flip();
             if (n % pageSize != 0) {
-                throw new SnapshotException("read", 5, "the image ended inside a page");
+                throw new ErrnoException("read", 5, "the image ended inside a page");
             }
             if (n == 0) {
                 endOfImage = true;
@@ -235,27 +235,27 @@ public final class SuspendSession implements Closeable {
     }
 
     /** POWER_OFF (with platform support; otherwise the caller must power off itself, e.g. with reboot(2)). */
-    public void powerOff() throws SnapshotException {
+    public void powerOff() throws ErrnoException {
         require("powerOff", IMAGE_CREATED);
         device.powerOff();
         state = State.POWERED_OFF;
     }
 
     /** S2RAM: suspend to RAM with the image made (suspend-to-both). */
-    public void s2ram() throws SnapshotException {
+    public void s2ram() throws ErrnoException {
         require("s2ram", IMAGE_CREATED_FROZEN);
         device.s2ram();
     }
 
     /** FREE: drop the image (after a failed write, or in the resumed system). */
-    public void free() throws SnapshotException {
+    public void free() throws ErrnoException {
         require("free", IMAGE_CREATED_RESUMED_FROZEN);
         device.free();
         state = State.FROZEN;
     }
 
     /** UNFREEZE: only after {@link #free()} once an image exists (the kernel would silently ignore it). */
-    public void unfreeze() throws SnapshotException {
+    public void unfreeze() throws ErrnoException {
         require("unfreeze", FROZEN);
         device.unfreeze();
         state = State.OPEN;

@@ -2,7 +2,7 @@ package dev.torpor.snapshot.api.emulator;
 
 import dev.torpor.snapshot.api.device.Errno;
 import dev.torpor.snapshot.api.device.SnapshotDevice;
-import dev.torpor.snapshot.api.device.SnapshotException;
+import dev.torpor.snapshot.api.device.ErrnoException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -27,8 +27,8 @@ class EmulatorConformanceTest {
     }
 
     static void fails(Errno errno, Executable call) {
-        assertThatThrownBy(call::execute).isInstanceOf(SnapshotException.class)
-                .satisfies(e -> assertThat(((SnapshotException) e).errno()).as(e.getMessage()).isEqualTo(errno.value()));
+        assertThatThrownBy(call::execute).isInstanceOf(ErrnoException.class)
+                .satisfies(e -> assertThat(((ErrnoException) e).errno()).as(e.getMessage()).isEqualTo(errno.value()));
     }
 
     @Test
@@ -233,7 +233,7 @@ class EmulatorConformanceTest {
                 SnapshotDevice.class.getClassLoader(), new Class<?>[] {SnapshotDevice.class}, (proxy, method, args) -> {
                     if (method.getName().equals("read")) {
                         if (left[0]-- <= 0) {
-                            throw new dev.torpor.snapshot.api.device.SnapshotException("read", Errno.EIO, "bad page");
+                            throw new dev.torpor.snapshot.api.device.ErrnoException("read", Errno.EIO, "bad page");
                         }
                         ByteBuffer dst = (ByteBuffer) args[0];
                         int n = dst.remaining();
@@ -278,7 +278,7 @@ class EmulatorConformanceTest {
                         s.writePage(ByteBuffer.wrap(pages, i * P, P));
                     }
                     s.writePage(ByteBuffer.allocate(P)); // one too many: found when its batch goes in
-                    assertThatThrownBy(s::finishWriting).isInstanceOf(SnapshotException.class)
+                    assertThatThrownBy(s::finishWriting).isInstanceOf(ErrnoException.class)
                             .hasMessageContaining("page " + count + " is one too many");
                     assertThat(w.bytesWritten()).isEqualTo((long) count * P);
                     continue;
