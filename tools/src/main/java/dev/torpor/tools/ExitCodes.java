@@ -10,6 +10,8 @@ public final class ExitCodes {
     public static final int CORRUPT = 2;
     /** {@code inspect}, {@code extract}: an image of another tool. */
     public static final int FOREIGN = 3;
+    /** {@code inspect}: Torpor's encrypted kind, checked without its key (give {@code --key} to authenticate it). */
+    public static final int ENCRYPTED = 4;
     /** EX_USAGE: the command line is wrong. */
     public static final int USAGE = 64;
     /** EX_DATAERR: the input cannot be used (swap-offset: a file the kernel cannot hibernate to; write-image: the area already holds an image). */

@@ -175,8 +175,9 @@ final class HibernateCommand implements Callable<Integer> {
                 target.pageSize(), Preflight.activeSwapFiles(facts)));
         long size = imageSize.orElse(facts.imageSize().orElse(0));
         LinuxFacts.DeviceNumber number = FileDevices.numberOf(dev);
-        Hibernator.Plan plan = new Hibernator.Plan(target, SnapshotDevice.encodeDev(number.major(), number.minor()),
-                offset, size, compressor, threads, how, key, attempts);
+        Hibernator.Plan plan = Hibernator.Plan.builder(target, SnapshotDevice.encodeDev(number.major(), number.minor()))
+                .resumeOffset(offset).imageSize(size).compressor(compressor).threads(threads).shutdown(how).key(key)
+                .attempts(attempts).build();
 
         // the device calls on harmless nodes, often enough that the per-page ones are compiled during the warm-up
         LinuxSnapshotDevice.Rehearsed calls = LinuxSnapshotDevice.rehearse(Path.of("/dev/zero"), Path.of("/dev/null"),
@@ -372,8 +373,8 @@ final class HibernateCommand implements Callable<Integer> {
     private int dryRun(PrintWriter out, Compressor compressor, int threads, Hibernator.Shutdown how,
                        Optional<KeyMaterial> key, long imageSize, Path scratch) throws IOException {
         KernelProfile kernel = KernelProfile.linux(6, 12);
-        Hibernator.Plan plan = new Hibernator.Plan(kernel.target(), 0, 0, imageSize, compressor, threads, how, key,
-                attempts);
+        Hibernator.Plan plan = Hibernator.Plan.builder(kernel.target(), 0).imageSize(imageSize).compressor(compressor)
+                .threads(threads).shutdown(how).key(key).attempts(attempts).build();
         Rehearsal.run(plan, kernel, 1024, scratch, new Printer(new PrintWriter(java.io.Writer.nullWriter()), null, null));
         out.println("torpor: rehearsal ok");
         if (JvmSettings.ownProcess()) {

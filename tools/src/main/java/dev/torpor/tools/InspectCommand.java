@@ -18,8 +18,8 @@ import java.util.concurrent.Callable;
                 + "it is intact: swap header, signature fields, target detection, swap map, header page, and (unless "
                 + "--quick) every compressed unit, the CRC32 and the PFN metadata.", "",
                 "Every problem is reported with the byte offset in SOURCE where it was found.", "",
-                "Exit codes: 0 valid kernel image, 1 no image, 2 corrupt image, 3 foreign image, 64 usage error, "
-                        + "74 I/O error."},
+                "Exit codes: 0 valid kernel image, 1 no image, 2 corrupt image, 3 foreign image, 4 Torpor encrypted "
+                        + "image (give --key to authenticate it), 64 usage error, 74 I/O error."},
         footer = {"", "Examples:", "  torpor inspect /dev/sdb2", "  torpor inspect --json swap.img.gz",
                 "  torpor inspect --resume-offset 34816 /dev/nvme0n1p3   # image in a swap file"})
 final class InspectCommand implements Callable<Integer> {
@@ -66,6 +66,7 @@ final class InspectCommand implements Callable<Integer> {
                 case VALID: return ExitCodes.OK;
                 case NO_IMAGE: return ExitCodes.NO_IMAGE;
                 case FOREIGN_IMAGE: return ExitCodes.FOREIGN;
+                case ENCRYPTED: return ExitCodes.ENCRYPTED;
                 default: return ExitCodes.CORRUPT;
             }
         }

@@ -22,7 +22,8 @@ import java.util.function.Supplier;
                 CommandLine.HelpCommand.class},
         description = {"Linux userspace hibernation: read, check, extract and write hibernation images.", "",
                 "Exit codes: 0 success (inspect: valid kernel image), 1 no image, 2 corrupt image, 3 foreign image,",
-                "64 usage error, 65 unusable input (swap-offset), 69 cannot hibernate (check), 70 internal error, "
+                "4 Torpor encrypted image (inspect without --key), 64 usage error, 65 unusable input (swap-offset, "
+                        + "an area that already holds an image), 69 cannot hibernate (check), 70 internal error, "
                         + "73 output exists or cannot be created, 74 I/O error, 78 bad config file."})
 public final class Torpor implements Runnable {
 

@@ -107,9 +107,10 @@ class WritePathCliTest {
         assertThat(w.out()).contains("encrypted Torpor image").contains("619 units");
 
         Cli.Result plain = Cli.run("inspect", area.toString());
-        assertThat(plain.exit()).isEqualTo(3);
+        assertThat(plain.exit()).as("its own verdict, not foreign").isEqualTo(ExitCodes.ENCRYPTED);
         assertThat(plain.out()).contains("Torpor encrypted image");
-        assertThat(Cli.run("inspect", "--json", area.toString()).out()).contains("\"kind\" : \"torpor\"");
+        assertThat(Cli.run("inspect", "--json", area.toString()).out()).contains("\"kind\" : \"torpor\"")
+                .contains("\"verdict\" : \"torpor-encrypted\"");
         Cli.Result verified = Cli.run("inspect", "--key", key.toString(), area.toString());
         assertThat(verified.exit()).as(verified.all()).isZero();
         assertThat(verified.out()).contains("all 619 units authenticated");

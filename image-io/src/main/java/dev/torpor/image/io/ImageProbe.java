@@ -8,6 +8,7 @@ import dev.torpor.snapshot.api.TargetProfile;
 import dev.torpor.snapshot.api.X86RestoreRecord;
 import dev.torpor.swap.format.CompressedUnits;
 import dev.torpor.swap.format.HeaderLayout;
+import dev.torpor.swap.format.ImageFlags;
 import dev.torpor.swap.format.SwapHeader;
 import dev.torpor.swap.format.SwapMapPage;
 import dev.torpor.swap.format.SwapSignature;
@@ -158,7 +159,7 @@ final class ImageProbe {
     private void readSwapHeader(KernelByteOrder order) {
         SwapSignature magic = signature.get();
         if (kind == ImageKind.KERNEL || kind == ImageKind.TORPOR) {
-            int origOff = pageSize - 20;
+            int origOff = HeaderLayout.origSigAt(pageSize);
             rawOrigSig = Optional.of(SwapSignature.printable(headerPage, origOff));
             Optional<SwapSignature> orig = SwapSignature.at(headerPage, origOff);
             if (orig.isPresent() && orig.get().kind() == SwapSignature.Kind.SWAP) {
@@ -412,7 +413,7 @@ final class ImageProbe {
             }
             return v >= KernelVersion.code(3, 2, 0) ? HeaderLayout.V3_2 : HeaderLayout.V2_6_23;
         }
-        if (hw != 0 || (flags & 8) != 0) {
+        if (hw != 0 || (flags & ImageFlags.HW_SIG) != 0) {
             how.put("headerLayout", "hw_sig field or HW_SIG flag set");
             return HeaderLayout.V5_17;
         }

@@ -33,12 +33,12 @@ public record Inspection(String source, Optional<SwapHeader> swap, ImageKind kin
         problems = List.copyOf(problems);
     }
 
-    /** The verdict: no image, foreign image, corrupt (any error), or valid. */
+    /** The verdict: no image, foreign image, Torpor's encrypted kind, corrupt (any error), or valid. */
     public Verdict verdict() {
         switch (kind) {
             case NONE: return Verdict.NO_IMAGE;
-            case FOREIGN:
-            case TORPOR: return Verdict.FOREIGN_IMAGE;
+            case FOREIGN: return Verdict.FOREIGN_IMAGE;
+            case TORPOR: return Verdict.ENCRYPTED;
             default:
                 boolean error = problems.stream().anyMatch(p -> p.severity() == Problem.Severity.ERROR);
                 return error ? Verdict.CORRUPT : Verdict.VALID;

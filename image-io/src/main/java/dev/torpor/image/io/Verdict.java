@@ -8,6 +8,11 @@ public enum Verdict {
     NO_IMAGE("no-image"),
     /** An image of another tool. */
     FOREIGN_IMAGE("foreign-image"),
+    /**
+     * Torpor's encrypted kind: the kernel cannot resume it, and without the key only its headers can be read; its
+     * units are authenticated with the key ({@code EncryptedImage.verify}) and as {@code torpor resume} reads them.
+     */
+    ENCRYPTED("torpor-encrypted"),
     /** A kernel image with at least one error. */
     CORRUPT("corrupt");
 

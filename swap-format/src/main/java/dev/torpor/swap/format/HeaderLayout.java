@@ -66,14 +66,24 @@ public enum HeaderLayout {
         return swapEntryImage;
     }
 
-    /** Offset of {@code sig}. */
-    public int sigOffset(int pageSize) {
-        return pageSize - 10;
+    /** Offset of {@code sig}: the last 10 bytes of the page in every era, where mkswap puts the swap magic. */
+    public static int sigAt(int pageSize) {
+        return pageSize - SwapSignature.LENGTH;
     }
 
-    /** Offset of {@code orig_sig}. */
+    /** Offset of {@code orig_sig}, the 10 bytes before {@code sig} in every era. */
+    public static int origSigAt(int pageSize) {
+        return pageSize - 2 * SwapSignature.LENGTH;
+    }
+
+    /** Offset of {@code sig} ({@link #sigAt}). */
+    public int sigOffset(int pageSize) {
+        return sigAt(pageSize);
+    }
+
+    /** Offset of {@code orig_sig} ({@link #origSigAt}). */
     public int origSigOffset(int pageSize) {
-        return pageSize - 20;
+        return origSigAt(pageSize);
     }
 
     /** Offset of {@code flags}, if this era has it. */

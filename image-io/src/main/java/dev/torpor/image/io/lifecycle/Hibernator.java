@@ -83,6 +83,87 @@ public final class Hibernator {
             if (attempts < 1) {
                 throw new IllegalArgumentException("attempts must be at least 1");
             }
+            if (threads < 1 || threads > 64) {
+                throw new IllegalArgumentException("threads must be 1..64, not " + threads);
+            }
+        }
+
+        /**
+         * A plan for the swap area on {@code swapDevice} ({@code SnapshotDevice.encodeDev}), with the defaults of
+         * the kernel's own hibernation: the header at page 0, the image as small as the kernel can make it, LZO,
+         * one thread, power off, no encryption, three attempts.
+         */
+        public static Builder builder(TargetProfile target, int swapDevice) {
+            return new Builder(target, swapDevice);
+        }
+
+        /** Builds a {@link Plan}; every setting not given keeps the default {@link #builder} names. */
+        public static final class Builder {
+            private final TargetProfile target;
+            private final int swapDevice;
+            private long resumeOffset;
+            private long imageSize;
+            private Compressor compressor = Compressor.LZO;
+            private int threads = 1;
+            private Shutdown shutdown = Shutdown.POWEROFF;
+            private Optional<KeyMaterial> key = Optional.empty();
+            private int attempts = 3;
+
+            private Builder(TargetProfile target, int swapDevice) {
+                this.target = Objects.requireNonNull(target, "target");
+                this.swapDevice = swapDevice;
+            }
+
+            /** Device page of the swap header: 0 for a partition, the file's offset for a swap file. */
+            public Builder resumeOffset(long page) {
+                this.resumeOffset = page;
+                return this;
+            }
+
+            /** Preferred image size in bytes, as {@code /sys/power/image_size}; 0 makes it as small as possible. */
+            public Builder imageSize(long bytes) {
+                this.imageSize = bytes;
+                return this;
+            }
+
+            public Builder compressor(Compressor c) {
+                this.compressor = Objects.requireNonNull(c, "compressor");
+                return this;
+            }
+
+            /** Compression threads started after the snapshot (the bytes written do not depend on it). */
+            public Builder threads(int n) {
+                this.threads = n;
+                return this;
+            }
+
+            public Builder shutdown(Shutdown how) {
+                this.shutdown = Objects.requireNonNull(how, "shutdown");
+                return this;
+            }
+
+            /** Encrypt into Torpor's own image kind with {@code k}; only {@code torpor resume --key} restores it. */
+            public Builder encryptWith(KeyMaterial k) {
+                this.key = Optional.of(k);
+                return this;
+            }
+
+            /** Encrypt when {@code k} is present; plain kernel images otherwise. */
+            public Builder key(Optional<KeyMaterial> k) {
+                this.key = Objects.requireNonNull(k, "key");
+                return this;
+            }
+
+            /** How many times to create the image when the swap area is too small. */
+            public Builder attempts(int n) {
+                this.attempts = n;
+                return this;
+            }
+
+            public Plan build() {
+                return new Plan(target, swapDevice, resumeOffset, imageSize, compressor, threads, shutdown, key,
+                        attempts);
+            }
         }
     }
 

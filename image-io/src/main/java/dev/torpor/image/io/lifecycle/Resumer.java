@@ -94,12 +94,12 @@ public final class Resumer {
 
     /**
      * What both {@link #verify} and {@link #resume} refuse before reading a unit: an inspection with errors (Torpor's
-     * encrypted kind is "foreign" to the kernel's reader; its units are authenticated as they are read instead), an
+     * encrypted kind has its own verdict; its units are authenticated as they are read instead), an
      * encrypted image without a key, an image of another tool.
      */
     private static void requireResumable(HibernationImage image, Inspection inspection, Optional<KeyMaterial> key)
             throws Refused {
-        boolean ours = image.kind() == ImageKind.TORPOR && inspection.verdict() == Verdict.FOREIGN_IMAGE;
+        boolean ours = image.kind() == ImageKind.TORPOR && inspection.verdict() == Verdict.ENCRYPTED;
         if (inspection.verdict() != Verdict.VALID && !ours) {
             throw new Refused("the image is not valid: " + inspection.problems().stream().findFirst()
                     .map(p -> p.message() + " (byte " + p.offset() + ")").orElse(inspection.verdict().toString()), null);

@@ -110,18 +110,8 @@ public final class EncryptedImageWriter {
                 map.bytesOut + p, 0, 0, map.firstMapPage(), clock.phases());
     }
 
+    /** The signature page as the kernel's era-5.17 layout has it, under Torpor's signature and with no flags. */
     private static void sign(SwapArea area, long firstMap) throws IOException {
-        int p = area.pageSize();
-        long at = area.resumeOffset() * p;
-        ByteBuffer page = ByteBuffer.allocate(p).order(area.byteOrder().nio());
-        area.store().read(page, at);
-        byte[] magic = new byte[SwapSignature.LENGTH];
-        page.get(p - SwapSignature.LENGTH, magic);
-        page.put(p - 20, magic);
-        page.put(p - SwapSignature.LENGTH, SwapSignature.TORPOR.bytes());
-        page.putLong(HeaderLayout.V5_17.imageOffset(p, 8), firstMap);
-        page.putInt(HeaderLayout.V5_17.flagsOffset(p).getAsInt(), 0);
-        area.store().write(page.clear(), at);
-        area.store().force();
+        SignaturePage.mark(area, HeaderLayout.V5_17, 8, SwapSignature.TORPOR, firstMap, 0, 0);
     }
 }

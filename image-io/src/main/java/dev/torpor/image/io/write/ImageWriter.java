@@ -211,32 +211,9 @@ public final class ImageWriter {
                 map.bytesOut + area.pageSize(), run.crc.value(), flags, map.firstMapPage(), run.clock.phases());
     }
 
-    /** The kernel's {@code mark_swapfiles}: keep the swap magic in {@code orig_sig}, sign, point at the map. */
+    /** The kernel's {@code mark_swapfiles} ({@link SignaturePage}) with this writer's layout and signature. */
     private static void markSwapfiles(SwapArea area, Options o, long firstMap, long flags, long crc) throws IOException {
-        int p = area.pageSize();
-        long at = area.resumeOffset() * p;
-        ByteBuffer page = ByteBuffer.allocate(p).order(area.byteOrder().nio());
-        area.store().read(page, at);
-        if (SwapSignature.at(page, p - SwapSignature.LENGTH).filter(s -> s.kind() == SwapSignature.Kind.SWAP).isEmpty()) {
-            throw new ImageFormatException(at + p - SwapSignature.LENGTH, "the swap signature disappeared while "
-                    + "writing (is the area in use?); the image is not marked");
-        }
-        byte[] magic = new byte[SwapSignature.LENGTH];
-        page.get(o.layout().sigOffset(p), magic);
-        page.put(o.layout().origSigOffset(p), magic);
-        page.put(o.layout().sigOffset(p), SwapSignature.S1SUSPEND.bytes());
-        int imageAt = o.layout().imageOffset(p, o.sectorSize());
-        if (o.sectorSize() == 8) {
-            page.putLong(imageAt, firstMap);
-        } else {
-            page.putInt(imageAt, (int) firstMap);
-        }
-        o.layout().flagsOffset(p).ifPresent(off -> page.putInt(off, (int) flags));
-        if ((flags & ImageFlags.CRC32) != 0) {
-            o.layout().crc32Offset(p, o.sectorSize()).ifPresent(off -> page.putInt(off, (int) crc));
-        }
-        area.store().write(page.clear(), at);
-        area.store().force();
+        SignaturePage.mark(area, o.layout(), o.sectorSize(), SwapSignature.S1SUSPEND, firstMap, flags, crc);
     }
 
     /** The body of one write. */

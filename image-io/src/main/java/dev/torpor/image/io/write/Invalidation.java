@@ -1,5 +1,6 @@
 package dev.torpor.image.io.write;
 
+import dev.torpor.swap.format.HeaderLayout;
 import dev.torpor.swap.format.SwapSignature;
 
 import java.io.IOException;
@@ -49,25 +50,25 @@ public final class Invalidation {
             } catch (java.io.EOFException e) {
                 break;
             }
-            Optional<SwapSignature> sig = SwapSignature.at(page, p - SwapSignature.LENGTH);
+            Optional<SwapSignature> sig = SwapSignature.at(page, HeaderLayout.sigAt(p));
             if (sig.isEmpty()) {
                 continue;
             }
             if (sig.get().kind() == SwapSignature.Kind.SWAP) {
                 return new Result(Outcome.ALREADY_PLAIN, sig.get().label(), sig.get().label(), p);
             }
-            Optional<SwapSignature> orig = SwapSignature.at(page, p - 20);
+            Optional<SwapSignature> orig = SwapSignature.at(page, HeaderLayout.origSigAt(p));
             if (orig.isEmpty() || orig.get().kind() != SwapSignature.Kind.SWAP) {
-                throw new dev.torpor.image.io.ImageFormatException(at + p - 20, "the " + sig.get().label()
-                        + " image keeps no swap signature in orig_sig ('" + SwapSignature.printable(page, p - 20)
+                throw new dev.torpor.image.io.ImageFormatException(at + HeaderLayout.origSigAt(p), "the " + sig.get().label()
+                        + " image keeps no swap signature in orig_sig ('" + SwapSignature.printable(page, HeaderLayout.origSigAt(p))
                         + "'); run mkswap to make the area usable");
             }
-            page.put(p - SwapSignature.LENGTH, orig.get().bytes());
+            page.put(HeaderLayout.sigAt(p), orig.get().bytes());
             store.write(page.clear(), at);
             store.force();
             return new Result(Outcome.INVALIDATED, sig.get().label(), orig.get().label(), p);
         }
-        throw new dev.torpor.image.io.ImageFormatException(resumeOffset * 4096 + 4086,
+        throw new dev.torpor.image.io.ImageFormatException(resumeOffset * 4096 + HeaderLayout.sigAt(4096),
                 "no swap or image signature found; nothing to invalidate");
     }
 }

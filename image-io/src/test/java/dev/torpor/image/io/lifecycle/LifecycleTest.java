@@ -58,7 +58,8 @@ class LifecycleTest {
 
     private static Hibernator.Plan plan(KernelProfile k, Compressor c, Hibernator.Shutdown s, Optional<KeyMaterial> key,
                                         long imageSize, int attempts) {
-        return new Hibernator.Plan(k.target(), DEV, 0, imageSize, c, 2, s, key, attempts);
+        return Hibernator.Plan.builder(k.target(), DEV).imageSize(imageSize).compressor(c).threads(2).shutdown(s)
+                .key(key).attempts(attempts).build();
     }
 
     @ParameterizedTest(name = "{0} {1} {2} encrypted={3}")

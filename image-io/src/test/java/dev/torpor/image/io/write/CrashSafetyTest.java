@@ -125,6 +125,49 @@ class CrashSafetyTest {
         }
     }
 
+    /**
+     * Something (a {@code swapon}, a {@code mkswap}) takes the area while the pages are written: the swap magic is
+     * gone when the signature page is due. Neither writer may sign over what it cannot vouch for.
+     */
+    @ParameterizedTest(name = "encrypted {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void neitherWriterSignsWhenTheSwapSignatureDisappearedWhileWriting(boolean encrypted) throws Exception {
+        Path stream = streamFile();
+        Path area = Areas.fresh(tmp.resolve("area.swap"), 4096);
+        try (StreamFile source = StreamFile.open(stream, java.util.Optional.empty());
+             FileChannel ch = FileChannel.open(area, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            TargetProfile t = source.target();
+            PageStore plain = PageStore.of(ch);
+            boolean[] clobbered = {false};
+            PageStore store = Areas.watched(plain, n -> { }, () -> {
+                if (!clobbered[0]) {
+                    clobbered[0] = true;
+                    try {
+                        plain.write(ByteBuffer.wrap("CLOBBERED!".getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+                                4096 - 10);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            });
+            SwapArea swap = SwapArea.open(store, 0, 4096, t.byteOrder());
+            org.assertj.core.api.ThrowableAssert.ThrowingCallable write = encrypted
+                    ? () -> EncryptedImageWriter.write(source, t, swap, FreeSlots.emptyOnly(swap),
+                            dev.torpor.image.io.KeyMaterial.rawKey(new byte[32]), Compressor.LZ4, 1000)
+                    : () -> ImageWriter.write(source, t, swap, FreeSlots.emptyOnly(swap), ImageWriter.Options.defaults());
+            org.assertj.core.api.Assertions.assertThatThrownBy(write)
+                    .isInstanceOf(dev.torpor.image.io.ImageFormatException.class)
+                    .hasMessageContaining("the swap signature disappeared while writing");
+            assertThat(clobbered[0]).isTrue();
+        }
+        byte[] sig = new byte[10];
+        try (FileChannel ch = FileChannel.open(area, StandardOpenOption.READ)) {
+            ch.read(ByteBuffer.wrap(sig), 4096 - 10);
+        }
+        assertThat(new String(sig, java.nio.charset.StandardCharsets.US_ASCII)).as("no image signature was written")
+                .isEqualTo("CLOBBERED!");
+    }
+
     /** A 2000-page stream (synthetic image read back), written once for all cases. */
     private static synchronized Path streamFile() throws Exception {
         Path stream = shared.resolve("stream.bin");

@@ -84,7 +84,7 @@ class EncryptedImageTest {
         Path area = encrypted(KeyMaterial.rawKey(KEY), c);
         try (HibernationImage image = HibernationImage.open(area, ReadOptions.defaults())) {
             assertThat(image.kind()).isEqualTo(ImageKind.TORPOR);
-            assertThat(image.inspect(false).verdict()).isEqualTo(Verdict.FOREIGN_IMAGE);
+            assertThat(image.inspect(false).verdict()).isEqualTo(Verdict.ENCRYPTED);
             assertThat(image.problems()).isEmpty();
             EncryptedImage e = image.encrypted().orElseThrow();
             assertThat(e.header().compressor()).isEqualTo(c);
