@@ -24,10 +24,13 @@ class HibernateProcessTest {
     @Test
     void theFrozenPartOfADryRunLoadsNoClass() throws Exception {
         Path key = Files.write(tmp.resolve("k.key"), new byte[32]);
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms64m", "-Xmx64m", "-XX:+UseSerialGC", "-Xss512k", "-Xlog:class+load=info:stdout",
-                "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), Torpor.class.getName(),
-                "hibernate", "--dry-run", "--compress", "lz4", "--encrypt", key.toString());
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString()));
+        // the very options the launchers give torpor hibernate (jvm.options), heap and compiler included
+        cmd.addAll(List.of(JvmOptions.of("hibernate").split(" ")));
+        cmd.addAll(List.of("-Xlog:class+load=info:stdout", "-Djava.io.tmpdir=" + tmp, "-cp",
+                System.getProperty("java.class.path"), Torpor.class.getName(), "hibernate", "--dry-run", "--compress",
+                "lz4", "--encrypt", key.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
