@@ -1,7 +1,8 @@
 /*
  * The per-page calls of /dev/snapshot as plain JNI functions (dev.torpor.platform.linux.JniPageCalls), and the same
  * calls in C loops, the reference a rehearsal measures them against in the same place and moment. Every function
- * returns the call's result, or -errno; none allocates or touches the JVM's heap.
+ * returns the call's result, or -errno; none allocates, and only readvArray0 touches the JVM's heap (the array it
+ * reads into, pinned for the one call).
  */
 #include <errno.h>
 #include <jni.h>
@@ -10,6 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The most iovecs readvArray0 passes in one call (the Java side asks for 32). */
+#define IOV_MAX_PAGES 64
+
 static jlong result(long r) {
     return r < 0 ? -(jlong) errno : (jlong) r;
 }
@@ -17,6 +21,32 @@ static jlong result(long r) {
 JNIEXPORT jlong JNICALL Java_dev_torpor_platform_linux_JniPageCalls_readv0(JNIEnv *env, jclass c, jint fd,
                                                                            jlong iov, jint count) {
     return result(readv(fd, (const struct iovec *) (intptr_t) iov, count));
+}
+
+/*
+ * readv straight into a Java byte[]: `count` iovecs of `length` bytes from dst[offset], so the pages land where the
+ * writer compresses them, with no copy between. The array is pinned only for the call (a page read from
+ * /dev/snapshot is a memory copy in the kernel). The caller checks the bounds.
+ */
+JNIEXPORT jlong JNICALL Java_dev_torpor_platform_linux_JniPageCalls_readvArray0(JNIEnv *env, jclass c, jint fd,
+                                                                                jbyteArray dst, jint offset,
+                                                                                jint count, jint length) {
+    struct iovec iov[IOV_MAX_PAGES];
+    if (count > IOV_MAX_PAGES) {
+        count = IOV_MAX_PAGES;
+    }
+    jbyte *base = (*env)->GetPrimitiveArrayCritical(env, dst, NULL);
+    if (base == NULL) {
+        return -(jlong) ENOMEM;
+    }
+    for (jint i = 0; i < count; i++) {
+        iov[i].iov_base = base + offset + (size_t) i * (size_t) length;
+        iov[i].iov_len = (size_t) length;
+    }
+    ssize_t n = readv(fd, iov, count);
+    int err = errno;
+    (*env)->ReleasePrimitiveArrayCritical(env, dst, base, 0);
+    return n < 0 ? -(jlong) err : (jlong) n;
 }
 
 JNIEXPORT jlong JNICALL Java_dev_torpor_platform_linux_JniPageCalls_writev0(JNIEnv *env, jclass c, jint fd,

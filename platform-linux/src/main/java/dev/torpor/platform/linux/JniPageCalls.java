@@ -64,6 +64,9 @@ final class JniPageCalls {
 
     static native long readv0(int fd, long iov, int count);
 
+    /** {@code readv} of up to {@code count} (at most 64) iovecs of {@code length} bytes into {@code dst} at {@code offset}. */
+    static native long readvArray0(int fd, byte[] dst, int offset, int count, int length);
+
     static native long writev0(int fd, long iov, int count);
 
     static native long read0(int fd, long buf, long count);

@@ -226,6 +226,7 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
         int looped = Math.max(0, reads - 40); // the last 40 reads go with the rehearsal of every other call
         int allocs = looped / 2;
         ByteBuffer batch = ByteBuffer.allocate(4096 * SuspendSession.BATCH_PAGES);
+        byte[] units = new byte[4096 * SuspendSession.BATCH_PAGES];
         long[] measured;
         List<Compared> compared = new java.util.ArrayList<>();
         String binding;
@@ -233,17 +234,17 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
             binding = d.binding();
             // as many calls as a hibernation makes, so that the per-page frames are compiled; then timed runs of the
             // same size for each way, every one of them warmed up first, so that no way pays for its compilation
-            measured = timeCalls(d, batch, looped, allocs);
+            measured = timeCalls(d, units, looped, allocs);
             if (d.direct && JniPageCalls.isAvailable()) {
                 int reads2 = Math.min(looped, 4096);
                 int allocs2 = Math.min(allocs, 2048);
                 boolean mine = d.jni;
                 d.jni = !mine;
-                timeCalls(d, batch, reads2, allocs2);
+                timeCalls(d, units, reads2, allocs2);
                 d.jni = mine;
-                measured = timeCalls(d, batch, reads2, allocs2);
+                measured = timeCalls(d, units, reads2, allocs2);
                 d.jni = !mine;
-                long[] other = timeCalls(d, batch, reads2, allocs2);
+                long[] other = timeCalls(d, units, reads2, allocs2);
                 d.jni = mine;
                 compared.add(new Compared(d.jni ? "JNA" : "JNI", other[0], other[1]));
                 int batches = Math.max(1, reads2 / SuspendSession.BATCH_PAGES);
@@ -259,6 +260,8 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
             for (int i = 0; i < 40; i++) {
                 page.clear();
                 d.read(page);
+                batch.clear();
+                d.readv(batch, 4096); // as the session's read-ahead of a single page reads
                 for (SnapshotCall c : HIBERNATE_CALLS) {
                     try {
                         c.run(d);
@@ -291,12 +294,12 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
      * {@code reads} page reads in {@code readv} batches and {@code allocs} refused {@code ALLOC_SWAP_PAGE} calls, as a
      * hibernation makes them; nanoseconds per page read and per call.
      */
-    private static long[] timeCalls(LinuxSnapshotDevice d, ByteBuffer batch, int reads, int allocs)
+    private static long[] timeCalls(LinuxSnapshotDevice d, byte[] units, int reads, int allocs)
             throws ErrnoException {
         long t = System.nanoTime();
+        // as a hibernation reads: a unit's worth of pages straight into the array the writer compresses
         for (int i = 0; i < reads; i += SuspendSession.BATCH_PAGES) {
-            batch.clear();
-            d.readv(batch, 4096);
+            d.readPagesInto(units, 0, SuspendSession.BATCH_PAGES, 4096);
         }
         long readNanos = System.nanoTime() - t;
         t = System.nanoTime();
@@ -357,6 +360,23 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
         long n = vectored(count, length, false);
         dst.put(dst.position(), ioView, 0, (int) n);
         dst.position(dst.position() + (int) n);
+        return n;
+    }
+
+    @Override
+    public long readPagesInto(byte[] dst, int offset, int pages, int pageSize) throws ErrnoException {
+        if (!jni || pages < 1) {
+            return SnapshotDevice.super.readPagesInto(dst, offset, pages, pageSize);
+        }
+        if (offset < 0 || (long) offset + (long) pages * pageSize > dst.length) {
+            throw new IndexOutOfBoundsException(pages + " pages of " + pageSize + " from " + offset + " do not fit "
+                    + dst.length + " bytes");
+        }
+        // at most 64 iovecs a call (a stack array in C); the caller asks again for the rest
+        long n = JniPageCalls.readvArray0(fd, dst, offset, Math.min(pages, 64), pageSize);
+        if (n < 0) {
+            throw new ErrnoException("readv", (int) -n, "");
+        }
         return n;
     }
 

@@ -207,6 +207,45 @@ class LinuxSnapshotDeviceTest {
     }
 
     /**
+     * readPagesInto reads straight into the writer's array (JNI: the array pinned for the call), in order, from any
+     * offset, at most 64 pages a call; it says 0 at the end, allocates nothing per call, and refuses bounds that do
+     * not fit the array before any read.
+     */
+    @Test
+    void readPagesIntoFillsTheArrayInOrderWithoutAllocating() throws Throwable {
+        byte[] data = new byte[100 * 4096];
+        new java.util.Random(11).nextBytes(data);
+        Path in = java.nio.file.Files.write(tmp.resolve("pages"), data);
+        try (LinuxSnapshotDevice d = LinuxSnapshotDevice.open(in, SnapshotDevice.Mode.HIBERNATE)) {
+            assertThat(d.binding()).isEqualTo("JNI");
+            byte[] unit = new byte[130 * 4096];
+            java.util.Arrays.fill(unit, (byte) 7);
+            assertThat(d.readPagesInto(unit, 4096, 32, 4096)).isEqualTo(32L * 4096);
+            assertThat(d.readPagesInto(unit, 33 * 4096, 97, 4096)).as("64 iovecs a call").isEqualTo(64L * 4096);
+            assertThat(d.readPagesInto(unit, 97 * 4096, 33, 4096)).as("the last 4 pages").isEqualTo(4L * 4096);
+            assertThat(d.readPagesInto(unit, 101 * 4096, 29, 4096)).as("the end").isZero();
+            assertThat(java.util.Arrays.copyOfRange(unit, 0, 4096)).as("before the offset: untouched")
+                    .containsOnly((byte) 7);
+            assertThat(java.util.Arrays.copyOfRange(unit, 4096, 101 * 4096)).isEqualTo(data);
+            assertThat(java.util.Arrays.copyOfRange(unit, 101 * 4096, unit.length)).containsOnly((byte) 7);
+            assertThatThrownBy(() -> d.readPagesInto(unit, 120 * 4096, 32, 4096))
+                    .isInstanceOf(IndexOutOfBoundsException.class);
+        }
+        try (LinuxSnapshotDevice d = LinuxSnapshotDevice.open(Path.of("/dev/zero"), SnapshotDevice.Mode.HIBERNATE)) {
+            byte[] unit = new byte[32 * 4096];
+            for (int i = 0; i < 5_000; i++) { // warm up
+                d.readPagesInto(unit, 0, 32, 4096);
+            }
+            long allocated = allocatedBy(() -> {
+                for (int i = 0; i < 5_000; i++) {
+                    d.readPagesInto(unit, 0, 32, 4096);
+                }
+            });
+            assertThat(allocated).as("bytes allocated by 5000 calls of 32 pages").isLessThan(64 * 1024);
+        }
+    }
+
+    /**
      * readv fills a batch of page-sized iovecs in one call, in order, and says 0 at the end; a file of 37.5 pages
      * takes two batches of 32 pages (the second short) and then ends.
      */

@@ -32,6 +32,15 @@ public interface SnapshotDevice extends Closeable {
     }
 
     /**
+     * {@code readv(2)} of up to {@code pages} iovecs of {@code pageSize} bytes straight into {@code dst} from
+     * {@code offset}, with the rules of {@link #readv}; returns the bytes read (0 at the end of the image). The real
+     * device reads into the array itself, with no copy between; this default wraps it for {@link #readv}.
+     */
+    default long readPagesInto(byte[] dst, int offset, int pages, int pageSize) throws ErrnoException {
+        return readv(java.nio.ByteBuffer.wrap(dst, offset, pages * pageSize), pageSize);
+    }
+
+    /**
      * {@code writev(2)} of {@code src} with iovecs of {@code iovLength} bytes, as many as {@code src} holds: the device
      * has only {@code .write}, so the kernel's VFS calls it once per iovec and stops at the first short one (0 once the
      * image is complete). Returns the bytes taken; an error after some bytes ends the call with those bytes, as the

@@ -190,8 +190,9 @@ public final class SuspendSession implements Closeable {
     }
 
     /**
-     * Up to {@code pages} next pages of the image copied into {@code dst} from {@code offset}, straight from the
-     * batch the device filled (no page buffer between); returns how many, 0 after the last page.
+     * Up to {@code pages} next pages of the image into {@code dst} from {@code offset}: first what is left of the
+     * batch {@link #readPage} read ahead, then straight from the device into {@code dst} with {@code readv}
+     * ({@link SnapshotDevice#readPagesInto}: no buffer between); returns how many, 0 after the last page.
      */
     public int readPages(byte[] dst, int offset, int pages) throws ErrnoException {
         require("readPages", IMAGE_CREATED);
@@ -200,12 +201,22 @@ public final class SuspendSession implements Closeable {
                     + " bytes");
         }
         int done = 0;
-        while (done < pages && filled()) {
-            int n = Math.min(pages - done, batch.remaining() / pageSize);
-            batch.get(dst, offset + done * pageSize, n * pageSize);
-            done += n;
-            pagesRead += n;
+        if (batch.hasRemaining()) {
+            int n = Math.min(pages, batch.remaining() / pageSize);
+            batch.get(dst, offset, n * pageSize);
+            done = n;
         }
+        while (done < pages && !endOfImage) {
+            long n = device.readPagesInto(dst, offset + done * pageSize, pages - done, pageSize);
+            if (n % pageSize != 0) {
+                throw new ErrnoException("read", 5, "the image ended inside a page");
+            }
+            if (n == 0) {
+                endOfImage = true;
+            }
+            done += (int) (n / pageSize);
+        }
+        pagesRead += done;
         return done;
     }
 
