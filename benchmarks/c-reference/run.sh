@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the C reference and `torpor bench write` back to back on the same stream, so the two figures come
-# from the same machine at the same moment. Usage: benchmarks/c-reference/run.sh [SECONDS] [IMAGE]
+# Runs the codecs alone in C (Torpor's JNI LZO against liblzo2, zlib's CRC32 against slice-by-8), then the C
+# reference writer and `torpor bench write` back to back on the same stream, so the figures come from the same
+# machine at the same moment. Usage: benchmarks/c-reference/run.sh [SECONDS] [IMAGE]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-5}
@@ -11,7 +12,10 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 gcc -O2 -o "$work/lzo_write" benchmarks/c-reference/lzo_write.c -llzo2 -lz
+jdk="$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")"
+gcc -O2 -I"$jdk/include" -I"$jdk/include/linux" -o "$work/codec_bench" benchmarks/c-reference/codec_bench.c -llzo2 -lz
 ./torpor read-stream "$image" -o "$work/image.stream" --allow-swapped-out >/dev/null
+"$work/codec_bench" "$work/image.stream" "$seconds"
 "$work/lzo_write" "$work/image.stream" "$work/out.img" "$seconds"
 for threads in 1 2; do
     TORPOR_JAVA_OPTS=-Xmx64m ./torpor bench write --threads "$threads" --seconds "$seconds" --source "$image" | tail -1 \

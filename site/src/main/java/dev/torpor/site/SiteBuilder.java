@@ -31,6 +31,7 @@ public final class SiteBuilder {
             new String[] {"safety.html", "Nothing lost"},
             new String[] {"cli.html", "CLI reference"},
             new String[] {"api.html", "API (javadoc)"},
+            new String[] {"architecture.html", "Architecture"},
             new String[] {"performance.html", "Performance"});
 
     private SiteBuilder() {
