@@ -467,7 +467,7 @@ final class HibernateCommand implements Callable<Integer> {
         }
 
         @Override
-        public void progress(long done, long total, long bytes) {
+        public void update(long done, long total, long bytes) {
             if (pause != null) {
                 pause.progress(done, total);
             }

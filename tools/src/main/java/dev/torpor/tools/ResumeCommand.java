@@ -1,5 +1,6 @@
 package dev.torpor.tools;
 
+import dev.torpor.image.io.Progress;
 import dev.torpor.image.io.HibernationImage;
 import dev.torpor.image.io.ImageKind;
 import dev.torpor.image.io.KeyMaterial;
@@ -138,9 +139,9 @@ final class ResumeCommand implements Callable<Integer> {
                 out.flush();
                 int page = facts.kernelPageSize().orElse(4096);
                 long[] streamBytes = new long[1];
-                Resumer.resume(image, store, offset, snapshot, key, running, new Resumer.Progress() {
+                Resumer.resume(image, store, offset, snapshot, key, running, new Progress() {
                     @Override
-                    public void update(long done, long total) {
+                    public void update(long done, long total, long bytes) {
                         streamBytes[0] = done * page;
                         if (done % DROP_EVERY_PAGES == 0) {
                             dropCachedPages(dev, err);
@@ -148,10 +149,11 @@ final class ResumeCommand implements Callable<Integer> {
                     }
 
                     @Override
-                    public void phases(long checks, long stream, long device) {
+                    public void phases(java.util.List<Progress.Phase> phases) {
+                        // checks, stream, device: in the order Resumer reports them
                         out.printf("torpor: resume phases: checks before the first page %.2f s, reading, decoding and "
-                                + "checking %.2f s, into the snapshot device %.2f s%n", checks / 1e9, stream / 1e9,
-                                device / 1e9);
+                                + "checking %.2f s, into the snapshot device %.2f s%n", seconds(phases.get(0)),
+                                seconds(phases.get(1)), seconds(phases.get(2)));
                     }
                 }, atOnce -> {
                     // the whole stream is in the device and every unit has checked
@@ -284,5 +286,9 @@ final class ResumeCommand implements Callable<Integer> {
         } catch (IOException | RuntimeException e) {
             cause.addSuppressed(e);
         }
+    }
+
+    private static double seconds(Progress.Phase p) {
+        return p.took().toNanos() / 1e9;
     }
 }

@@ -1,5 +1,6 @@
 package dev.torpor.tools;
 
+import dev.torpor.image.io.Progress;
 import dev.torpor.image.io.Compressor;
 import dev.torpor.image.io.HibernationImage;
 import dev.torpor.image.io.ImageKind;
@@ -143,7 +144,7 @@ final class WriteImageCommand implements Callable<Integer> {
             PageStore store = PageStore.of(ch);
             int[] lastTenth = {-1};
             ImageWriter.Options o = ImageWriter.Options.defaults().withCompressor(compressor).withThreads(threads)
-                    .withProgress(quiet ? null : (done, total, bytes) -> {
+                    .withProgress(quiet ? Progress.NONE : (done, total, bytes) -> {
                         int tenth = (int) (done * 10 / total);
                         if (tenth != lastTenth[0]) {
                             lastTenth[0] = tenth;
@@ -157,7 +158,7 @@ final class WriteImageCommand implements Callable<Integer> {
             ImageReplacement.Writer writer = (s, a, slots, dry) -> encrypt != null
                     ? dev.torpor.image.io.write.EncryptedImageWriter.write(s, t, a, slots,
                             dev.torpor.image.io.KeyMaterial.fromFile(encrypt), compressor, kdfIterations, threads)
-                    : ImageWriter.write(s, t, a, slots, dry ? options.withProgress(null) : options);
+                    : ImageWriter.write(s, t, a, slots, dry ? options.withProgress(Progress.NONE) : options);
             ImageWriter.Result r;
             if (replace) {
                 r = ImageReplacement.replace(() -> StreamFile.open(stream, targetOverride), store, resumeOffset,

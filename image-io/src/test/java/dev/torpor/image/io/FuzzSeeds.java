@@ -107,7 +107,7 @@ public final class FuzzSeeds {
                 machine.boot();
                 try (HibernationImage image = HibernationImage.open(file, ReadOptions.defaults())) {
                     Resumer.resume(image, store, 0, machine.open(SnapshotDevice.Mode.RESTORE), key,
-                            Resumer.RunningKernel.unknown(), null);
+                            Resumer.RunningKernel.unknown(), Progress.NONE);
                 }
             }, new Hibernator.Listener() { });
         } finally {

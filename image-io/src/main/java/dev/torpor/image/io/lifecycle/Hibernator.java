@@ -2,6 +2,7 @@ package dev.torpor.image.io.lifecycle;
 
 import dev.torpor.image.io.Compressor;
 import dev.torpor.image.io.KeyMaterial;
+import dev.torpor.image.io.Progress;
 import dev.torpor.image.io.write.EncryptedImageWriter;
 import dev.torpor.image.io.write.ImageWriter;
 import dev.torpor.image.io.write.Invalidation;
@@ -168,7 +169,7 @@ public final class Hibernator {
     }
 
     /** What the caller is told as the run goes. */
-    public interface Listener {
+    public interface Listener extends Progress {
         /** The image exists (the kernel's atomic copy); {@code bytes} is its size. Nothing may load from now on. */
         default void imageCreated(int attempt, long bytes) {
         }
@@ -177,7 +178,9 @@ public final class Hibernator {
         default void retrying(int attempt, long nextSize, String reason) {
         }
 
-        default void progress(long pagesDone, long pagesTotal, long bytesWritten) {
+        /** As stream pages are stored (the header page included), with the bytes written to the area so far. */
+        @Override
+        default void update(long pagesDone, long pagesTotal, long bytesWritten) {
         }
 
         /** The image is durable and signed; the machine is about to be turned off. */
@@ -362,7 +365,7 @@ public final class Hibernator {
                     dev.torpor.image.io.KeyMaterial.DEFAULT_ITERATIONS, plan.threads());
         }
         ImageWriter.Options options = ImageWriter.Options.defaults().withCompressor(plan.compressor())
-                .withThreads(plan.threads()).withProgress(listener::progress);
+                .withThreads(plan.threads()).withProgress(listener);
         if (plan.shutdown() == Shutdown.PLATFORM) {
             options = options.withPlatformMode(true);
         }

@@ -1,6 +1,7 @@
 package dev.torpor.image.io.lifecycle;
 
 import dev.torpor.image.io.HibernationImage;
+import dev.torpor.image.io.Progress;
 import dev.torpor.image.io.ReadOptions;
 import dev.torpor.image.io.write.PageStore;
 import dev.torpor.image.io.write.SwapArea;
@@ -78,7 +79,7 @@ public final class Rehearsal {
                 machine.boot();
                 try (HibernationImage image = HibernationImage.open(swapFile, ReadOptions.defaults())) {
                     restored[0] = Resumer.resume(image, store, 0, machine.open(SnapshotDevice.Mode.RESTORE), plan.key(),
-                            Resumer.RunningKernel.unknown(), null);
+                            Resumer.RunningKernel.unknown(), Progress.NONE);
                 }
             };
             Map<Long, byte[]> before = machine.memory().snapshotOfSavedPages();

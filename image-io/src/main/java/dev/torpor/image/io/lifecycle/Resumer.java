@@ -6,6 +6,7 @@ import dev.torpor.image.io.ImageKind;
 import dev.torpor.image.io.Inspection;
 import dev.torpor.image.io.KeyMaterial;
 import dev.torpor.image.io.PageSource;
+import dev.torpor.image.io.Progress;
 import dev.torpor.image.io.Verdict;
 import dev.torpor.image.io.write.Invalidation;
 import dev.torpor.image.io.write.PageStore;
@@ -18,6 +19,7 @@ import dev.torpor.snapshot.api.session.ResumeSession;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -155,20 +157,6 @@ public final class Resumer {
         }
     }
 
-    /** Progress of the write into the device. */
-    @FunctionalInterface
-    public interface Progress {
-        void update(long pagesWritten, long pagesTotal);
-
-        /**
-         * Once the whole stream is in the device, where the time went, in nanoseconds: {@code checks} the headers, the
-         * swap map and the first unit before the device saw a page; {@code stream} reading, decoding and checking the
-         * rest; {@code device} writing it into the snapshot device.
-         */
-        default void phases(long checks, long stream, long device) {
-        }
-    }
-
     /**
      * Resumes in one pass, as the kernel's {@code load_image} does: resets the signature of the area at
      * {@code resumeOffset} in {@code store}, writes the stream into {@code device} (opened write-only) while every unit
@@ -198,6 +186,7 @@ public final class Resumer {
                                   Optional<KeyMaterial> key, RunningKernel running, Progress progress,
                                   BeforeFreeze beforeFreeze) throws IOException {
         Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(progress, "progress (Progress.NONE for nobody)");
         PageSource stream;
         ByteBuffer first;
         SnapshotInfo info;
@@ -243,8 +232,8 @@ public final class Resumer {
                 long t1 = System.nanoTime();
                 deviceNanos += t1 - t0;
                 written++;
-                if (progress != null && (written % 256 == 0 || written == info.pages())) {
-                    progress.update(written, info.pages());
+                if (written % 256 == 0 || written == info.pages()) {
+                    progress.update(written, info.pages(), written * pageSize);
                 }
                 page = stream.next();
                 streamNanos += System.nanoTime() - t1;
@@ -257,9 +246,11 @@ public final class Resumer {
             long t0 = System.nanoTime();
             session.finishWriting();
             deviceNanos += System.nanoTime() - t0;
-            if (progress != null) {
-                progress.phases(checked - started, streamNanos, deviceNanos);
-            }
+            // checks: headers, swap map and first unit, before the device saw a page; stream: reading, decoding and
+            // checking the rest; device: writing it into the snapshot device
+            progress.phases(java.util.List.of(new Progress.Phase("checks", Duration.ofNanos(checked - started)),
+                    new Progress.Phase("stream", Duration.ofNanos(streamNanos)),
+                    new Progress.Phase("device", Duration.ofNanos(deviceNanos))));
             beforeFreeze.run(session.restoresAtOnce());
             Optional<Boolean> crc = image.kind() == ImageKind.KERNEL
                     && image.signatureFields().map(h -> h.flags().crc32()).orElse(false)

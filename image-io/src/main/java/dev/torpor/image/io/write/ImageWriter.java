@@ -4,6 +4,7 @@ import dev.torpor.image.io.Compressor;
 import dev.torpor.image.io.Crc32Le;
 import dev.torpor.image.io.ImageFormatException;
 import dev.torpor.image.io.PageSource;
+import dev.torpor.image.io.Progress;
 import dev.torpor.snapshot.api.SnapshotInfo;
 import dev.torpor.snapshot.api.TargetProfile;
 import dev.torpor.swap.format.CompressedUnits;
@@ -45,14 +46,16 @@ public final class ImageWriter {
      * @param layout       era of the signature fields to write (the target kernel's)
      * @param sectorSize   width of map entries and of the {@code image} field ({@code sizeof(sector_t)})
      * @param platformMode set {@code SF_PLATFORM_MODE} (resume through ACPI S4 platform operations)
-     * @param progress     called as stream pages are stored (may be null)
-     * @param registry     where to record meters (null: Micrometer's global registry)
+     * @param progress     told as stream pages are stored ({@link Progress#NONE}: nobody)
+     * @param registry     where to record meters (by default Micrometer's global registry)
      */
     public record Options(Compressor compressor, int threads, HeaderLayout layout, int sectorSize, boolean platformMode,
                           Progress progress, MeterRegistry registry) {
         public Options {
             Objects.requireNonNull(compressor, "compressor");
             Objects.requireNonNull(layout, "layout");
+            Objects.requireNonNull(progress, "progress (Progress.NONE for nobody)");
+            Objects.requireNonNull(registry, "registry");
             if (threads < 1 || threads > 64) {
                 throw new IllegalArgumentException("threads must be 1..64, not " + threads);
             }
@@ -67,7 +70,7 @@ public final class ImageWriter {
 
         /** LZO, one thread, the 5.17+ layout with 8-byte map entries. */
         public static Options defaults() {
-            return new Options(Compressor.LZO, 1, HeaderLayout.V5_17, 8, false, null, null);
+            return new Options(Compressor.LZO, 1, HeaderLayout.V5_17, 8, false, Progress.NONE, Metrics.globalRegistry);
         }
 
         public Options withCompressor(Compressor c) {
@@ -93,17 +96,6 @@ public final class ImageWriter {
         public Options withLayout(HeaderLayout l, int sector) {
             return new Options(compressor, threads, l, sector, platformMode, progress, registry);
         }
-    }
-
-    /** Progress of a write. */
-    @FunctionalInterface
-    public interface Progress {
-        /**
-         * @param pagesDone    stream pages stored so far (header page included)
-         * @param pagesTotal   stream pages in all
-         * @param bytesWritten bytes written to the area so far
-         */
-        void update(long pagesDone, long pagesTotal, long bytesWritten);
     }
 
     /**
@@ -186,7 +178,7 @@ public final class ImageWriter {
                     + " (size = pages x page size, image_pages < pages)");
         }
         SnapshotInfo info = SnapshotInfo.parse(header, target);
-        Meters meters = new Meters(options.registry() == null ? Metrics.globalRegistry : options.registry());
+        Meters meters = new Meters(options.registry());
         MapWriter map = new MapWriter(area, slots, options.sectorSize(), meters);
         Run run = new Run(source, target, map, options, info.pages(), meters);
         map.store(header);
@@ -247,9 +239,7 @@ public final class ImageWriter {
             done += n;
             meters.pages.increment(n);
             meters.bytesIn.increment((double) n * p);
-            if (options.progress() != null) {
-                options.progress().update(done, total, map.bytesOut);
-            }
+            options.progress().update(done, total, map.bytesOut);
         }
 
         private ByteBuffer nextPage() throws IOException {

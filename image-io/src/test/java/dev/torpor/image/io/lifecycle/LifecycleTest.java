@@ -151,7 +151,7 @@ class LifecycleTest {
             rig.machine().boot();
             try (HibernationImage image = HibernationImage.open(rig.file(), ReadOptions.defaults())) {
                 Resumer.resume(image, PageStore.of(rig.ch()), 0, rig.machine().open(SnapshotDevice.Mode.RESTORE),
-                        Optional.empty(), Resumer.RunningKernel.unknown(), null);
+                        Optional.empty(), Resumer.RunningKernel.unknown(), dev.torpor.image.io.Progress.NONE);
             }
         };
         Hibernator.Resumed r = Hibernator.hibernate(noS3, rig.area(),
@@ -180,7 +180,7 @@ class LifecycleTest {
             rig.machine().boot();
             try (HibernationImage image = HibernationImage.open(rig.file(), ReadOptions.defaults())) {
                 Resumer.resume(image, PageStore.of(rig.ch()), 0, rig.machine().open(SnapshotDevice.Mode.RESTORE),
-                        Optional.empty(), Resumer.RunningKernel.unknown(), null);
+                        Optional.empty(), Resumer.RunningKernel.unknown(), dev.torpor.image.io.Progress.NONE);
             }
         };
         Hibernator.Resumed r = Hibernator.hibernate(rig.machine().open(SnapshotDevice.Mode.HIBERNATE), rig.area(),
@@ -213,7 +213,7 @@ class LifecycleTest {
             try (HibernationImage image = HibernationImage.open(rig.file(), ReadOptions.defaults())) {
                 try (SnapshotDevice restore = rig.machine().open(SnapshotDevice.Mode.RESTORE)) {
                     assertThatThrownBy(() -> Resumer.resume(image, PageStore.of(rig.ch()), 0, restore,
-                            Optional.empty(), Resumer.RunningKernel.unknown(), null, atOnce -> {
+                            Optional.empty(), Resumer.RunningKernel.unknown(), dev.torpor.image.io.Progress.NONE, atOnce -> {
                                 throw new IOException("the JIT did not go idle");
                             })).isInstanceOf(Resumer.RestoreFailed.class).hasMessage("the JIT did not go idle")
                             .matches(e -> ((Resumer.RestoreFailed) e).imageKept());
@@ -225,7 +225,7 @@ class LifecycleTest {
                         (dev.torpor.snapshot.api.emulator.EmulatedSnapshotDevice) rig.machine()
                                 .open(SnapshotDevice.Mode.RESTORE);
                 Resumer.resume(again, PageStore.of(rig.ch()), 0, restore, Optional.empty(),
-                        Resumer.RunningKernel.unknown(), null, atOnce -> seen.add("second restore reached FREEZE"));
+                        Resumer.RunningKernel.unknown(), dev.torpor.image.io.Progress.NONE, atOnce -> seen.add("second restore reached FREEZE"));
             }
         };
         Hibernator.hibernate(rig.machine().open(SnapshotDevice.Mode.HIBERNATE), rig.area(),
@@ -250,7 +250,7 @@ class LifecycleTest {
                 long[] written = new long[2];
                 long pages = image.info().orElseThrow().pages();
                 Resumer.resume(image, PageStore.of(rig.ch()), 0, restore, Optional.empty(),
-                        Resumer.RunningKernel.unknown(), (done, total) -> written[0] = done,
+                        Resumer.RunningKernel.unknown(), (done, total, bytes) -> written[0] = done,
                         atOnce -> seen.add("hook frozen=" + restore.frozen() + " at once=" + atOnce
                                 + " all written=" + (written[0] == pages)
                                 + " in the device=" + (restore.bytesWritten() == pages * P)));
@@ -382,7 +382,7 @@ class LifecycleTest {
             EmulatedSnapshotDevice restore = rig.machine().open(SnapshotDevice.Mode.RESTORE);
             try (HibernationImage image = HibernationImage.open(copy, ReadOptions.defaults())) {
                 assertThatThrownBy(() -> Resumer.resume(image, PageStore.of(ch), 0, restore, key,
-                        Resumer.RunningKernel.unknown(), null, atOnce -> {
+                        Resumer.RunningKernel.unknown(), dev.torpor.image.io.Progress.NONE, atOnce -> {
                             throw new AssertionError("the hook before FREEZE ran for a damaged image");
                         })).isInstanceOf(dev.torpor.image.io.ImageFormatException.class)
                         .hasMessageContaining(damage.equals("the CRC32") ? "CRC32 mismatch"
@@ -442,7 +442,7 @@ class LifecycleTest {
                                       Resumer.RunningKernel running, String message) throws Exception {
         EmulatedSnapshotDevice restore = machine.open(SnapshotDevice.Mode.RESTORE);
         try (HibernationImage image = HibernationImage.open(copy, ReadOptions.defaults())) {
-            assertThatThrownBy(() -> Resumer.resume(image, PageStore.of(ch), 0, restore, key, running, null))
+            assertThatThrownBy(() -> Resumer.resume(image, PageStore.of(ch), 0, restore, key, running, dev.torpor.image.io.Progress.NONE))
                     .isInstanceOf(IOException.class).hasMessageContaining(message);
         }
         assertThat(restore.bytesWritten()).as("nothing reached the device").isZero();
