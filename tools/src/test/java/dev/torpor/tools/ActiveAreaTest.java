@@ -1,6 +1,5 @@
 package dev.torpor.tools;
 
-import dev.torpor.image.io.ImageFormatException;
 import dev.torpor.image.io.write.PageStore;
 import dev.torpor.image.io.write.SwapArea;
 import dev.torpor.platform.linux.LinuxFacts;
@@ -56,7 +55,7 @@ class ActiveAreaTest {
         Path f = staleArea();
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             assertThatThrownBy(() -> ActiveArea.open(PageStore.of(ch), f, 0, 4096, KernelByteOrder.LITTLE, List.of(),
-                    new PrintWriter(new StringWriter()))).isInstanceOf(ImageFormatException.class)
+                    new PrintWriter(new StringWriter()))).isInstanceOf(SwapArea.ImagePresentException.class)
                     .hasMessageContaining("already holds");
         }
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.torpor.image.io.Corpus;
 import dev.torpor.image.io.SyntheticImage;
 import dev.torpor.swap.format.SwapSignature;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -210,6 +211,7 @@ class InspectCliTest {
         assertThat(Cli.run("--help").out()).contains("Exit codes");
     }
 
+    @Tag("root")
     @Test
     void readsThroughARealBlockDevice() throws Exception {
         Path area = Corpus.swap("k61-lzo");

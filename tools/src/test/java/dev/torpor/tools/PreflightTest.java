@@ -2,6 +2,7 @@ package dev.torpor.tools;
 
 import dev.torpor.platform.linux.Fiemap;
 import dev.torpor.platform.linux.LinuxFacts;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ class PreflightTest {
     @TempDir
     Path tmp;
 
+    @Tag("root")
     @Test
     void aSwapFileMadeAgainMakesTheOldResumeOffsetStaleAndTheMessageGivesTheNewOne() throws Exception {
         Path image = tmp.resolve("ext4.img");
@@ -77,6 +79,7 @@ class PreflightTest {
      * A swap file on btrfs, made by btrfs-progs: its files carry an anonymous device number (0:N), so the device is
      * the mount's, and the offset is the chunk-mapped one. Hibernation to it passes, and swap-offset names the device.
      */
+    @Tag("root")
     @Test
     void aSwapFileOnBtrfsPassesAndSwapOffsetNamesItsDevice() throws Exception {
         Path image = tmp.resolve("btrfs.img");

@@ -6,6 +6,7 @@ import dev.torpor.image.io.HibernationImage;
 import dev.torpor.image.io.ImageSlots;
 import dev.torpor.image.io.ReadOptions;
 import dev.torpor.tools.Torpor;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * other page of the area is untouched (uncompressed, the new image is the kernel's byte for byte); the guest boots from the copy, the kernel resumes Torpor's image, and the
  * restored system reads back what it kept in RAM, its swapped-out pages included.
  */
+@Tag("qemu")
 class KernelResumesTorporImagesTest {
     private static final int PRESSURE_MIB = 200;
     private static final int PAGE = 4096;

@@ -1,6 +1,7 @@
 package dev.torpor.platform.linux;
 
 import dev.torpor.snapshot.api.device.ErrnoException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ class BlockDevicesTest {
     @TempDir
     Path tmp;
 
+    @Tag("root")
     @Test
     void sizeOfALoopDeviceIsTheSizeOfItsFile() throws Exception {
         Path backing = tmp.resolve("disk.img");

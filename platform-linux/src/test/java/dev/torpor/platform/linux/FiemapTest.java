@@ -1,6 +1,7 @@
 package dev.torpor.platform.linux;
 
 import dev.torpor.snapshot.api.device.ErrnoException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +47,7 @@ class FiemapTest {
         assertThat(offset).isEqualTo(Long.parseLong(m.group(1)));
     }
 
+    @Tag("root")
     @Test
     void onBtrfsTheResumeOffsetIsTheDeviceAddressAsBtrfsProgsMapsIt() throws Exception {
         // a real btrfs on a loop device; a balance first moves the data chunks to new logical addresses, so that
