@@ -100,7 +100,7 @@ public final class FreeSlots implements SlotAllocator {
         }
         while (next <= lastPage) {
             long page = next++;
-            if (badPages.contains(page)) {
+            if (!badPages.isEmpty() && badPages.contains(page)) { // no boxing per page when none are bad
                 continue;
             }
             return base + page;

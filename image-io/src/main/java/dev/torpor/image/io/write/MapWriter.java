@@ -85,7 +85,9 @@ final class MapWriter {
         }
         int bytes = runPages * area.pageSize();
         long start = System.nanoTime();
-        area.store().write(run.slice(0, bytes), runStart * area.pageSize());
+        // the run buffer itself, limited to the run: nothing allocated per write
+        area.store().write(run.limit(bytes).position(0), runStart * area.pageSize());
+        run.clear();
         long took = System.nanoTime() - start;
         writeNanos += took;
         meters.latency.record(took, java.util.concurrent.TimeUnit.NANOSECONDS);

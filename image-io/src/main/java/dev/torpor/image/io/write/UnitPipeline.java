@@ -63,11 +63,16 @@ final class UnitPipeline {
         return (2L * threads + 1) * perUnit + threads * working;
     }
 
-    /** One unit's buffers. */
+    /**
+     * One unit's buffers, and a view over each of the two it can be framed in: made once, so that framing and storing
+     * a unit allocate nothing (the collector is frozen while a hibernation stores its image).
+     */
     private final class Unit {
         final byte[] unc = new byte[CompressedUnits.uncompressedSize(pageSize)];
         final byte[] a = new byte[maxFramed()];
         final byte[] b = new byte[maxFramed()];
+        final ByteBuffer viewA = ByteBuffer.wrap(a).order(order.nio());
+        final ByteBuffer viewB = ByteBuffer.wrap(b).order(order.nio());
         byte[] framed;
         int uncLen;
         int framedLen;
@@ -182,7 +187,7 @@ final class UnitPipeline {
         int end = lengthField + len;
         int padded = (end + pageSize - 1) / pageSize * pageSize;
         java.util.Arrays.fill(framed, end, padded, (byte) 0);
-        ByteBuffer f = ByteBuffer.wrap(framed).order(order.nio());
+        ByteBuffer f = framed == u.a ? u.viewA : u.viewB;
         if (lengthField == 8) {
             f.putLong(0, len);
         } else {
@@ -201,9 +206,13 @@ final class UnitPipeline {
             clock.checksum += System.nanoTime() - t0;
         }
         int pagesOut = (u.framedLen + pageSize - 1) / pageSize;
+        ByteBuffer view = u.framed == u.a ? u.viewA : u.viewB;
         for (int i = 0; i < pagesOut; i++) {
-            sink.store(ByteBuffer.wrap(u.framed, i * pageSize, pageSize));
+            // the sink takes the page between position and limit, and keeps no reference to the view
+            view.limit((i + 1) * pageSize).position(i * pageSize);
+            sink.store(view);
         }
+        view.clear();
         sink.stored(u.uncLen / pageSize);
         free.add(u);
     }

@@ -1,0 +1,65 @@
+package dev.torpor.tools;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.OptionalLong;
+
+/**
+ * Whether this JVM's young generation carries what storing the largest image of this machine allocates. The
+ * collector is frozen with the system while the image is stored, so a collection then would hang the machine:
+ * hibernate checks this before it freezes anything.
+ */
+final class HibernationHeap {
+    /** Garbage of the write path per stream page with one thread (measured 1; WritePathAllocationTest holds it). */
+    static final long BYTES_PER_PAGE = 2;
+    /** With compression threads: a task and a hand-over per unit of 32 pages (measured 4). */
+    static final long BYTES_PER_PAGE_THREADED = 8;
+
+    private HibernationHeap() {
+    }
+
+    /**
+     * The most stream pages the kernel can make here: the image is a copy of memory that must fit in the other half
+     * ({@code swsusp_save}), so half of all memory, plus a page of PFN metadata for every 512 pages.
+     */
+    static long maxImagePages(long memTotalBytes, int pageSize) {
+        long data = memTotalBytes / 2 / pageSize;
+        return data + data / (pageSize / 8) + 2;
+    }
+
+    /** Bytes the write path may allocate after the snapshot: its units and buffers, and the garbage per page. */
+    static long needed(long pages, int threads, long fixedBytes) {
+        return fixedBytes + pages * (threads > 1 ? BYTES_PER_PAGE_THREADED : BYTES_PER_PAGE);
+    }
+
+    /** The capacity of this JVM's eden (the young generation without its survivor spaces), if it says. */
+    static OptionalLong edenBytes() {
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.getName().toLowerCase(java.util.Locale.ROOT).contains("eden")) {
+                long max = pool.getUsage().getMax();
+                return max > 0 ? OptionalLong.of(max) : OptionalLong.of(pool.getUsage().getCommitted());
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    /**
+     * Refuses, before anything is frozen, when {@code eden} cannot carry the largest image of a machine with
+     * {@code memTotalBytes}; otherwise returns a line for the log.
+     */
+    static String check(long eden, long memTotalBytes, int pageSize, int threads, long fixedBytes) {
+        long pages = maxImagePages(memTotalBytes, pageSize);
+        long need = needed(pages, threads, fixedBytes);
+        String figures = String.format("eden %.1f MB; the largest image of this machine (%d MB of memory) is %d "
+                        + "pages, whose storing allocates up to %.1f MB with %d thread(s)", eden / 1e6,
+                memTotalBytes >> 20, pages, need / 1e6, threads);
+        if (need > eden) {
+            throw new Preflight.Refused("the JVM's young generation cannot carry storing the largest image this "
+                    + "machine can make (" + figures + "), and a collection while the system is frozen would hang "
+                    + "it: give hibernate a larger -Xmn through TORPOR_JAVA_OPTS (the defaults are in "
+                    + JvmOptions.FILE + ")" + (threads > 1 ? ", or fewer --threads" : ""));
+        }
+        return "heap: " + figures;
+    }
+}
