@@ -181,7 +181,7 @@ final class HibernateCommand implements Callable<Integer> {
             long fixed = ImageWriter.memoryBound(ImageWriter.Options.defaults().withCompressor(compressor)
                     .withThreads(threads), target) + (1L << 20);
             out.println("torpor: " + HibernationHeap.check(eden.getAsLong(), memTotal, target.pageSize(), threads,
-                    fixed));
+                    key.isPresent(), fixed));
         } else {
             out.println("torpor: heap: the JVM does not say how large its eden is; not checked against the image");
         }

@@ -13,8 +13,10 @@ import java.util.OptionalLong;
 final class HibernationHeap {
     /** Garbage of the write path per stream page with one thread (measured 1; WritePathAllocationTest holds it). */
     static final long BYTES_PER_PAGE = 2;
-    /** With compression threads: a task and a hand-over per unit of 32 pages (measured 4). */
+    /** With compression threads: a task and a hand-over per unit of 32 pages (measured 3-4). */
     static final long BYTES_PER_PAGE_THREADED = 8;
+    /** Torpor's encrypted kind: the JDK's AES-GCM allocates its engine for every unit it seals (measured 57-61). */
+    static final long BYTES_PER_PAGE_ENCRYPTED = 64;
 
     private HibernationHeap() {
     }
@@ -29,8 +31,9 @@ final class HibernationHeap {
     }
 
     /** Bytes the write path may allocate after the snapshot: its units and buffers, and the garbage per page. */
-    static long needed(long pages, int threads, long fixedBytes) {
-        return fixedBytes + pages * (threads > 1 ? BYTES_PER_PAGE_THREADED : BYTES_PER_PAGE);
+    static long needed(long pages, int threads, boolean encrypted, long fixedBytes) {
+        return fixedBytes + pages * (encrypted ? BYTES_PER_PAGE_ENCRYPTED
+                : threads > 1 ? BYTES_PER_PAGE_THREADED : BYTES_PER_PAGE);
     }
 
     /** The capacity of this JVM's eden (the young generation without its survivor spaces), if it says. */
@@ -48,17 +51,19 @@ final class HibernationHeap {
      * Refuses, before anything is frozen, when {@code eden} cannot carry the largest image of a machine with
      * {@code memTotalBytes}; otherwise returns a line for the log.
      */
-    static String check(long eden, long memTotalBytes, int pageSize, int threads, long fixedBytes) {
+    static String check(long eden, long memTotalBytes, int pageSize, int threads, boolean encrypted,
+                        long fixedBytes) {
         long pages = maxImagePages(memTotalBytes, pageSize);
-        long need = needed(pages, threads, fixedBytes);
+        long need = needed(pages, threads, encrypted, fixedBytes);
         String figures = String.format("eden %.1f MB; the largest image of this machine (%d MB of memory) is %d "
-                        + "pages, whose storing allocates up to %.1f MB with %d thread(s)", eden / 1e6,
-                memTotalBytes >> 20, pages, need / 1e6, threads);
+                        + "pages, whose storing allocates up to %.1f MB with %d thread(s)%s", eden / 1e6,
+                memTotalBytes >> 20, pages, need / 1e6, threads, encrypted ? ", encrypted" : "");
         if (need > eden) {
             throw new Preflight.Refused("the JVM's young generation cannot carry storing the largest image this "
                     + "machine can make (" + figures + "), and a collection while the system is frozen would hang "
                     + "it: give hibernate a larger -Xmn through TORPOR_JAVA_OPTS (the defaults are in "
-                    + JvmOptions.FILE + ")" + (threads > 1 ? ", or fewer --threads" : ""));
+                    + JvmOptions.FILE + ")" + (threads > 1 ? ", or fewer --threads" : "")
+                    + (encrypted ? ", or a smaller image-size" : ""));
         }
         return "heap: " + figures;
     }

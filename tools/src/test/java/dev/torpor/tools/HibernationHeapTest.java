@@ -17,19 +17,27 @@ class HibernationHeapTest {
 
     @Test
     void aSmallMachineFitsAndIsToldSo() {
-        assertThat(HibernationHeap.check(EDEN, 1L << 30, 4096, 1, FIXED)).startsWith("heap: eden 19.9 MB")
+        assertThat(HibernationHeap.check(EDEN, 1L << 30, 4096, 1, false, FIXED)).startsWith("heap: eden 19.9 MB")
                 .contains("131330 pages").contains("1 thread(s)");
     }
 
     @Test
     void aMachineWhoseImageWouldNeedACollectionIsRefusedBeforeAnythingFreezes() {
         // 64 GiB with 2 threads: 8.4 M pages at 8 bytes, 67 MB of garbage against 20 MB of eden
-        assertThatThrownBy(() -> HibernationHeap.check(EDEN, 64L << 30, 4096, 2, FIXED))
+        assertThatThrownBy(() -> HibernationHeap.check(EDEN, 64L << 30, 4096, 2, false, FIXED))
                 .isInstanceOf(Preflight.Refused.class)
                 .hasMessageContaining("cannot carry storing the largest image")
                 .hasMessageContaining("larger -Xmn through TORPOR_JAVA_OPTS").hasMessageContaining("fewer --threads");
         // the same machine with one thread: 17 MB fits
-        assertThat(HibernationHeap.check(EDEN, 64L << 30, 4096, 1, FIXED)).contains("65536 MB of memory");
+        assertThat(HibernationHeap.check(EDEN, 64L << 30, 4096, 1, false, FIXED)).contains("65536 MB of memory");
+    }
+
+    @Test
+    void anEncryptedImageCarriesTheCiphersGarbage() {
+        // a 1 GiB guest, as the tests' guests: 131330 pages at 64 bytes, 8.4 MB with the fixed part
+        assertThat(HibernationHeap.check(EDEN, 1L << 30, 4096, 1, true, FIXED)).endsWith(", encrypted");
+        assertThatThrownBy(() -> HibernationHeap.check(EDEN, 8L << 30, 4096, 1, true, FIXED))
+                .isInstanceOf(Preflight.Refused.class).hasMessageContaining("or a smaller image-size");
     }
 
     @Test

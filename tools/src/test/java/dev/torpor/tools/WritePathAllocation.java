@@ -2,7 +2,9 @@ package dev.torpor.tools;
 
 import dev.torpor.image.io.BatchedPageSource;
 import dev.torpor.image.io.Compressor;
+import dev.torpor.image.io.KeyMaterial;
 import dev.torpor.image.io.Progress;
+import dev.torpor.image.io.write.EncryptedImageWriter;
 import dev.torpor.image.io.write.FreeSlots;
 import dev.torpor.image.io.write.ImageWriter;
 import dev.torpor.image.io.write.PageStore;
@@ -24,7 +26,7 @@ import java.util.UUID;
  * (units filled in batches), a few times to let the JIT settle; then the bytes allocated by every thread between a
  * quarter of the stream and its end, per page. Prints {@code bytes-per-page N}. The collector is frozen while a
  * real hibernation stores its image, so this decides how large an image the young generation carries.
- * Arguments: STREAM AREA THREADS COMPRESSOR.
+ * Arguments: STREAM AREA THREADS COMPRESSOR [encrypted].
  */
 final class WritePathAllocation {
     private WritePathAllocation() {
@@ -38,6 +40,7 @@ final class WritePathAllocation {
         Path areaFile = Path.of(args[1]);
         int threads = Integer.parseInt(args[2]);
         Compressor compressor = Compressor.valueOf(args[3]);
+        boolean encrypted = args.length > 4 && args[4].equals("encrypted");
         int p = 4096;
         long pages = stream.capacity() / p;
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -58,9 +61,15 @@ final class WritePathAllocation {
                         at[3] = done;
                     }
                 };
-                ImageWriter.write(new InMemory(stream, p), TargetProfile.X86_64, area, FreeSlots.emptyOnly(area),
-                        ImageWriter.Options.defaults().withCompressor(compressor).withThreads(threads)
-                                .withProgress(progress));
+                if (encrypted) {
+                    EncryptedImageWriter.write(new InMemory(stream, p), TargetProfile.X86_64, area,
+                            FreeSlots.emptyOnly(area), KeyMaterial.rawKey(new byte[32]), compressor, 1000, threads,
+                            progress);
+                } else {
+                    ImageWriter.write(new InMemory(stream, p), TargetProfile.X86_64, area, FreeSlots.emptyOnly(area),
+                            ImageWriter.Options.defaults().withCompressor(compressor).withThreads(threads)
+                                    .withProgress(progress));
+                }
                 perPage = (at[1] - at[0]) / Math.max(1, at[3] - at[2]);
             }
         }

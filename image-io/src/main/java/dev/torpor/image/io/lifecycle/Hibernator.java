@@ -362,7 +362,7 @@ public final class Hibernator {
         };
         if (plan.key().isPresent()) {
             return EncryptedImageWriter.write(source, plan.target(), area, slots, plan.key().get(), plan.compressor(),
-                    dev.torpor.image.io.KeyMaterial.DEFAULT_ITERATIONS, plan.threads());
+                    dev.torpor.image.io.KeyMaterial.DEFAULT_ITERATIONS, plan.threads(), listener);
         }
         ImageWriter.Options options = ImageWriter.Options.defaults().withCompressor(plan.compressor())
                 .withThreads(plan.threads()).withProgress(listener);

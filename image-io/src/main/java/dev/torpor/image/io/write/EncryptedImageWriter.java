@@ -1,9 +1,11 @@
 package dev.torpor.image.io.write;
 
+import dev.torpor.image.io.BatchedPageSource;
 import dev.torpor.image.io.Compressor;
 import dev.torpor.image.io.ImageFormatException;
 import dev.torpor.image.io.KeyMaterial;
 import dev.torpor.image.io.PageSource;
+import dev.torpor.image.io.Progress;
 import dev.torpor.image.io.TorporHeader;
 import dev.torpor.snapshot.api.SnapshotInfo;
 import dev.torpor.snapshot.api.KernelByteOrder;
@@ -42,6 +44,15 @@ public final class EncryptedImageWriter {
     public static ImageWriter.Result write(PageSource source, TargetProfile target, SwapArea area, SlotAllocator slots,
                                            KeyMaterial key, Compressor compressor, int iterations, int threads)
             throws IOException {
+        return write(source, target, area, slots, key, compressor, iterations, threads, Progress.NONE);
+    }
+
+    /** As {@link #write(PageSource, TargetProfile, SwapArea, SlotAllocator, KeyMaterial, Compressor, int, int)},
+     * telling {@code progress} as stream pages are stored. */
+    public static ImageWriter.Result write(PageSource source, TargetProfile target, SwapArea area, SlotAllocator slots,
+                                           KeyMaterial key, Compressor compressor, int iterations, int threads,
+                                           Progress progress) throws IOException {
+        java.util.Objects.requireNonNull(progress, "progress (Progress.NONE for nobody)");
         int p = target.pageSize();
         if (p != area.pageSize()) {
             throw new IllegalArgumentException("the stream has " + p + "-byte pages, the swap area " + area.pageSize());
@@ -74,14 +85,7 @@ public final class EncryptedImageWriter {
         }
         stages.add(new Sealing(aes, header, authenticated));
         UnitPipeline pipeline = new UnitPipeline(stages, p, 4, KernelByteOrder.LITTLE, threads);
-        boolean[] firstGiven = {false};
-        PageSource withFirst = () -> {
-            if (!firstGiven[0]) {
-                firstGiven[0] = true;
-                return ByteBuffer.wrap(firstPage);
-            }
-            return source.next();
-        };
+        PageSource withFirst = new WithFirst(firstPage, source);
         PhaseClock clock = new PhaseClock();
         pipeline.run(withFirst, pages, null, new UnitPipeline.Sink() {
             @Override
@@ -89,9 +93,13 @@ public final class EncryptedImageWriter {
                 map.store(page);
             }
 
+            private long done;
+
             @Override
             public void stored(int streamPages) {
                 meters.pages.increment(streamPages);
+                done += streamPages;
+                progress.update(done, pages, map.bytesOut);
             }
         }, clock);
         if (source.next() != null) {
@@ -113,5 +121,56 @@ public final class EncryptedImageWriter {
     /** The signature page as the kernel's era-5.17 layout has it, under Torpor's signature and with no flags. */
     private static void sign(SwapArea area, long firstMap) throws IOException {
         SignaturePage.mark(area, HeaderLayout.V5_17, 8, SwapSignature.TORPOR, firstMap, 0, 0);
+    }
+
+    /**
+     * The header page read ahead, then the rest of {@code source}, batched where {@code source} is: the writer fills
+     * its units from it with one copy and nothing allocated per page.
+     */
+    private static final class WithFirst implements BatchedPageSource {
+        private final ByteBuffer first;
+        private final PageSource source;
+        private final BatchedPageSource batched;
+        private boolean firstGiven;
+
+        WithFirst(byte[] firstPage, PageSource source) {
+            this.first = ByteBuffer.wrap(firstPage);
+            this.source = source;
+            this.batched = source instanceof BatchedPageSource b ? b : null;
+        }
+
+        @Override
+        public ByteBuffer next() throws IOException {
+            if (!firstGiven) {
+                firstGiven = true;
+                return first;
+            }
+            return source.next();
+        }
+
+        @Override
+        public int nextPages(byte[] dst, int offset, int pages) throws IOException {
+            if (pages == 0) {
+                return 0;
+            }
+            if (!firstGiven) {
+                firstGiven = true;
+                first.get(0, dst, offset, first.capacity());
+                return 1;
+            }
+            if (batched != null) {
+                return batched.nextPages(dst, offset, pages);
+            }
+            ByteBuffer page = source.next();
+            if (page == null) {
+                return 0;
+            }
+            if (page.remaining() != first.capacity()) {
+                throw new ImageFormatException(0, "a stream page has " + page.remaining() + " bytes, not "
+                        + first.capacity());
+            }
+            page.get(page.position(), dst, offset, first.capacity());
+            return 1;
+        }
     }
 }

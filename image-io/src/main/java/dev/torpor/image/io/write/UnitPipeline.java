@@ -158,7 +158,7 @@ final class UnitPipeline {
             throw new ImageFormatException(streamPage * pageSize, "stream page " + streamPage + " has "
                     + page.remaining() + " bytes, not " + pageSize);
         }
-        page.duplicate().get(unc, i * pageSize, pageSize);
+        page.get(page.position(), unc, i * pageSize, pageSize); // absolute: no duplicate allocated per page
         return 1;
     }
 
