@@ -59,11 +59,14 @@ final class HibernationHeap {
                         + "pages, whose storing allocates up to %.1f MB with %d thread(s)%s", eden / 1e6,
                 memTotalBytes >> 20, pages, need / 1e6, threads, encrypted ? ", encrypted" : "");
         if (need > eden) {
+            // the serial collector gives eden 8/10 of the young generation; the old generation keeps its 24 MB
+            long young = (need * 10 / 8 >> 20) + 2;
             throw new Preflight.Refused("the JVM's young generation cannot carry storing the largest image this "
                     + "machine can make (" + figures + "), and a collection while the system is frozen would hang "
-                    + "it: give hibernate a larger -Xmn through TORPOR_JAVA_OPTS (the defaults are in "
-                    + JvmOptions.FILE + ")" + (threads > 1 ? ", or fewer --threads" : "")
-                    + (encrypted ? ", or a smaller image-size" : ""));
+                    + "it: run hibernate with TORPOR_JAVA_OPTS=\"" + JvmOptions.of("hibernate").replaceAll(
+                    "-Xm[snx]\\d+[mMgG]", "").replaceAll(" +", " ").strip() + " -Xms" + (young + 24) + "m -Xmx"
+                    + (young + 24) + "m -Xmn" + young + "m\" (the defaults are in " + JvmOptions.FILE + ")"
+                    + (threads > 1 ? ", or with fewer --threads" : ""));
         }
         return "heap: " + figures;
     }
