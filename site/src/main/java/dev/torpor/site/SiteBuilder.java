@@ -49,7 +49,8 @@ public final class SiteBuilder {
         }
         for (Path md : sources) {
             String name = md.getFileName().toString().replace(".md", ".html");
-            String body = renderer.render(parser.parse(expand(Files.readString(md))));
+            String body = renderer.render(parser.parse(snippets(expand(Files.readString(md)),
+                    pages.resolveSibling("test").resolve("java/dev/torpor/site/ApiSnippetsTest.java"))));
             Files.writeString(out.resolve(name), frame(title(Files.readString(md)), body));
         }
         Files.writeString(out.resolve("cli.html"), frame("CLI reference", cliReference(DemoMain.commandLine())));
@@ -60,6 +61,33 @@ public final class SiteBuilder {
     static String expand(String markdown) {
         return java.util.regex.Pattern.compile("\\{\\{jvm\\.options:(\\w+)}}").matcher(markdown)
                 .replaceAll(m -> java.util.regex.Matcher.quoteReplacement(Torpor.jvmOptions(m.group(1))));
+    }
+
+    /**
+     * Replaces {@code {{snippet:NAME}}} with the code between {@code // snippet:NAME} and {@code // end} in
+     * {@code source} (ApiSnippetsTest, which compiles and runs it), without its common indentation.
+     */
+    static String snippets(String markdown, Path source) throws IOException {
+        if (!markdown.contains("{{snippet:")) {
+            return markdown;
+        }
+        List<String> lines = Files.readAllLines(source);
+        return java.util.regex.Pattern.compile("\\{\\{snippet:([\\w-]+)}}").matcher(markdown).replaceAll(m -> {
+            int start = lines.indexOf(lines.stream().filter(l -> l.strip().equals("// snippet:" + m.group(1)))
+                    .findFirst().orElseThrow(() -> new IllegalArgumentException("no snippet " + m.group(1)
+                            + " in " + source)));
+            List<String> code = new ArrayList<>();
+            for (int i = start + 1; i < lines.size() && !lines.get(i).strip().equals("// end"); i++) {
+                code.add(lines.get(i));
+            }
+            int indent = code.stream().filter(l -> !l.isBlank()).mapToInt(l -> l.length() - l.stripLeading().length())
+                    .min().orElse(0);
+            StringBuilder b = new StringBuilder();
+            for (String l : code) {
+                b.append(l.length() >= indent ? l.substring(indent) : l.strip()).append('\n');
+            }
+            return java.util.regex.Matcher.quoteReplacement(b.toString().stripTrailing());
+        });
     }
 
     private static String title(String markdown) {

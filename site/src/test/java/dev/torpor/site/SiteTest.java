@@ -54,6 +54,14 @@ class SiteTest {
     }
 
     @Test
+    void theApiPageShowsTheCompiledSnippets() throws IOException {
+        String api = Files.readString(SITE.resolve("api.html"));
+        assertThat(api).contains("HibernationImage.open(swap)").contains("SwapArea.open(swapFile)")
+                .contains("Hibernator.Plan.builder(TargetProfile.X86_64, swapDevice)").doesNotContain("{{snippet")
+                .doesNotContain("// end");
+    }
+
+    @Test
     void formatPageIsRendered() throws IOException {
         String format = Files.readString(SITE.resolve("format.html"));
         assertThat(format).contains("<table>").contains("S1SUSPEND").contains("crc32_le");

@@ -171,6 +171,13 @@ class LinuxSnapshotDeviceTest {
         }
     }
 
+    /** {@code pages} pages of seeded random bytes. */
+    private static byte[] randomPages(int pages, long seed) {
+        byte[] data = new byte[pages * 4096];
+        new java.util.Random(seed).nextBytes(data);
+        return data;
+    }
+
     private static long allocatedBy(org.junit.jupiter.api.function.Executable run) throws Throwable {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean)
                 java.lang.management.ManagementFactory.getThreadMXBean();
@@ -182,8 +189,7 @@ class LinuxSnapshotDeviceTest {
     /** Pages read and written through the device class arrive byte for byte, into heap and direct buffers alike. */
     @Test
     void pagesKeepTheirBytesBothWays() throws Exception {
-        byte[] data = new byte[3 * 4096];
-        new java.util.Random(7).nextBytes(data);
+        byte[] data = randomPages(3, 7);
         Path in = java.nio.file.Files.write(tmp.resolve("in"), data);
         try (LinuxSnapshotDevice d = LinuxSnapshotDevice.open(in, SnapshotDevice.Mode.HIBERNATE)) {
             ByteBuffer heap = ByteBuffer.allocate(4096);
@@ -213,8 +219,7 @@ class LinuxSnapshotDeviceTest {
      */
     @Test
     void readPagesIntoFillsTheArrayInOrderWithoutAllocating() throws Throwable {
-        byte[] data = new byte[100 * 4096];
-        new java.util.Random(11).nextBytes(data);
+        byte[] data = randomPages(100, 11);
         Path in = java.nio.file.Files.write(tmp.resolve("pages"), data);
         try (LinuxSnapshotDevice d = LinuxSnapshotDevice.open(in, SnapshotDevice.Mode.HIBERNATE)) {
             assertThat(d.binding()).isEqualTo("JNI");
