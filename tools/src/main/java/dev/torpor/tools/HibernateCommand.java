@@ -176,14 +176,14 @@ final class HibernateCommand implements Callable<Integer> {
         long size = imageSize.orElse(facts.imageSize().orElse(0));
         // the collector freezes with the system: what storing the largest image allocates must fit the young generation
         java.util.OptionalLong eden = HibernationHeap.edenBytes();
-        long memTotal = RunningSystem.memTotalBytes();
+        long memTotal = facts.memInfo().getOrDefault("MemTotal", -1L) * 1024;
         if (eden.isPresent() && memTotal > 0) {
             long fixed = ImageWriter.memoryBound(ImageWriter.Options.defaults().withCompressor(compressor)
                     .withThreads(threads), target) + (1L << 20);
             out.println("torpor: " + HibernationHeap.check(eden.getAsLong(), memTotal, target.pageSize(), threads,
                     key.isPresent(), fixed));
         } else {
-            out.println("torpor: heap: the JVM does not say how large its eden is; not checked against the image");
+            out.println("torpor: heap: the eden size or the machine's MemTotal is unknown; not checked against the image");
         }
         LinuxFacts.DeviceNumber number = FileDevices.numberOf(dev);
         Hibernator.Plan plan = Hibernator.Plan.builder(target, SnapshotDevice.encodeDev(number.major(), number.minor()))

@@ -137,18 +137,4 @@ final class RunningSystem {
         }
         return -1;
     }
-
-    /** MemTotal of /proc/meminfo in bytes, or -1 when it cannot be read. */
-    static long memTotalBytes() {
-        try {
-            for (String l : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (l.startsWith("MemTotal:")) {
-                    return Long.parseLong(l.replaceAll("\\D", "")) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-        return -1;
-    }
 }

@@ -28,7 +28,7 @@ import java.util.Optional;
  * architecture) and the compressor. Every decision is recorded with the evidence for it.
  */
 final class ImageProbe {
-    private static final int[] PAGE_SIZES = {4096, 8192, 16384, 32768, 65536};
+    private static final int[] PAGE_SIZES = SwapHeader.pageSizes();
 
     private final PageReader reader;
     private final ReadOptions options;

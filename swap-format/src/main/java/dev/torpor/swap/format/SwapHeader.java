@@ -46,6 +46,14 @@ public record SwapHeader(SwapSignature magic, long version, long lastPage, long 
      * The byte order in which the version field reads 1, if exactly one does. The kernel writes the
      * header in its native order, so this tells the byte order of a v1 area.
      */
+    /**
+     * The page sizes a swap area's header can be written for, smallest first: mkswap puts the magic in the last
+     * 10 bytes of the first page, so finding it tells the page size. A new array each call.
+     */
+    public static int[] pageSizes() {
+        return new int[] {4096, 8192, 16384, 32768, 65536};
+    }
+
     public static Optional<KernelByteOrder> byteOrderOfVersion(ByteBuffer page) {
         long le = Integer.toUnsignedLong(page.duplicate().order(ByteOrder.LITTLE_ENDIAN).getInt(VERSION_OFFSET));
         long be = Integer.toUnsignedLong(page.duplicate().order(ByteOrder.BIG_ENDIAN).getInt(VERSION_OFFSET));

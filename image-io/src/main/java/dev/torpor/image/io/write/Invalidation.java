@@ -1,6 +1,7 @@
 package dev.torpor.image.io.write;
 
 import dev.torpor.swap.format.HeaderLayout;
+import dev.torpor.swap.format.SwapHeader;
 import dev.torpor.swap.format.SwapSignature;
 
 import java.io.IOException;
@@ -13,7 +14,7 @@ import java.util.Optional;
  * image signature. The rest of the image stays on disk but is unreachable.
  */
 public final class Invalidation {
-    private static final int[] PAGE_SIZES = {4096, 8192, 16384, 32768, 65536};
+    private static final int[] PAGE_SIZES = SwapHeader.pageSizes();
 
     /** What {@link #invalidate} found and did. */
     public enum Outcome {

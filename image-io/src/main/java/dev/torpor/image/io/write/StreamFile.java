@@ -6,6 +6,7 @@ import dev.torpor.snapshot.api.KernelByteOrder;
 import dev.torpor.snapshot.api.SnapshotInfo;
 import dev.torpor.snapshot.api.TargetProfile;
 import dev.torpor.snapshot.api.X86RestoreRecord;
+import dev.torpor.swap.format.SwapHeader;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -23,7 +24,7 @@ import java.util.Optional;
  * and the word size and byte order at which the header fields are consistent.
  */
 public final class StreamFile implements PageSource, Closeable {
-    private static final int[] PAGE_SIZES = {4096, 8192, 16384, 32768, 65536};
+    private static final int[] PAGE_SIZES = SwapHeader.pageSizes();
     private final FileChannel channel;
     private final TargetProfile target;
     private static final int READ_AHEAD_PAGES = 32;

@@ -21,8 +21,8 @@ import java.util.UUID;
  * no image present).
  */
 public final class SwapArea implements Closeable {
-    /** The page sizes {@link #open(Path)} tries, smallest first: the magic sits in the last 10 bytes of a page. */
-    private static final int[] PAGE_SIZES = {4096, 8192, 16384, 32768, 65536};
+    /** The page sizes {@link #open(Path)} tries, smallest first. */
+    private static final int[] PAGE_SIZES = SwapHeader.pageSizes();
 
     private final PageStore store;
     private final long resumeOffset;
@@ -64,8 +64,9 @@ public final class SwapArea implements Closeable {
                         || SwapSignature.at(head.duplicate().clear(), pageSize - SwapSignature.LENGTH).isEmpty()) {
                     continue;
                 }
-                KernelByteOrder order = head.duplicate().clear().order(java.nio.ByteOrder.BIG_ENDIAN)
-                        .getInt(SwapHeader.VERSION_OFFSET) == 1 ? KernelByteOrder.BIG : KernelByteOrder.LITTLE;
+                // the order that makes the version 1; with neither, open() reports the version it reads
+                KernelByteOrder order = SwapHeader.byteOrderOfVersion(head.duplicate().clear())
+                        .orElse(KernelByteOrder.LITTLE);
                 SwapArea area = open(store, 0, pageSize, order);
                 area.owned = ch;
                 return area;
