@@ -1,8 +1,8 @@
 /*
  * The per-page calls of /dev/snapshot as plain JNI functions (dev.torpor.platform.linux.JniPageCalls), and the same
  * calls in C loops, the reference a rehearsal measures them against in the same place and moment. Every function
- * returns the call's result, or -errno; none allocates, and only readvArray0 touches the JVM's heap (the array it
- * reads into, pinned for the one call).
+ * returns the call's result, or -errno; none allocates, and only readvArray0 and writevArray0 touch the JVM's heap (the
+ * array they read into or write from, pinned for the one call).
  */
 #include <errno.h>
 #include <jni.h>
@@ -46,6 +46,31 @@ JNIEXPORT jlong JNICALL Java_dev_torpor_platform_linux_JniPageCalls_readvArray0(
     ssize_t n = readv(fd, iov, count);
     int err = errno;
     (*env)->ReleasePrimitiveArrayCritical(env, dst, base, 0);
+    return n < 0 ? -(jlong) err : (jlong) n;
+}
+
+/*
+ * writev straight from a Java byte[]: `count` iovecs of `length` bytes from src[offset], so a restore hands the
+ * decoded pages to /dev/snapshot with no copy between. Pinned only for the call, as readvArray0.
+ */
+JNIEXPORT jlong JNICALL Java_dev_torpor_platform_linux_JniPageCalls_writevArray0(JNIEnv *env, jclass c, jint fd,
+                                                                                 jbyteArray src, jint offset,
+                                                                                 jint count, jint length) {
+    struct iovec iov[IOV_MAX_PAGES];
+    if (count > IOV_MAX_PAGES) {
+        count = IOV_MAX_PAGES;
+    }
+    jbyte *base = (*env)->GetPrimitiveArrayCritical(env, src, NULL);
+    if (base == NULL) {
+        return -(jlong) ENOMEM;
+    }
+    for (jint i = 0; i < count; i++) {
+        iov[i].iov_base = base + offset + (size_t) i * (size_t) length;
+        iov[i].iov_len = (size_t) length;
+    }
+    ssize_t n = writev(fd, iov, count);
+    int err = errno;
+    (*env)->ReleasePrimitiveArrayCritical(env, src, base, JNI_ABORT);
     return n < 0 ? -(jlong) err : (jlong) n;
 }
 

@@ -140,10 +140,14 @@ final class ResumeCommand implements Callable<Integer> {
                 int page = facts.kernelPageSize().orElse(4096);
                 long[] streamBytes = new long[1];
                 Resumer.resume(image, store, offset, snapshot, key, running, new Progress() {
+                    private long dropped;
+
                     @Override
                     public void update(long done, long total, long bytes) {
                         streamBytes[0] = done * page;
-                        if (done % DROP_EVERY_PAGES == 0) {
+                        // updates come every few hundred pages, not at fixed counts
+                        if (done - dropped >= DROP_EVERY_PAGES) {
+                            dropped = done;
                             dropCachedPages(dev, err);
                         }
                     }
@@ -154,6 +158,11 @@ final class ResumeCommand implements Callable<Integer> {
                         out.printf("torpor: resume phases: checks before the first page %.2f s, reading, decoding and "
                                 + "checking %.2f s, into the snapshot device %.2f s%n", seconds(phases.get(0)),
                                 seconds(phases.get(1)), seconds(phases.get(2)));
+                        if (phases.size() >= 6) {
+                            // then how the stream's part splits (kernel images)
+                            out.printf("torpor: resume stream: reading the area %.2f s, decoding %.2f s, crc32 %.2f s%n",
+                                    seconds(phases.get(3)), seconds(phases.get(4)), seconds(phases.get(5)));
+                        }
                     }
                 }, atOnce -> {
                     // the whole stream is in the device and every unit has checked

@@ -10,7 +10,7 @@ import java.util.List;
  * pages — exactly the bytes a resumer writes into {@code /dev/snapshot}. At the end the CRC32 (where the
  * image has one) and the leftovers are checked; a mismatch fails the last {@link #next()}.
  */
-public final class SnapshotStream implements Closeable, PageSource {
+public final class SnapshotStream implements Closeable, PageRuns {
     private final ByteBuffer headerPage;
     private final StreamCursor cursor;
     private final PhysicalPages.CrcCheck crc;
@@ -39,6 +39,45 @@ public final class SnapshotStream implements Closeable, PageSource {
         if (page != null) {
             return page.asReadOnlyBuffer();
         }
+        end();
+        return null;
+    }
+
+    /** As {@link #next()}, a run of up to {@code max} pages at a time (the header page alone first). */
+    @Override
+    public int nextRun(int max, Sink sink) throws IOException {
+        if (!headerGiven) {
+            headerGiven = true;
+            sink.accept(headerPage.array(), headerPage.arrayOffset(), 1);
+            return 1;
+        }
+        if (finished) {
+            return 0;
+        }
+        int n = cursor.nextRun(max, sink);
+        if (n == 0) {
+            end();
+        }
+        return n;
+    }
+
+    /**
+     * Where reading the stream's units took its time so far, clocked per unit.
+     *
+     * @param readNanos   reading the area (the map's pages and the units' pages)
+     * @param decodeNanos decompressing units
+     * @param crcNanos    the CRC32 of the decoded bytes
+     */
+    public record Timing(long readNanos, long decodeNanos, long crcNanos) {
+    }
+
+    /** Where reading the units took its time so far. */
+    public Timing timing() {
+        return new Timing(cursor.readNanos, cursor.decodeNanos, cursor.crcNanos);
+    }
+
+    /** After the last page: what follows the stream, and the CRC32. */
+    private void end() throws IOException {
         finished = true;
         cursor.finish(problems);
         if (crc != null && crc.stored() != cursor.crc32()) {
@@ -47,7 +86,6 @@ public final class SnapshotStream implements Closeable, PageSource {
             problems.add(p);
             throw new ImageFormatException(p.offset(), p.message());
         }
-        return null;
     }
 
     /** Pages after the header page produced so far. */

@@ -33,6 +33,10 @@ final class StreamCursor {
     private long units;
     private long unitOffset;
     private long pageOffset;
+    /** Nanoseconds reading the area, decoding units, and computing the CRC32, clocked per unit. */
+    long readNanos;
+    long decodeNanos;
+    long crcNanos;
 
     /**
      * @param streamPages pages after the header page that the stream should hold ({@code pages − 1})
@@ -79,6 +83,29 @@ final class StreamCursor {
         outNext++;
         produced++;
         return page;
+    }
+
+    /**
+     * Hands up to {@code max} next stream pages to {@code sink} as they lie in the decoded unit (never more than the
+     * rest of one unit); returns how many, 0 once {@code streamPages} pages were produced.
+     */
+    int nextRun(int max, PageRuns.Sink sink) throws IOException {
+        if (produced >= streamPages || max < 1) {
+            return 0;
+        }
+        if (outNext == outPages) {
+            if (compressor == Compressor.NONE) {
+                readPlainBatch();
+            } else {
+                readUnit();
+            }
+        }
+        int n = (int) Math.min(Math.min(max, outPages - outNext), streamPages - produced);
+        pageOffset = compressor == Compressor.NONE ? slots[outNext] * pageSize : unitOffset;
+        sink.accept(out, outNext * pageSize, n);
+        outNext += n;
+        produced += n;
+        return n;
     }
 
     /** Skips {@code n} pages (they are still read and checksummed). */
@@ -143,14 +170,21 @@ final class StreamCursor {
         if (n == 0) {
             throw endOfMap();
         }
+        long t0 = System.nanoTime();
         reader.readPages(slots, n, pageSize, out);
+        long t1 = System.nanoTime();
         crc.update(out, 0, n * pageSize);
+        readNanos += t1 - t0;
+        crcNanos += System.nanoTime() - t1;
         outPages = n;
         outNext = 0;
     }
 
     private void readUnit() throws IOException {
+        long t0 = System.nanoTime();
         long cmpLen = loadUnit();
+        long t1 = System.nanoTime();
+        readNanos += t1 - t0;
         if (cmpLen < 0) {
             throw endOfMap();
         }
@@ -171,7 +205,10 @@ final class StreamCursor {
             throw new ImageFormatException(unitOffset, "compressed unit " + units + " decompresses to " + uncLen
                     + " bytes, not a positive multiple of the page size");
         }
+        long t2 = System.nanoTime();
+        decodeNanos += t2 - t1;
         crc.update(out, 0, uncLen);
+        crcNanos += System.nanoTime() - t2;
         units++;
         outPages = uncLen / pageSize;
         outNext = 0;

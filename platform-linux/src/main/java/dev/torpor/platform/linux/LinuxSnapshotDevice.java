@@ -277,6 +277,7 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
                 d.write(page);
                 batch.clear();
                 d.writev(batch, 4096); // as a restore writes: a batch per writev
+                d.writePagesFrom(units, 0, SuspendSession.BATCH_PAGES, 4096); // or straight from the decoded unit
                 for (SnapshotCall c : new SnapshotCall[] {SnapshotDevice::freeze, SnapshotDevice::atomicRestore,
                         SnapshotDevice::unfreeze}) {
                     try {
@@ -376,6 +377,23 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
         long n = JniPageCalls.readvArray0(fd, dst, offset, Math.min(pages, 64), pageSize);
         if (n < 0) {
             throw new ErrnoException("readv", (int) -n, "");
+        }
+        return n;
+    }
+
+    @Override
+    public long writePagesFrom(byte[] src, int offset, int pages, int pageSize) throws ErrnoException {
+        if (!jni || pages < 1) {
+            return SnapshotDevice.super.writePagesFrom(src, offset, pages, pageSize);
+        }
+        if (offset < 0 || (long) offset + (long) pages * pageSize > src.length) {
+            throw new IndexOutOfBoundsException(pages + " pages of " + pageSize + " from " + offset + " do not fit "
+                    + src.length + " bytes");
+        }
+        // at most 64 iovecs a call (a stack array in C); the caller hands over the rest again
+        long n = JniPageCalls.writevArray0(fd, src, offset, Math.min(pages, 64), pageSize);
+        if (n < 0) {
+            throw new ErrnoException("writev", (int) -n, "");
         }
         return n;
     }

@@ -251,6 +251,39 @@ class LinuxSnapshotDeviceTest {
     }
 
     /**
+     * writePagesFrom writes straight from the decoded unit's array (JNI: pinned for the call), in order, from any
+     * offset, at most 64 pages a call, leaves the array as it was, and refuses bounds that do not fit before any write.
+     */
+    @Test
+    void writePagesFromWritesTheArrayInOrder() throws Throwable {
+        byte[] data = randomPages(100, 13);
+        byte[] copy = data.clone();
+        Path out = java.nio.file.Files.write(tmp.resolve("restored"), new byte[0]);
+        try (LinuxSnapshotDevice d = LinuxSnapshotDevice.open(out, SnapshotDevice.Mode.RESTORE)) {
+            assertThat(d.binding()).isEqualTo("JNI");
+            assertThat(d.writePagesFrom(data, 0, 30, 4096)).isEqualTo(30L * 4096);
+            assertThat(d.writePagesFrom(data, 30 * 4096, 70, 4096)).as("64 iovecs a call").isEqualTo(64L * 4096);
+            assertThat(d.writePagesFrom(data, 94 * 4096, 6, 4096)).isEqualTo(6L * 4096);
+            assertThatThrownBy(() -> d.writePagesFrom(data, 90 * 4096, 11, 4096))
+                    .isInstanceOf(IndexOutOfBoundsException.class);
+        }
+        assertThat(java.nio.file.Files.readAllBytes(out)).isEqualTo(copy);
+        assertThat(data).as("the source array is only read").isEqualTo(copy);
+        try (LinuxSnapshotDevice d = LinuxSnapshotDevice.open(Path.of("/dev/null"), SnapshotDevice.Mode.RESTORE)) {
+            byte[] unit = new byte[32 * 4096];
+            for (int i = 0; i < 5_000; i++) { // warm up
+                d.writePagesFrom(unit, 0, 32, 4096);
+            }
+            long allocated = allocatedBy(() -> {
+                for (int i = 0; i < 5_000; i++) {
+                    d.writePagesFrom(unit, 0, 32, 4096);
+                }
+            });
+            assertThat(allocated).as("bytes allocated by 5000 calls of 32 pages").isLessThan(64 * 1024);
+        }
+    }
+
+    /**
      * readv fills a batch of page-sized iovecs in one call, in order, and says 0 at the end; a file of 37.5 pages
      * takes two batches of 32 pages (the second short) and then ends.
      */

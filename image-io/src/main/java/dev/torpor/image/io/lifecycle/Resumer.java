@@ -5,8 +5,10 @@ import dev.torpor.image.io.ImageFormatException;
 import dev.torpor.image.io.ImageKind;
 import dev.torpor.image.io.Inspection;
 import dev.torpor.image.io.KeyMaterial;
+import dev.torpor.image.io.PageRuns;
 import dev.torpor.image.io.PageSource;
 import dev.torpor.image.io.Progress;
+import dev.torpor.image.io.SnapshotStream;
 import dev.torpor.image.io.Verdict;
 import dev.torpor.image.io.write.Invalidation;
 import dev.torpor.image.io.write.PageStore;
@@ -218,26 +220,24 @@ public final class Resumer {
         Invalidation.invalidate(store, resumeOffset);
         try {
             ResumeSession session = new ResumeSession(device, pageSize);
-            long written = 0;
             long checked = System.nanoTime();
-            long streamNanos = 0;
-            long deviceNanos = 0;
-            for (ByteBuffer page = first; page != null; ) {
-                if (written == info.pages()) {
-                    throw new ImageFormatException(0, "the stream holds more pages than the " + info.pages()
-                            + " its header announces");
-                }
-                long t0 = System.nanoTime();
-                session.writePage(page);
-                long t1 = System.nanoTime();
-                deviceNanos += t1 - t0;
-                written++;
-                if (written % 256 == 0 || written == info.pages()) {
-                    progress.update(written, info.pages(), written * pageSize);
-                }
-                page = stream.next();
-                streamNanos += System.nanoTime() - t1;
+            Feed feed = new Feed(session, info.pages(), pageSize, progress);
+            if (first != null) {
+                feed.accept(first);
             }
+            if (stream instanceof PageRuns runs) {
+                // straight from the decoded unit into the device: no copy between
+                while (runs.nextRun(RUN_PAGES, feed) > 0) {
+                    // the feed writes each run as it comes
+                }
+            } else {
+                for (ByteBuffer page = stream.next(); page != null; page = stream.next()) {
+                    feed.accept(page);
+                }
+            }
+            long streamNanos = System.nanoTime() - checked - feed.deviceNanos;
+            long deviceNanos = feed.deviceNanos;
+            long written = feed.written;
             if (written != info.pages()) {
                 throw new ImageFormatException(0, "the stream held " + written + " pages, its header announces "
                         + info.pages());
@@ -248,9 +248,18 @@ public final class Resumer {
             deviceNanos += System.nanoTime() - t0;
             // checks: headers, swap map and first unit, before the device saw a page; stream: reading, decoding and
             // checking the rest; device: writing it into the snapshot device
-            progress.phases(java.util.List.of(new Progress.Phase("checks", Duration.ofNanos(checked - started)),
+            java.util.List<Progress.Phase> phases = new java.util.ArrayList<>(java.util.List.of(
+                    new Progress.Phase("checks", Duration.ofNanos(checked - started)),
                     new Progress.Phase("stream", Duration.ofNanos(streamNanos)),
                     new Progress.Phase("device", Duration.ofNanos(deviceNanos))));
+            if (stream instanceof SnapshotStream s) {
+                // the stream's part, split: reading the area, decoding, the CRC32 (the rest is the code around them)
+                SnapshotStream.Timing t = s.timing();
+                phases.add(new Progress.Phase("read", Duration.ofNanos(t.readNanos())));
+                phases.add(new Progress.Phase("decode", Duration.ofNanos(t.decodeNanos())));
+                phases.add(new Progress.Phase("crc32", Duration.ofNanos(t.crcNanos())));
+            }
+            progress.phases(java.util.List.copyOf(phases));
             beforeFreeze.run(session.restoresAtOnce());
             Optional<Boolean> crc = image.kind() == ImageKind.KERNEL
                     && image.signatureFields().map(h -> h.flags().crc32()).orElse(false)
@@ -271,6 +280,58 @@ public final class Resumer {
                 throw new RestoreFailed(false, e);
             }
             throw new RestoreFailed(true, e);
+        }
+    }
+
+    /** Pages a run hands to the device at most: the iovecs of one {@code writev}. */
+    private static final int RUN_PAGES = 64;
+
+    /** Writes the stream's pages into the session as they come, counting them against the header and timing the device. */
+    private static final class Feed implements PageRuns.Sink {
+        private final ResumeSession session;
+        private final long pages;
+        private final int pageSize;
+        private final Progress progress;
+        long written;
+        long deviceNanos;
+
+        Feed(ResumeSession session, long pages, int pageSize, Progress progress) {
+            this.session = session;
+            this.pages = pages;
+            this.pageSize = pageSize;
+            this.progress = progress;
+        }
+
+        void accept(ByteBuffer page) throws IOException {
+            room(1);
+            long t0 = System.nanoTime();
+            session.writePage(page);
+            deviceNanos += System.nanoTime() - t0;
+            counted(1);
+        }
+
+        @Override
+        public void accept(byte[] array, int offset, int n) throws IOException {
+            room(n);
+            long t0 = System.nanoTime();
+            session.writePages(array, offset, n);
+            deviceNanos += System.nanoTime() - t0;
+            counted(n);
+        }
+
+        private void room(int n) throws ImageFormatException {
+            if (written + n > pages) {
+                throw new ImageFormatException(0, "the stream holds more pages than the " + pages
+                        + " its header announces");
+            }
+        }
+
+        private void counted(int n) {
+            long before = written;
+            written += n;
+            if (written / 256 != before / 256 || written == pages) {
+                progress.update(written, pages, written * pageSize);
+            }
         }
     }
 

@@ -250,7 +250,23 @@ class LifecycleTest {
                 long[] written = new long[2];
                 long pages = image.info().orElseThrow().pages();
                 Resumer.resume(image, PageStore.of(rig.ch()), 0, restore, Optional.empty(),
-                        Resumer.RunningKernel.unknown(), (done, total, bytes) -> written[0] = done,
+                        Resumer.RunningKernel.unknown(), new dev.torpor.image.io.Progress() {
+                            @Override
+                            public void update(long done, long total, long bytes) {
+                                written[0] = done;
+                            }
+
+                            @Override
+                            public void phases(List<dev.torpor.image.io.Progress.Phase> phases) {
+                                seen.add("phases " + phases.stream().map(dev.torpor.image.io.Progress.Phase::name)
+                                        .toList());
+                                // the stream's part is read, decode and crc32 and the code around them
+                                java.time.Duration parts = phases.get(3).took().plus(phases.get(4).took())
+                                        .plus(phases.get(5).took());
+                                seen.add("parts within the stream " + (parts.compareTo(phases.get(1).took()) <= 0
+                                        && phases.stream().noneMatch(p -> p.took().isNegative())));
+                            }
+                        },
                         atOnce -> seen.add("hook frozen=" + restore.frozen() + " at once=" + atOnce
                                 + " all written=" + (written[0] == pages)
                                 + " in the device=" + (restore.bytesWritten() == pages * P)));
@@ -259,7 +275,9 @@ class LifecycleTest {
         Hibernator.hibernate(rig.machine().open(SnapshotDevice.Mode.HIBERNATE), rig.area(),
                 plan(k, Compressor.LZO, Hibernator.Shutdown.POWEROFF, Optional.empty(), 0, 1), power,
                 new Hibernator.Listener() { });
-        assertThat(seen).containsExactly("hook frozen=false at once=false all written=true in the device=true");
+        assertThat(seen).containsExactly("phases [checks, stream, device, read, decode, crc32]",
+                "parts within the stream true",
+                "hook frozen=false at once=false all written=true in the device=true");
     }
 
     @Test

@@ -50,6 +50,15 @@ public interface SnapshotDevice extends Closeable {
         return perIovec(src, iovLength, true);
     }
 
+    /**
+     * {@code writev(2)} of up to {@code pages} iovecs of {@code pageSize} bytes straight from {@code src} at
+     * {@code offset}, with the rules of {@link #writev}; returns the bytes taken (0 once the image is complete). The
+     * real device writes from the array itself, with no copy between; this default wraps it for {@link #writev}.
+     */
+    default long writePagesFrom(byte[] src, int offset, int pages, int pageSize) throws ErrnoException {
+        return writev(java.nio.ByteBuffer.wrap(src, offset, pages * pageSize), pageSize);
+    }
+
     /** The VFS's loop over iovecs for a device with only {@code .read} and {@code .write}: one call per iovec. */
     private long perIovec(ByteBuffer b, int iovLength, boolean writing) throws ErrnoException {
         long total = 0;

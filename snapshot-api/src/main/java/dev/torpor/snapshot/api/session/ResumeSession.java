@@ -54,6 +54,41 @@ public final class ResumeSession implements Closeable {
         }
     }
 
+    /**
+     * Takes {@code pages} whole pages of the image from {@code src} at {@code offset}: the pages gathered so far go
+     * first, then these straight from the array ({@link SnapshotDevice#writePagesFrom}), with no copy between.
+     */
+    public void writePages(byte[] src, int offset, int pages) throws ErrnoException {
+        if (state != State.WRITING) {
+            throw new IllegalStateException("writePages is not allowed now: the session is " + state);
+        }
+        if (pages < 0 || offset < 0 || (long) offset + (long) pages * pageSize > src.length) {
+            throw new IndexOutOfBoundsException(pages + " pages of " + pageSize + " from " + offset + " do not fit "
+                    + src.length + " bytes");
+        }
+        if (pages < 2) {
+            for (int i = 0; i < pages; i++) {
+                writePage(java.nio.ByteBuffer.wrap(src, offset + i * pageSize, pageSize));
+            }
+            return;
+        }
+        flush();
+        int done = 0;
+        while (done < pages) {
+            long n = device.writePagesFrom(src, offset + done * pageSize, pages - done, pageSize);
+            if (n == 0) {
+                long page = pagesWritten + done;
+                throw new ErrnoException("write", 22, "the kernel took the image as complete after "
+                        + page + " pages; page " + page + " is one too many");
+            }
+            if (n % pageSize != 0) {
+                throw new ErrnoException("write", 5, "the kernel took " + n + " bytes, not whole pages");
+            }
+            done += (int) (n / pageSize);
+        }
+        pagesWritten += pages;
+    }
+
     /** Writes the pages gathered so far; the kernel must take every one of them. */
     private void flush() throws ErrnoException {
         batch.flip();

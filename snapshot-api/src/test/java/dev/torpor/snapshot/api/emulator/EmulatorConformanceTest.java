@@ -309,6 +309,53 @@ class EmulatorConformanceTest {
         }
     }
 
+    /**
+     * A resume session handed runs of pages straight from an array (as a restore hands over decoded units) puts them
+     * in the device in order, after any pages gathered one by one, and refuses a run that goes past the image's end.
+     */
+    @Test
+    void aResumeSessionTakesRunsOfPagesFromAnArray() throws Exception {
+        EmulatedMachine m = machine();
+        java.io.ByteArrayOutputStream image = new java.io.ByteArrayOutputStream();
+        java.util.Map<Long, byte[]> saved;
+        try (EmulatedSnapshotDevice d = m.open(SnapshotDevice.Mode.HIBERNATE)) {
+            d.freeze();
+            d.createImage();
+            saved = m.memory().snapshotOfSavedPages();
+            ByteBuffer page = ByteBuffer.allocate(P);
+            while (d.read(page.clear()) == P) {
+                image.write(page.array(), 0, P);
+            }
+            m.halt();
+        }
+        m.boot();
+        byte[] pages = java.util.Arrays.copyOf(image.toByteArray(), image.size() + 5 * P);
+        int count = image.size() / P;
+        try (EmulatedSnapshotDevice w = m.open(SnapshotDevice.Mode.RESTORE)) {
+            dev.torpor.snapshot.api.session.ResumeSession s = new dev.torpor.snapshot.api.session.ResumeSession(w, P);
+            s.writePage(ByteBuffer.wrap(pages, 0, P)); // the header page alone, gathered
+            int at = 1;
+            int run = 1;
+            while (at + run <= count) {
+                s.writePages(pages, at * P, run);
+                at += run;
+                run = run % 70 + 1;
+            }
+            s.writePages(pages, at * P, count - at);
+            assertThat(w.bytesWritten()).isEqualTo((long) count * P);
+            assertThat(s.pagesWritten()).isEqualTo(count);
+            assertThatThrownBy(() -> s.writePages(pages, count * P, 3)).isInstanceOf(ErrnoException.class)
+                    .hasMessageContaining("page " + count + " is one too many");
+            assertThatThrownBy(() -> s.writePages(pages, pages.length - P, 2))
+                    .isInstanceOf(IndexOutOfBoundsException.class);
+            s.finishWriting();
+            w.freeze();
+            w.atomicRestore();
+        }
+        assertThat(saved).isNotEmpty();
+        saved.forEach((pfn, data) -> assertThat(m.memory().get(pfn)).as("PFN %d", pfn).isEqualTo(data));
+    }
+
     @Test
     void partialWritesBeforeAndAfterTheFix() throws Exception {
         for (KernelProfile k : new KernelProfile[] {KernelProfile.linux(5, 15), KernelProfile.linux(6, 1)}) {
