@@ -1,7 +1,8 @@
 /*
  * The codecs alone, in C, on one snapshot stream: Torpor's JNI LZO1X-1 (platform-linux/src/main/c/torpor_lzo.c,
- * compiled in here) against liblzo2's lzo1x_1_compress, and zlib's crc32 against a plain slice-by-8 CRC32, each
- * over 32-page units as the writer feeds them. It answers whether a faster native codec is still in reach.
+ * compiled in here) against liblzo2's lzo1x_1_compress, Torpor's decoder against liblzo2's lzo1x_decompress_safe on
+ * the units liblzo2 compressed, and zlib's crc32 against a plain slice-by-8 CRC32, each over 32-page units as the
+ * writer feeds them and the reader gets them. It answers whether a faster native codec is still in reach.
  *
  * Build and run (run.sh does both):
  *   gcc -O2 -I$JAVA_HOME/include -I$JAVA_HOME/include/linux -o codec_bench codec_bench.c -llzo2 -lz
@@ -62,12 +63,39 @@ static uint32_t slice8_crc(uint32_t crc, const uint8_t *p, size_t n) {
     return ~crc;
 }
 
-enum which { TORPOR_LZO, LIBLZO2, ZLIB_CRC, SLICE8_CRC };
+enum which { TORPOR_LZO, LIBLZO2, ZLIB_CRC, SLICE8_CRC, TORPOR_DECODE, LIBLZO2_DECODE };
+
+/* The stream's units compressed once by liblzo2, back to back, each with its length: what the decoders read. */
+static uint8_t *units;
+static size_t *unit_len;
+static size_t unit_count;
 
 /* One pass over the stream; returns the bytes produced (compressors) or the CRC (checksums). */
 static uint64_t pass(enum which w, const uint8_t *data, size_t len, uint8_t *out, void *wrk) {
     uint64_t produced = 0;
     uint32_t crc = 0;
+    if (w == TORPOR_DECODE || w == LIBLZO2_DECODE) {
+        const uint8_t *u = units;
+        for (size_t i = 0; i < unit_count; i++) {
+            if (w == TORPOR_DECODE) {
+                long n = torpor_lzo1x_decompress(u, unit_len[i], out, UNIT);
+                if (n < 0) {
+                    fprintf(stderr, "torpor's decoder refused unit %zu\n", i);
+                    exit(70);
+                }
+                produced += (uint64_t) n;
+            } else {
+                lzo_uint n = UNIT;
+                if (lzo1x_decompress_safe(u, unit_len[i], out, &n, NULL) != LZO_E_OK) {
+                    fprintf(stderr, "liblzo2 refused unit %zu\n", i);
+                    exit(70);
+                }
+                produced += n;
+            }
+            u += unit_len[i];
+        }
+        return produced;
+    }
     for (size_t off = 0; off < len; off += UNIT) {
         size_t n = len - off < UNIT ? len - off : UNIT;
         switch (w) {
@@ -85,6 +113,8 @@ static uint64_t pass(enum which w, const uint8_t *data, size_t len, uint8_t *out
             break;
         case SLICE8_CRC:
             crc = slice8_crc(crc, data + off, n);
+            break;
+        default: /* the decoders: above */
             break;
         }
     }
@@ -118,9 +148,21 @@ int main(int argc, char **argv) {
     slice8_init();
     uint8_t *out = malloc(UNIT + UNIT / 16 + 64 + 3);
     void *wrk = malloc(LZO1X_1_MEM_COMPRESS);
-    const char *names[] = {"torpor LZO1X-1 (JNI code)", "liblzo2 lzo1x_1_compress", "zlib crc32", "slice-by-8 crc32"};
-    uint64_t results[4];
-    for (int w = 0; w < 4; w++) {
+    const char *names[] = {"torpor LZO1X-1 (JNI code)", "liblzo2 lzo1x_1_compress", "zlib crc32", "slice-by-8 crc32",
+                           "torpor LZO decoder (JNI code)", "liblzo2 lzo1x_decompress_safe"};
+    unit_count = (len + UNIT - 1) / UNIT;
+    units = malloc(unit_count * (UNIT + UNIT / 16 + 64 + 3));
+    unit_len = malloc(unit_count * sizeof(size_t));
+    uint8_t *u = units;
+    for (size_t i = 0; i < unit_count; i++) {
+        size_t off = i * UNIT;
+        lzo_uint n = 0;
+        lzo1x_1_compress(data + off, len - off < UNIT ? len - off : UNIT, u, &n, wrk);
+        unit_len[i] = n;
+        u += n;
+    }
+    uint64_t results[6];
+    for (int w = 0; w < 6; w++) {
         pass((enum which) w, data, len, out, wrk); /* warm */
         int passes = 0;
         double start = now();
@@ -129,11 +171,18 @@ int main(int argc, char **argv) {
             passes++;
         } while (now() - start < seconds);
         double mbs = (double) len * passes / (now() - start) / 1e6;
-        if (w < 2) {
+        if (w >= 4) {
+            /* MB/s of decoded output, as the kernel and Torpor report reading */
+            printf("%-28s %8.1f MB/s  (%llu bytes out)\n", names[w], mbs, (unsigned long long) results[w]);
+        } else if (w < 2) {
             printf("%-28s %8.1f MB/s  (%zu bytes in, %llu out)\n", names[w], mbs, len, (unsigned long long) results[w]);
         } else {
             printf("%-28s %8.1f MB/s  (crc 0x%08llx)\n", names[w], mbs, (unsigned long long) results[w]);
         }
+    }
+    if (results[4] != len || results[5] != len) {
+        fprintf(stderr, "a decoder did not give the stream's length back\n");
+        return 70;
     }
     if (results[2] != results[3]) {
         fprintf(stderr, "the two CRC32s differ: the slice-by-8 table is wrong\n");

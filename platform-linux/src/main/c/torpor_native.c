@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The most iovecs readvArray0 passes in one call (the Java side asks for 32). */
+/* The most iovecs readvArray0 and writevArray0 pass in one call (the Java side asks for 32 or 64). */
 #define IOV_MAX_PAGES 64
 
 static jlong result(long r) {
@@ -24,18 +24,17 @@ JNIEXPORT jlong JNICALL Java_dev_torpor_platform_linux_JniPageCalls_readv0(JNIEn
 }
 
 /*
- * readv straight into a Java byte[]: `count` iovecs of `length` bytes from dst[offset], so the pages land where the
- * writer compresses them, with no copy between. The array is pinned only for the call (a page read from
- * /dev/snapshot is a memory copy in the kernel). The caller checks the bounds.
+ * readv into or writev from a Java byte[]: `count` iovecs of `length` bytes from array[offset], so the pages land
+ * where the writer compresses them, or go to /dev/snapshot from where the decoder left them, with no copy between.
+ * The array is pinned only for the call (a page through /dev/snapshot is a memory copy in the kernel); a written
+ * array is released unchanged. The caller checks the bounds.
  */
-JNIEXPORT jlong JNICALL Java_dev_torpor_platform_linux_JniPageCalls_readvArray0(JNIEnv *env, jclass c, jint fd,
-                                                                                jbyteArray dst, jint offset,
-                                                                                jint count, jint length) {
+static jlong array_pages(JNIEnv *env, jint fd, jbyteArray array, jint offset, jint count, jint length, int writing) {
     struct iovec iov[IOV_MAX_PAGES];
     if (count > IOV_MAX_PAGES) {
         count = IOV_MAX_PAGES;
     }
-    jbyte *base = (*env)->GetPrimitiveArrayCritical(env, dst, NULL);
+    jbyte *base = (*env)->GetPrimitiveArrayCritical(env, array, NULL);
     if (base == NULL) {
         return -(jlong) ENOMEM;
     }
@@ -43,35 +42,22 @@ JNIEXPORT jlong JNICALL Java_dev_torpor_platform_linux_JniPageCalls_readvArray0(
         iov[i].iov_base = base + offset + (size_t) i * (size_t) length;
         iov[i].iov_len = (size_t) length;
     }
-    ssize_t n = readv(fd, iov, count);
+    ssize_t n = writing ? writev(fd, iov, count) : readv(fd, iov, count);
     int err = errno;
-    (*env)->ReleasePrimitiveArrayCritical(env, dst, base, 0);
+    (*env)->ReleasePrimitiveArrayCritical(env, array, base, writing ? JNI_ABORT : 0);
     return n < 0 ? -(jlong) err : (jlong) n;
 }
 
-/*
- * writev straight from a Java byte[]: `count` iovecs of `length` bytes from src[offset], so a restore hands the
- * decoded pages to /dev/snapshot with no copy between. Pinned only for the call, as readvArray0.
- */
+JNIEXPORT jlong JNICALL Java_dev_torpor_platform_linux_JniPageCalls_readvArray0(JNIEnv *env, jclass c, jint fd,
+                                                                                jbyteArray dst, jint offset,
+                                                                                jint count, jint length) {
+    return array_pages(env, fd, dst, offset, count, length, 0);
+}
+
 JNIEXPORT jlong JNICALL Java_dev_torpor_platform_linux_JniPageCalls_writevArray0(JNIEnv *env, jclass c, jint fd,
                                                                                  jbyteArray src, jint offset,
                                                                                  jint count, jint length) {
-    struct iovec iov[IOV_MAX_PAGES];
-    if (count > IOV_MAX_PAGES) {
-        count = IOV_MAX_PAGES;
-    }
-    jbyte *base = (*env)->GetPrimitiveArrayCritical(env, src, NULL);
-    if (base == NULL) {
-        return -(jlong) ENOMEM;
-    }
-    for (jint i = 0; i < count; i++) {
-        iov[i].iov_base = base + offset + (size_t) i * (size_t) length;
-        iov[i].iov_len = (size_t) length;
-    }
-    ssize_t n = writev(fd, iov, count);
-    int err = errno;
-    (*env)->ReleasePrimitiveArrayCritical(env, src, base, JNI_ABORT);
-    return n < 0 ? -(jlong) err : (jlong) n;
+    return array_pages(env, fd, src, offset, count, length, 1);
 }
 
 JNIEXPORT jlong JNICALL Java_dev_torpor_platform_linux_JniPageCalls_writev0(JNIEnv *env, jclass c, jint fd,

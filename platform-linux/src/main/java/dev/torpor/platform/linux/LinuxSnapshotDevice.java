@@ -369,16 +369,7 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
         if (!jni || pages < 1) {
             return SnapshotDevice.super.readPagesInto(dst, offset, pages, pageSize);
         }
-        if (offset < 0 || (long) offset + (long) pages * pageSize > dst.length) {
-            throw new IndexOutOfBoundsException(pages + " pages of " + pageSize + " from " + offset + " do not fit "
-                    + dst.length + " bytes");
-        }
-        // at most 64 iovecs a call (a stack array in C); the caller asks again for the rest
-        long n = JniPageCalls.readvArray0(fd, dst, offset, Math.min(pages, 64), pageSize);
-        if (n < 0) {
-            throw new ErrnoException("readv", (int) -n, "");
-        }
-        return n;
+        return arrayPages(dst, offset, pages, pageSize, false);
     }
 
     @Override
@@ -386,14 +377,21 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
         if (!jni || pages < 1) {
             return SnapshotDevice.super.writePagesFrom(src, offset, pages, pageSize);
         }
-        if (offset < 0 || (long) offset + (long) pages * pageSize > src.length) {
+        return arrayPages(src, offset, pages, pageSize, true);
+    }
+
+    /** {@code readv} into or {@code writev} from a heap array through JNI, the array pinned for the one call. */
+    private long arrayPages(byte[] array, int offset, int pages, int pageSize, boolean writing) throws ErrnoException {
+        if (offset < 0 || (long) offset + (long) pages * pageSize > array.length) {
             throw new IndexOutOfBoundsException(pages + " pages of " + pageSize + " from " + offset + " do not fit "
-                    + src.length + " bytes");
+                    + array.length + " bytes");
         }
-        // at most 64 iovecs a call (a stack array in C); the caller hands over the rest again
-        long n = JniPageCalls.writevArray0(fd, src, offset, Math.min(pages, 64), pageSize);
+        // at most 64 iovecs a call (a stack array in C); the caller asks again for the rest
+        int count = Math.min(pages, 64);
+        long n = writing ? JniPageCalls.writevArray0(fd, array, offset, count, pageSize)
+                : JniPageCalls.readvArray0(fd, array, offset, count, pageSize);
         if (n < 0) {
-            throw new ErrnoException("writev", (int) -n, "");
+            throw new ErrnoException(writing ? "writev" : "readv", (int) -n, "");
         }
         return n;
     }
