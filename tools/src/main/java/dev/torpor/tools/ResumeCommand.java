@@ -127,6 +127,8 @@ final class ResumeCommand implements Callable<Integer> {
             // allocations (GFP_ATOMIC) cannot take cached pages back (found in a dracut guest: ENOMEM), so what was
             // read is dropped as the stream goes
             dropCachedPages(dev, err);
+            // the units themselves bypass the page cache where the device allows it, as the kernel's resume reads
+            boolean direct = image.readStreamDirectly(dev);
             SnapshotDevice snapshot;
             try {
                 snapshot = LinuxSnapshotDevice.open(location.snapshotDevice, SnapshotDevice.Mode.RESTORE);
@@ -135,7 +137,8 @@ final class ResumeCommand implements Callable<Integer> {
             }
             long start = System.nanoTime();
             try (snapshot) {
-                out.printf("torpor: resuming from %s (%s image)%n", dev, kindLabel(image.kind()));
+                out.printf("torpor: resuming from %s (%s image; units read %s)%n", dev, kindLabel(image.kind()),
+                        direct ? "with O_DIRECT" : "through the page cache");
                 out.flush();
                 int page = facts.kernelPageSize().orElse(4096);
                 long[] streamBytes = new long[1];
@@ -158,10 +161,11 @@ final class ResumeCommand implements Callable<Integer> {
                         out.printf("torpor: resume phases: checks before the first page %.2f s, reading, decoding and "
                                 + "checking %.2f s, into the snapshot device %.2f s%n", seconds(phases.get(0)),
                                 seconds(phases.get(1)), seconds(phases.get(2)));
-                        if (phases.size() >= 6) {
-                            // then how the stream's part splits (kernel images)
-                            out.printf("torpor: resume stream: reading the area %.2f s, decoding %.2f s, crc32 %.2f s%n",
-                                    seconds(phases.get(3)), seconds(phases.get(4)), seconds(phases.get(5)));
+                        if (phases.size() >= 7) {
+                            // then how the stream's part splits (kernel images), and the device's slowest call
+                            out.printf("torpor: resume stream: reading the area %.2f s, decoding %.2f s, crc32 %.2f s; "
+                                    + "%s %.3f s%n", seconds(phases.get(3)), seconds(phases.get(4)),
+                                    seconds(phases.get(5)), phases.get(6).name(), seconds(phases.get(6)));
                         }
                     }
                 }, atOnce -> {

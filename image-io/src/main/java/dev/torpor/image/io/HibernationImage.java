@@ -42,6 +42,9 @@ public final class HibernationImage implements Closeable {
     private final List<Problem> problems;
     private final Optional<MapSummary> map;
     private final MapChain chain;
+    /** Where {@link #stream()} reads units from: the channel, or a direct window over the source. */
+    private PageReader streamReader;
+    private DirectWindow window;
 
     private HibernationImage(String source, FileChannel channel, PageReader reader, ImageProbe probe,
                              List<Problem> problems, Optional<MapSummary> map, MapChain chain) {
@@ -52,6 +55,7 @@ public final class HibernationImage implements Closeable {
         this.problems = problems;
         this.map = map;
         this.chain = chain;
+        this.streamReader = reader;
     }
 
     /**
@@ -266,7 +270,8 @@ public final class HibernationImage implements Closeable {
         long headerSlot = entries.next();
         byte[] header = new byte[d.target().pageSize()];
         reader.readPage(headerSlot, d.target().pageSize(), header, 0);
-        StreamCursor cursor = new StreamCursor(entries, reader, d.compressor(), d.target(), probe.info.get().pages() - 1);
+        StreamCursor cursor = new StreamCursor(entries, streamReader, d.compressor(), d.target(),
+                probe.info.get().pages() - 1);
         return new SnapshotStream(java.nio.ByteBuffer.wrap(header), cursor, crcCheck(), problems);
     }
 
@@ -376,8 +381,36 @@ public final class HibernationImage implements Closeable {
         return c;
     }
 
+    /**
+     * From now on {@link #stream()} reads the units from {@code path} (this image's source) through a second
+     * descriptor opened with {@code O_DIRECT}, half a megabyte at a time: no page cache and no copy by the kernel, as
+     * the kernel's own resume reads. The headers and the map stay on the first descriptor. Returns false, and changes
+     * nothing, where the source refuses {@code O_DIRECT} (tmpfs, a pipe) or the image has no readable stream.
+     */
+    public boolean readStreamDirectly(Path path) {
+        if (window != null) {
+            return true;
+        }
+        if (probe.detection.isEmpty()) {
+            return false;
+        }
+        Optional<DirectWindow> w = DirectWindow.open(path, reader.size(), probe.detection.get().target().pageSize());
+        if (w.isEmpty()) {
+            return false;
+        }
+        window = w.get();
+        streamReader = reader.through(window);
+        return true;
+    }
+
     @Override
     public void close() throws IOException {
-        channel.close();
+        try {
+            if (window != null) {
+                window.close();
+            }
+        } finally {
+            channel.close();
+        }
     }
 }

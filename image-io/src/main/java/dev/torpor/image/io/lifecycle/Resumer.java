@@ -258,6 +258,9 @@ public final class Resumer {
                 phases.add(new Progress.Phase("read", Duration.ofNanos(t.readNanos())));
                 phases.add(new Progress.Phase("decode", Duration.ofNanos(t.decodeNanos())));
                 phases.add(new Progress.Phase("crc32", Duration.ofNanos(t.crcNanos())));
+                // the kernel prepares its memory for the image at the first data page: that call can be most of it
+                phases.add(new Progress.Phase("device, slowest call at page " + feed.slowestAt,
+                        Duration.ofNanos(feed.slowestNanos)));
             }
             progress.phases(java.util.List.copyOf(phases));
             beforeFreeze.run(session.restoresAtOnce());
@@ -294,6 +297,9 @@ public final class Resumer {
         private final Progress progress;
         long written;
         long deviceNanos;
+        /** The slowest single hand-over to the device, and the stream page it started at. */
+        long slowestNanos;
+        long slowestAt;
 
         Feed(ResumeSession session, long pages, int pageSize, Progress progress) {
             this.session = session;
@@ -315,7 +321,12 @@ public final class Resumer {
             room(n);
             long t0 = System.nanoTime();
             session.writePages(array, offset, n);
-            deviceNanos += System.nanoTime() - t0;
+            long took = System.nanoTime() - t0;
+            deviceNanos += took;
+            if (took > slowestNanos) {
+                slowestNanos = took;
+                slowestAt = written;
+            }
             counted(n);
         }
 

@@ -147,13 +147,13 @@ public final class ImageWriter {
 
     /**
      * The most heap a write with these options needs for its units, stage buffers and working memory (the
-     * stages declare theirs); the map page and one run of 32 pages come on top.
+     * stages declare theirs); the map page and one run of {@value MapWriter#RUN} pages (off-heap) come on top.
      */
     public static long memoryBound(Options o, TargetProfile target) {
         if (o.compressor() == Compressor.NONE) {
-            return 34L * target.pageSize();
+            return (MapWriter.RUN + 2L) * target.pageSize();
         }
-        return pipeline(o, target).memoryBound() + 34L * target.pageSize();
+        return pipeline(o, target).memoryBound() + (MapWriter.RUN + 2L) * target.pageSize();
     }
 
     /**

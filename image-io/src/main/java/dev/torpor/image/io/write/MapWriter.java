@@ -23,7 +23,7 @@ final class MapWriter {
     long bytesOut;
     /** Nanoseconds spent in the area's writes (periodic syncs of a syncing store included). */
     long writeNanos;
-    static final int RUN = 32;
+    static final int RUN = 256;
     /**
      * Off-heap and page-aligned, so the channel writes it without copying it into a temporary direct buffer first, and
      * a store may hand it to the disk with O_DIRECT.

@@ -105,9 +105,9 @@ class ImageWriterTest {
         assertThat(registry.get("torpor.write.pages").counter().count()).isEqualTo(14594);
         assertThat(registry.get("torpor.write.bytes.in").counter().count()).isEqualTo(14594.0 * 4096);
         assertThat(registry.get("torpor.write.bytes.out").counter().count()).isEqualTo(r.bytesOut() - 4096.0);
-        // one timed write per run of consecutive slots (at most 32 pages each)
+        // one timed write per run of consecutive slots (at most MapWriter.RUN pages each)
         assertThat(registry.get("torpor.write.latency").timer().count())
-                .isBetween((r.storedPages() + r.mapPages()) / 32, r.storedPages() + r.mapPages());
+                .isBetween((r.storedPages() + r.mapPages()) / MapWriter.RUN, r.storedPages() + r.mapPages());
     }
 
     @Test
