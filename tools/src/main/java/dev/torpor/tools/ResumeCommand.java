@@ -161,11 +161,12 @@ final class ResumeCommand implements Callable<Integer> {
                         out.printf("torpor: resume phases: checks before the first page %.2f s, reading, decoding and "
                                 + "checking %.2f s, into the snapshot device %.2f s%n", seconds(phases.get(0)),
                                 seconds(phases.get(1)), seconds(phases.get(2)));
-                        if (phases.size() >= 7) {
+                        if (phases.size() >= 8) {
                             // then how the stream's part splits (kernel images), and the device's slowest call
-                            out.printf("torpor: resume stream: reading the area %.2f s, decoding %.2f s, crc32 %.2f s; "
-                                    + "%s %.3f s%n", seconds(phases.get(3)), seconds(phases.get(4)),
-                                    seconds(phases.get(5)), phases.get(6).name(), seconds(phases.get(6)));
+                            out.printf("torpor: resume stream: reading the area %.2f s (waiting for the disk %.2f s), "
+                                    + "decoding %.2f s, crc32 %.2f s; %s %.3f s%n", seconds(phases.get(3)),
+                                    seconds(phases.get(7)), seconds(phases.get(4)), seconds(phases.get(5)),
+                                    phases.get(6).name(), seconds(phases.get(6)));
                         }
                     }
                 }, atOnce -> {

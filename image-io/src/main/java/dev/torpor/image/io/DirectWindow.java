@@ -27,6 +27,11 @@ final class DirectWindow implements Closeable {
     private final int capacity;
     private long first = -1;
     private int pages;
+    /** Nanoseconds the reads took, and the part of it this thread spent off the CPU: waiting for the disk. */
+    private long readNanos;
+    private long waitNanos;
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
 
     private DirectWindow(FileChannel direct, long size, int pageSize) {
         this.direct = direct;
@@ -77,6 +82,8 @@ final class DirectWindow implements Closeable {
         }
         window.clear().limit((int) want * pageSize);
         long p = pos;
+        long t0 = System.nanoTime();
+        long cpu0 = THREADS.getCurrentThreadCpuTime();
         while (window.hasRemaining()) {
             int n = direct.read(window, p);
             if (n <= 0) {
@@ -84,6 +91,9 @@ final class DirectWindow implements Closeable {
             }
             p += n;
         }
+        long took = System.nanoTime() - t0;
+        readNanos += took;
+        waitNanos += Math.max(0, took - (THREADS.getCurrentThreadCpuTime() - cpu0));
         int got = (int) ((p - pos) / pageSize);
         if (got == 0) {
             first = -1;
@@ -92,6 +102,11 @@ final class DirectWindow implements Closeable {
         }
         first = index;
         pages = got;
+    }
+
+    /** Of the reads so far, the nanoseconds this thread was off the CPU (the disk's time, not the guest's work). */
+    long waitNanos() {
+        return waitNanos;
     }
 
     @Override

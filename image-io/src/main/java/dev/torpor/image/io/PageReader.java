@@ -28,6 +28,11 @@ final class PageReader {
         this.window = window;
     }
 
+    /** Nanoseconds the direct window's reads spent waiting for the disk (0 without a window). */
+    long waitNanos() {
+        return window == null ? 0 : window.waitNanos();
+    }
+
     /** This reader, taking whole pages from {@code window} (byte-range reads stay on the channel). */
     PageReader through(DirectWindow window) {
         return new PageReader(channel, size, window);

@@ -64,16 +64,17 @@ public final class SnapshotStream implements Closeable, PageRuns {
     /**
      * Where reading the stream's units took its time so far, clocked per unit.
      *
-     * @param readNanos   reading the area (the map's pages and the units' pages)
-     * @param decodeNanos decompressing units
-     * @param crcNanos    the CRC32 of the decoded bytes
+     * @param readNanos     reading the area (the map's pages and the units' pages)
+     * @param readWaitNanos of that, the time off the CPU waiting for the disk (known for direct reads, else 0)
+     * @param decodeNanos   decompressing units
+     * @param crcNanos      the CRC32 of the decoded bytes
      */
-    public record Timing(long readNanos, long decodeNanos, long crcNanos) {
+    public record Timing(long readNanos, long readWaitNanos, long decodeNanos, long crcNanos) {
     }
 
     /** Where reading the units took its time so far. */
     public Timing timing() {
-        return new Timing(cursor.readNanos, cursor.decodeNanos, cursor.crcNanos);
+        return new Timing(cursor.readNanos, cursor.readWaitNanos(), cursor.decodeNanos, cursor.crcNanos);
     }
 
     /** After the last page: what follows the stream, and the CRC32. */

@@ -108,6 +108,11 @@ final class StreamCursor {
         return n;
     }
 
+    /** Of the reading, the nanoseconds spent waiting for the disk, where the reader can tell (direct reads). */
+    long readWaitNanos() {
+        return reader.waitNanos();
+    }
+
     /** Skips {@code n} pages (they are still read and checksummed). */
     void skip(long n) throws IOException {
         for (long i = 0; i < n; i++) {

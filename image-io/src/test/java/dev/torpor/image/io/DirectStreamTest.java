@@ -41,6 +41,7 @@ class DirectStreamTest {
             SnapshotStream s = image.stream();
             assertThat(digest(s)).isEqualTo(buffered);
             assertThat(s.timing().readNanos()).isPositive();
+            assertThat(s.timing().readWaitNanos()).isBetween(0L, s.timing().readNanos());
         }
     }
 

@@ -261,6 +261,7 @@ public final class Resumer {
                 // the kernel prepares its memory for the image at the first data page: that call can be most of it
                 phases.add(new Progress.Phase("device, slowest call at page " + feed.slowestAt,
                         Duration.ofNanos(feed.slowestNanos)));
+                phases.add(new Progress.Phase("read, waiting for the disk", Duration.ofNanos(t.readWaitNanos())));
             }
             progress.phases(java.util.List.copyOf(phases));
             beforeFreeze.run(session.restoresAtOnce());
