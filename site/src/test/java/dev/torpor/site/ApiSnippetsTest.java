@@ -7,14 +7,23 @@ import dev.torpor.image.io.PhysicalPage;
 import dev.torpor.image.io.PhysicalPages;
 import dev.torpor.image.io.SnapshotStream;
 import dev.torpor.image.io.Verdict;
+import dev.torpor.image.io.Progress;
 import dev.torpor.image.io.lifecycle.Hibernator;
+import dev.torpor.image.io.lifecycle.Resumer;
 import dev.torpor.image.io.write.FreeSlots;
 import dev.torpor.image.io.write.ImageWriter;
 import dev.torpor.image.io.write.PageStore;
 import dev.torpor.image.io.write.StreamFile;
 import dev.torpor.image.io.write.SwapArea;
 import dev.torpor.snapshot.api.KernelByteOrder;
+import dev.torpor.snapshot.api.SnapshotInfo;
 import dev.torpor.snapshot.api.TargetProfile;
+import dev.torpor.snapshot.api.device.SnapshotDevice;
+import dev.torpor.snapshot.api.emulator.EmulatedMachine;
+import dev.torpor.snapshot.api.emulator.EmulatedMemory;
+import dev.torpor.snapshot.api.emulator.EmulatedSwap;
+import dev.torpor.snapshot.api.emulator.KernelProfile;
+import dev.torpor.snapshot.api.session.SuspendSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +34,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.zip.GZIPInputStream;
 
@@ -116,5 +127,77 @@ class ApiSnippetsTest {
         // end
         assertThat(plan.attempts()).isEqualTo(3);
         assertThat(plan.shutdown()).isEqualTo(Hibernator.Shutdown.POWEROFF);
+    }
+
+    /** A swap-area file of {@code pages} pages, as mkswap makes it. */
+    private static Path freshArea(String name, long pages) throws Exception {
+        Path swapFile = tmp.resolve(name);
+        try (FileChannel ch = FileChannel.open(swapFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            SwapArea.format(PageStore.of(ch), 0, 4096, KernelByteOrder.LITTLE, pages, UUID.randomUUID(), "swap");
+        }
+        return swapFile;
+    }
+
+    @Test
+    void hibernatingAndResumingAnEmulatedMachine() throws Exception {
+        Path swapFile = freshArea("emulated.swap", 8192);
+        int swapDevice = SnapshotDevice.encodeDev(254, 2);
+        Map<Long, byte[]> before;
+        Map<Long, byte[]> after;
+        Hibernator.Resumed back;
+        // snippet:emulator
+        KernelProfile kernel = KernelProfile.linux(6, 12);            // the ioctls and rules of Linux 6.12
+        EmulatedMachine machine = new EmulatedMachine(kernel,
+                new EmulatedMemory(4096, 8192).fillSynthetic(7, 3000, 2000))  // 32 MiB: 3000 pages used, 2000 cache
+                .addSwap(new EmulatedSwap(swapDevice, 0, 8191, Set.of()));
+        before = machine.memory().snapshotOfSavedPages();
+        try (SwapArea area = SwapArea.open(swapFile)) {
+            Hibernator.Power power = (how, session) -> {                 // instead of powering off:
+                machine.halt();                                          // memory lost,
+                machine.boot();                                          // a new boot,
+                try (HibernationImage image = HibernationImage.open(swapFile)) {  // which resumes the image
+                    Resumer.resume(image, area.store(), 0, machine.open(SnapshotDevice.Mode.RESTORE),
+                            Optional.empty(), Resumer.RunningKernel.unknown(), Progress.NONE);
+                }
+            };
+            back = Hibernator.hibernate(machine.open(SnapshotDevice.Mode.HIBERNATE), area,
+                    Hibernator.Plan.builder(kernel.target(), swapDevice).build(), power, new Hibernator.Listener() { });
+            System.out.printf("%d pages stored, back from %s%n", back.written().pages(), back.fromRam() ? "RAM" : "disk");
+        }
+        // end
+        after = machine.memory().snapshotOfSavedPages();
+        assertThat(back.fromRam()).isFalse();
+        assertThat(back.written().pages()).isPositive();
+        // the kernel's default image size (2/5 of memory) lets it drop cache pages; every page it kept is as it was
+        assertThat(after.size()).isGreaterThanOrEqualTo(3000).isLessThanOrEqualTo(before.size());
+        after.forEach((pfn, data) -> assertThat(data).as("PFN %d", pfn).isEqualTo(before.get(pfn)));
+        assertThat(machine.boots()).as("the first boot and the one that resumed").isEqualTo(2);
+    }
+
+    @Test
+    void aSuspendSessionOnTheEmulator() throws Exception {
+        EmulatedMachine machine = new EmulatedMachine(KernelProfile.linux(6, 1),
+                new EmulatedMemory(4096, 4096).fillSynthetic(3, 1000, 500));
+        long[] read = new long[2];
+        // snippet:sessions
+        try (SuspendSession s = new SuspendSession(machine.open(SnapshotDevice.Mode.HIBERNATE), 4096)) {
+            s.freeze();                                                      // SNAPSHOT_FREEZE
+            if (s.createImage() == SuspendSession.Outcome.CREATED) {         // RESUMED after a restore
+                SnapshotInfo info = SnapshotInfo.parse(s.readPage(), KernelProfile.linux(6, 1).target());
+                byte[] unit = new byte[32 * 4096];
+                long pages = 1;
+                for (int n; (n = s.readPages(unit, 0, 32)) > 0; ) {         // readv, 32 pages a call
+                    pages += n;
+                }
+                System.out.println(info.pages() + " pages announced, " + pages + " read");
+                read[0] = info.pages();
+                read[1] = pages;
+                s.free();                                                    // nothing stored: drop the image
+            }
+            s.unfreeze();
+        }
+        // end
+        assertThat(read[0]).isGreaterThan(1000).isEqualTo(read[1]);
     }
 }
