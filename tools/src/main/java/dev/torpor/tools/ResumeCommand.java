@@ -128,7 +128,7 @@ final class ResumeCommand implements Callable<Integer> {
             // read is dropped as the stream goes
             dropCachedPages(dev, err);
             // the units themselves bypass the page cache where the device allows it, as the kernel's resume reads
-            boolean direct = image.readStreamDirectly(dev);
+            boolean direct = readDirectly(image, dev);
             SnapshotDevice snapshot;
             try {
                 snapshot = LinuxSnapshotDevice.open(location.snapshotDevice, SnapshotDevice.Mode.RESTORE);
@@ -237,6 +237,17 @@ final class ResumeCommand implements Callable<Integer> {
 
     /** How often the pages read so far are dropped from the page cache while the stream goes into the device. */
     private static final long DROP_EVERY_PAGES = 4096;
+
+    /** Whether the image's units are read with O_DIRECT from now on (not where the device or file refuses it). */
+    private static boolean readDirectly(HibernationImage image, Path dev) {
+        FileChannel direct;
+        try {
+            direct = FileChannel.open(dev, StandardOpenOption.READ, com.sun.nio.file.ExtendedOpenOption.DIRECT);
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+        return image.readStreamDirectly(direct);
+    }
 
     private static void dropCachedPages(Path dev, PrintWriter err) {
         try {

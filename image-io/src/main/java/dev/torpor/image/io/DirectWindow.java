@@ -1,17 +1,14 @@
 package dev.torpor.image.io;
 
-import com.sun.nio.file.ExtendedOpenOption;
-
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
- * Reads a source through a second descriptor opened with {@code O_DIRECT}, a window of whole pages at a time: the disk
+ * Reads a source through a second descriptor opened with {@code O_DIRECT} (by the caller: the flag is not in
+ * {@code java.*}), a window of whole pages at a time: the disk
  * puts the pages straight into the window, with no page cache and no copy by the kernel, as the kernel's own resume
  * reads its image. Made for a stream read front to back (the units lie in consecutive slots); a page outside the window
  * moves the window to start at it.
@@ -42,19 +39,13 @@ final class DirectWindow implements Closeable {
     }
 
     /**
-     * A window over {@code path} of {@code size} bytes (-1 if unknown), or empty where {@code O_DIRECT} is refused (a
-     * file system without it, such as tmpfs) or the first read fails.
+     * A window over {@code direct} (a source of {@code size} bytes, -1 if unknown), or empty, with {@code direct}
+     * closed, where its first read fails (some file systems take the flag and refuse the read).
      */
-    static Optional<DirectWindow> open(Path path, long size, int pageSize) {
-        FileChannel ch;
+    static Optional<DirectWindow> open(FileChannel direct, long size, int pageSize) {
+        DirectWindow w = new DirectWindow(direct, size, pageSize);
         try {
-            ch = FileChannel.open(path, StandardOpenOption.READ, ExtendedOpenOption.DIRECT);
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        DirectWindow w = new DirectWindow(ch, size, pageSize);
-        try {
-            w.move(0); // some file systems take the flag and refuse the read
+            w.move(0);
             return Optional.of(w);
         } catch (IOException | RuntimeException e) {
             w.close();

@@ -38,7 +38,7 @@ public final class HibernationImage implements Closeable {
     private final String source;
     private final FileChannel channel;
     private final PageReader reader;
-    private final ImageProbe probe;
+    private final ImageProbe.Probed probe;
     private final List<Problem> problems;
     private final Optional<MapSummary> map;
     private final MapChain chain;
@@ -46,7 +46,7 @@ public final class HibernationImage implements Closeable {
     private PageReader streamReader;
     private DirectWindow window;
 
-    private HibernationImage(String source, FileChannel channel, PageReader reader, ImageProbe probe,
+    private HibernationImage(String source, FileChannel channel, PageReader reader, ImageProbe.Probed probe,
                              List<Problem> problems, Optional<MapSummary> map, MapChain chain) {
         this.source = source;
         this.channel = channel;
@@ -88,34 +88,29 @@ public final class HibernationImage implements Closeable {
     public static HibernationImage open(FileChannel channel, long size, String source, ReadOptions options)
             throws IOException {
         PageReader reader = new PageReader(channel, size);
-        ImageProbe probe = new ImageProbe(reader, options);
-        try {
-            probe.run();
-        } catch (ImageFormatException e) {
-            probe.problems().add(e.toProblem());
-        }
+        ImageProbe.Probed probe = ImageProbe.probe(reader, options);
         List<Problem> problems = new ArrayList<>(probe.problems());
         Optional<MapSummary> map = Optional.empty();
         MapChain chain = null;
-        if (probe.kind == ImageKind.TORPOR && probe.torporFirstMap != 0) {
-            chain = new MapChain(reader, probe.pageSize, 8, probe.torporOrder, probe.bounds, probe.torporFirstMap);
+        if (probe.kind() == ImageKind.TORPOR && probe.torporFirstMap() != 0) {
+            chain = new MapChain(reader, probe.pageSize(), 8, probe.torporOrder(), probe.bounds().orElseThrow(), probe.torporFirstMap());
             try {
                 map = Optional.of(chain.walk(problems));
             } catch (ImageFormatException e) {
                 problems.add(e.toProblem());
             }
-        } else if (probe.detection.isPresent()) {
-            Detection d = probe.detection.get();
-            chain = new MapChain(reader, d.target().pageSize(), d.sectorSize(), d.target().byteOrder(), probe.bounds,
-                    probe.swsusp.orElseThrow().image());
+        } else if (probe.detection().isPresent()) {
+            Detection d = probe.detection().get();
+            chain = new MapChain(reader, d.target().pageSize(), d.sectorSize(), d.target().byteOrder(), probe.bounds().orElseThrow(),
+                    probe.swsusp().orElseThrow().image());
             try {
                 map = Optional.of(chain.walk(problems));
             } catch (ImageFormatException e) {
                 problems.add(e.toProblem());
             }
         }
-        LOG.debug("{}: {} image; target {}; map {}; {} problem(s)", source, probe.kind.label(),
-                probe.detection.map(Detection::target).orElse(null), map.orElse(null), problems.size());
+        LOG.debug("{}: {} image; target {}; map {}; {} problem(s)", source, probe.kind().label(),
+                probe.detection().map(Detection::target).orElse(null), map.orElse(null), problems.size());
         return new HibernationImage(source, channel, reader, probe, problems, map, chain);
     }
 
@@ -126,27 +121,27 @@ public final class HibernationImage implements Closeable {
 
     /** Whether the source holds a kernel image, a foreign one, or none. */
     public ImageKind kind() {
-        return probe.kind;
+        return probe.kind();
     }
 
     /** The mkswap header (its magic is the original one when an image replaced it). */
     public Optional<SwapHeader> swapHeader() {
-        return probe.swapHeader;
+        return probe.swapHeader();
     }
 
     /** The hibernation fields of the swap header page, for kernel images. */
     public Optional<SwsuspHeader> signatureFields() {
-        return probe.swsusp;
+        return probe.swsusp();
     }
 
     /** Target, layout and compressor, with how each was decided. */
     public Optional<Detection> detection() {
-        return probe.detection;
+        return probe.detection();
     }
 
     /** The image header page. */
     public Optional<SnapshotInfo> info() {
-        return probe.info;
+        return probe.info();
     }
 
     /**
@@ -154,10 +149,10 @@ public final class HibernationImage implements Closeable {
      * (with the key).
      */
     public Optional<EncryptedImage> encrypted() {
-        if (probe.kind != ImageKind.TORPOR || map.isEmpty()) {
+        if (probe.kind() != ImageKind.TORPOR || map.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new EncryptedImage(this, chain, map.get().mapPages(), reader, probe.pageSize));
+        return Optional.of(new EncryptedImage(this, chain, map.get().mapPages(), reader, probe.pageSize()));
     }
 
     /** The swap-map walk. */
@@ -193,16 +188,16 @@ public final class HibernationImage implements Closeable {
 
     /** As {@link #slotsOutsideImage()}, handing each such page to {@code visitor}. */
     public SlotsOutside slotsOutsideImage(SlotVisitor visitor) throws IOException {
-        SwapHeader h = probe.swapHeader.orElseThrow(() -> new IllegalStateException(source
+        SwapHeader h = probe.swapHeader().orElseThrow(() -> new IllegalStateException(source
                 + " holds no swap area, so it has no slots"));
-        long header = probe.bounds.headerPage();
-        long last = Math.min(probe.bounds.maxPage(), header + Math.max(0, h.lastPage()));
+        long header = probe.bounds().orElseThrow().headerPage();
+        long last = Math.min(probe.bounds().orElseThrow().maxPage(), header + Math.max(0, h.lastPage()));
         if (reader.size() >= 0) {
-            last = Math.min(last, reader.size() / probe.pageSize - 1);
+            last = Math.min(last, reader.size() / probe.pageSize() - 1);
         }
         Optional<ImageSlots> mine = slots();
-        boolean known = mine.isPresent() || probe.kind == ImageKind.NONE;
-        int pageSize = probe.pageSize;
+        boolean known = mine.isPresent() || probe.kind() == ImageKind.NONE;
+        int pageSize = probe.pageSize();
         int batch = 256;
         java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(batch * pageSize);
         long count = 0;
@@ -248,8 +243,8 @@ public final class HibernationImage implements Closeable {
      */
     public PhysicalPages pages() throws IOException {
         requireReadable();
-        Detection d = probe.detection.get();
-        SnapshotInfo info = probe.info.get();
+        Detection d = probe.detection().get();
+        SnapshotInfo info = probe.info().get();
         long streamPages = info.pages() - 1;
         List<Problem> sink = problems;
         StreamCursor meta = new StreamCursor(afterHeaderPage(), reader, d.compressor(), d.target(),
@@ -265,21 +260,21 @@ public final class HibernationImage implements Closeable {
      */
     public SnapshotStream stream() throws IOException {
         requireReadable();
-        Detection d = probe.detection.get();
+        Detection d = probe.detection().get();
         MapChain.Cursor entries = chain.cursor(map.orElseThrow().mapPages());
         long headerSlot = entries.next();
         byte[] header = new byte[d.target().pageSize()];
         reader.readPage(headerSlot, d.target().pageSize(), header, 0);
         StreamCursor cursor = new StreamCursor(entries, streamReader, d.compressor(), d.target(),
-                probe.info.get().pages() - 1);
+                probe.info().get().pages() - 1);
         return new SnapshotStream(java.nio.ByteBuffer.wrap(header), cursor, crcCheck(), problems);
     }
 
     private PhysicalPages.CrcCheck crcCheck() {
-        SwsuspHeader h = probe.swsusp.orElseThrow();
+        SwsuspHeader h = probe.swsusp().orElseThrow();
         return h.flags().crc32()
-                ? new PhysicalPages.CrcCheck(h.crc32(), probe.bounds.headerPage() * probe.pageSize
-                        + h.layout().crc32Offset(probe.pageSize, h.sectorSize()).orElse(0))
+                ? new PhysicalPages.CrcCheck(h.crc32(), probe.bounds().orElseThrow().headerPage() * probe.pageSize()
+                        + h.layout().crc32Offset(probe.pageSize(), h.sectorSize()).orElse(0))
                 : null;
     }
 
@@ -301,16 +296,16 @@ public final class HibernationImage implements Closeable {
             scan = Optional.of(scan());
         }
         Optional<SlotsOutside> outside = Optional.empty();
-        if (slotsOutside && probe.swapHeader.isPresent() && probe.bounds != null) {
+        if (slotsOutside && probe.swapHeader().isPresent() && probe.bounds().isPresent()) {
             try {
                 outside = Optional.of(slotsOutsideImage());
             } catch (ImageFormatException e) {
                 problems.add(e.toProblem());
             }
         }
-        Optional<String> orig = probe.kind == ImageKind.KERNEL ? probe.rawOrigSig : Optional.empty();
-        return new Inspection(source, probe.swapHeader, probe.kind, probe.rawSignature, orig, probe.swsusp,
-                probe.detection, map, probe.info, scan, firstPerOffset(problems), outside);
+        Optional<String> orig = probe.kind() == ImageKind.KERNEL ? probe.rawOrigSig() : Optional.empty();
+        return new Inspection(source, probe.swapHeader(), probe.kind(), probe.rawSignature(), orig, probe.swsusp(),
+                probe.detection(), map, probe.info(), scan, firstPerOffset(problems), outside);
     }
 
     /**
@@ -355,13 +350,13 @@ public final class HibernationImage implements Closeable {
     }
 
     private boolean readable() {
-        return probe.kind == ImageKind.KERNEL && probe.detection.isPresent() && probe.info.isPresent()
-                && map.isPresent() && probe.info.get().pages() >= 1;
+        return probe.kind() == ImageKind.KERNEL && probe.detection().isPresent() && probe.info().isPresent()
+                && map.isPresent() && probe.info().get().pages() >= 1;
     }
 
     private void requireReadable() throws ImageFormatException {
         if (!readable()) {
-            String why = probe.kind != ImageKind.KERNEL ? "the source holds no kernel hibernation image"
+            String why = probe.kind() != ImageKind.KERNEL ? "the source holds no kernel hibernation image"
                     : "the image's headers could not be read";
             throw new ImageFormatException(0, why + " (" + problems.size() + " problem(s) found)");
         }
@@ -370,8 +365,8 @@ public final class HibernationImage implements Closeable {
     /** A stream cursor over the whole stream after the header page (for benchmarks of the decoder). */
     StreamCursor rawStreamCursor() throws IOException {
         requireReadable();
-        Detection d = probe.detection.get();
-        return new StreamCursor(afterHeaderPage(), reader, d.compressor(), d.target(), probe.info.get().pages() - 1);
+        Detection d = probe.detection().get();
+        return new StreamCursor(afterHeaderPage(), reader, d.compressor(), d.target(), probe.info().get().pages() - 1);
     }
 
     /** A map cursor positioned after entry 0 (the image header page, which is never compressed). */
@@ -382,19 +377,23 @@ public final class HibernationImage implements Closeable {
     }
 
     /**
-     * From now on {@link #stream()} reads the units from {@code path} (this image's source) through a second
-     * descriptor opened with {@code O_DIRECT}, half a megabyte at a time: no page cache and no copy by the kernel, as
-     * the kernel's own resume reads. The headers and the map stay on the first descriptor. Returns false, and changes
-     * nothing, where the source refuses {@code O_DIRECT} (tmpfs, a pipe) or the image has no readable stream.
+     * From now on {@link #stream()} reads the units through {@code direct}, a second descriptor of this image's source
+     * opened with {@code O_DIRECT} ({@code com.sun.nio.file.ExtendedOpenOption.DIRECT}), half a megabyte at a time: no
+     * page cache and no copy by the kernel, as the kernel's own resume reads. The headers and the map stay on the
+     * first descriptor. The image owns {@code direct} and closes it. Returns false, with {@code direct} closed and
+     * nothing changed, where the image has no readable stream or the descriptor cannot read (some file systems take
+     * the flag and refuse the read).
      */
-    public boolean readStreamDirectly(Path path) {
-        if (window != null) {
-            return true;
+    public boolean readStreamDirectly(FileChannel direct) {
+        if (window != null || probe.detection().isEmpty()) {
+            try {
+                direct.close();
+            } catch (IOException e) {
+                // read-only: nothing to lose
+            }
+            return window != null;
         }
-        if (probe.detection.isEmpty()) {
-            return false;
-        }
-        Optional<DirectWindow> w = DirectWindow.open(path, reader.size(), probe.detection.get().target().pageSize());
+        Optional<DirectWindow> w = DirectWindow.open(direct, reader.size(), probe.detection().get().target().pageSize());
         if (w.isEmpty()) {
             return false;
         }

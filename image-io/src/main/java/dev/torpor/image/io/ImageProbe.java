@@ -35,32 +35,67 @@ final class ImageProbe {
     private final List<Problem> problems = new ArrayList<>();
     private final Map<String, String> how = new LinkedHashMap<>();
 
-    // results
-    int pageSize = 4096;
-    ByteBuffer headerPage;
-    Optional<SwapSignature> signature = Optional.empty();
-    Optional<String> rawSignature = Optional.empty();
-    Optional<String> rawOrigSig = Optional.empty();
-    Optional<SwapHeader> swapHeader = Optional.empty();
-    ImageKind kind = ImageKind.NONE;
-    Optional<SwsuspHeader> swsusp = Optional.empty();
-    Optional<Detection> detection = Optional.empty();
-    Optional<SnapshotInfo> info = Optional.empty();
-    AreaBounds bounds;
-    /** For Torpor's encrypted kind: the first map page (0 if unusable). */
-    long torporFirstMap;
-    KernelByteOrder torporOrder = KernelByteOrder.LITTLE;
+    // what the probe finds as it goes; the result is the immutable Probed
+    private int pageSize = 4096;
+    private ByteBuffer headerPage;
+    private Optional<SwapSignature> signature = Optional.empty();
+    private Optional<String> rawSignature = Optional.empty();
+    private Optional<String> rawOrigSig = Optional.empty();
+    private Optional<SwapHeader> swapHeader = Optional.empty();
+    private ImageKind kind = ImageKind.NONE;
+    private Optional<SwsuspHeader> swsusp = Optional.empty();
+    private Optional<Detection> detection = Optional.empty();
+    private Optional<SnapshotInfo> info = Optional.empty();
+    private AreaBounds bounds;
+    private long torporFirstMap;
+    private KernelByteOrder torporOrder = KernelByteOrder.LITTLE;
 
-    ImageProbe(PageReader reader, ReadOptions options) {
+    /**
+     * What a probe found.
+     *
+     * @param kind           what the source holds
+     * @param pageSize       the page size the signature was found at (4096 when none was)
+     * @param swapHeader     the swap header, where there is one
+     * @param rawSignature   the signature as it reads, where there is one
+     * @param rawOrigSig     the saved original signature as it reads (kernel images)
+     * @param swsusp         the kernel's signature fields (kernel images)
+     * @param detection      page size, word size, byte order, era, architecture and compressor, with the evidence
+     * @param info           the image header page (kernel images whose header page is readable)
+     * @param bounds         the usable pages of the area, where a signature was found
+     * @param torporFirstMap for Torpor's encrypted kind: the first map page (0 if unusable)
+     * @param torporOrder    for Torpor's encrypted kind: the byte order of its map
+     * @param problems       what was wrong, each with its byte offset
+     */
+    record Probed(ImageKind kind, int pageSize, Optional<SwapHeader> swapHeader, Optional<String> rawSignature,
+                  Optional<String> rawOrigSig, Optional<SwsuspHeader> swsusp, Optional<Detection> detection,
+                  Optional<SnapshotInfo> info, Optional<AreaBounds> bounds, long torporFirstMap,
+                  KernelByteOrder torporOrder, List<Problem> problems) {
+        Probed {
+            problems = List.copyOf(problems);
+        }
+    }
+
+    private ImageProbe(PageReader reader, ReadOptions options) {
         this.reader = reader;
         this.options = options;
     }
 
-    List<Problem> problems() {
-        return problems;
+    /**
+     * Probes the source behind {@code reader}. Damage in what it reads is a problem of the result, not an exception;
+     * only I/O errors are thrown.
+     */
+    static Probed probe(PageReader reader, ReadOptions options) throws IOException {
+        ImageProbe p = new ImageProbe(reader, options);
+        try {
+            p.run();
+        } catch (ImageFormatException e) {
+            p.problems.add(e.toProblem());
+        }
+        return new Probed(p.kind, p.pageSize, p.swapHeader, p.rawSignature, p.rawOrigSig, p.swsusp, p.detection,
+                p.info, Optional.ofNullable(p.bounds), p.torporFirstMap, p.torporOrder, p.problems);
     }
 
-    ImageProbe run() throws IOException {
+    private ImageProbe run() throws IOException {
         if (!findSignaturePage()) {
             return this;
         }
@@ -79,6 +114,9 @@ final class ImageProbe {
             return this;
         }
         if (kind != ImageKind.KERNEL) {
+            if (swapHeader.isPresent()) {
+                bounds = areaBounds(); // a plain swap area: its slots can still be counted
+            }
             return this;
         }
         bounds = areaBounds();

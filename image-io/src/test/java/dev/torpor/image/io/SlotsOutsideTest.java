@@ -56,6 +56,42 @@ class SlotsOutsideTest {
         }
     }
 
+    /**
+     * A plain swap area (the image invalidated: the signature put back, the data left) has no image, so every page that
+     * holds data is outside one: the old image's pages and the swapped-out ones alike.
+     */
+    @org.junit.jupiter.api.Test
+    void aPlainSwapAreaCountsEveryPageThatHoldsData(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path plain = tmp.resolve("plain.swap");
+        java.nio.file.Files.copy(Corpus.swap("k612-lzo"), plain);
+        try (RandomAccessFile f = new RandomAccessFile(plain.toFile(), "rw")) {
+            f.seek(4086);
+            f.write("SWAPSPACE2".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        long expected;
+        try (RandomAccessFile f = new RandomAccessFile(plain.toFile(), "r")) {
+            long last = Integer.toUnsignedLong(page(f, 0).getInt(1024 + 4));
+            expected = 0;
+            for (long p = 1; p <= last; p++) {
+                ByteBuffer d = page(f, p);
+                for (int i = 0; i < 4096; i += 8) {
+                    if (d.getLong(i) != 0) {
+                        expected++;
+                        break;
+                    }
+                }
+            }
+        }
+        try (HibernationImage image = HibernationImage.open(plain, ReadOptions.defaults())) {
+            assertThat(image.kind()).isEqualTo(ImageKind.NONE);
+            SlotsOutside s = image.slotsOutsideImage();
+            assertThat(expected).as("the old image's pages are still there").isGreaterThan(1000);
+            assertThat(s.count()).isEqualTo(expected);
+            assertThat(s.imageSlotsKnown()).isTrue();
+            assertThat(s.pagesScanned()).isEqualTo(98303);
+        }
+    }
+
     /** The pages 1..last_page that hold data and are neither a map page nor listed in one. */
     static List<Long> plainReading(Path swap) throws Exception {
         try (RandomAccessFile f = new RandomAccessFile(swap.toFile(), "r")) {
