@@ -96,4 +96,22 @@ public enum SnapshotIoctl {
     public long request(IoctlAbi abi, int wordSize) {
         return abi.encode(direction, TYPE, nr, size(wordSize));
     }
+
+    /**
+     * Which request a raw ioctl number names for a kernel, as its {@code snapshot_ioctl} dispatches on the whole
+     * 32-bit value: the deprecated 2.6.17 set only where {@code legacy} (kernels before 3.6), numbers 14–20 only where
+     * {@code current} (from about 2.6.25). Empty for any other number (the kernel's ENOTTY).
+     */
+    public static java.util.Optional<SnapshotIoctl> decode(long request, IoctlAbi abi, int wordSize, boolean legacy,
+                                                           boolean current) {
+        long wanted = request & 0xFFFF_FFFFL;
+        SnapshotIoctl found = null;
+        for (SnapshotIoctl c : values()) {
+            boolean known = c.deprecated() ? legacy : (c.nr() <= 13 || current);
+            if (known && c.request(abi, wordSize) == wanted) {
+                found = c;
+            }
+        }
+        return java.util.Optional.ofNullable(found);
+    }
 }

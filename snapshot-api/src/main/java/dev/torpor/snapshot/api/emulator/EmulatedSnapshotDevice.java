@@ -120,43 +120,11 @@ public final class EmulatedSnapshotDevice implements SnapshotDevice {
             throw new ErrnoException(String.format("ioctl 0x%08x", request), Errno.EPERM,
                     "CAP_SYS_ADMIN is required");
         }
-        dev.torpor.snapshot.api.device.IoctlAbi abi = dev.torpor.snapshot.api.device.IoctlAbi.of(k.target().arch());
-        SnapshotIoctl op = null;
-        for (SnapshotIoctl c : SnapshotIoctl.values()) {
-            boolean known = c.deprecated() ? k.legacyIoctls() : (c.nr() <= 13 || k.currentIoctls());
-            if (known && c.request(abi, k.target().wordSize()) == (request & 0xFFFF_FFFFL)) {
-                op = c;
-            }
-        }
-        if (op == null) {
-            throw new ErrnoException(String.format("ioctl 0x%08x", request), Errno.ENOTTY,
-                    "no request of this kernel has that number");
-        }
+        SnapshotIoctl op = SnapshotIoctl.decode(request, dev.torpor.snapshot.api.device.IoctlAbi.of(k.target().arch()),
+                k.target().wordSize(), k.legacyIoctls(), k.currentIoctls()).orElseThrow(() -> new ErrnoException(
+                String.format("ioctl 0x%08x", request), Errno.ENOTTY, "no request of this kernel has that number"));
         ByteBuffer a = arg == null ? null : arg.duplicate().order(k.target().byteOrder().nio());
-        switch (op) {
-            case FREEZE: freeze(); return 0;
-            case UNFREEZE: unfreeze(); return 0;
-            case ATOMIC_RESTORE: atomicRestore(); return 0;
-            case FREE: free(); return 0;
-            case FREE_SWAP_PAGES: freeSwapPages(); return 0;
-            case S2RAM: s2ram(); return 0;
-            case POWER_OFF: powerOff(); return 0;
-            case PLATFORM_SUPPORT: platformSupport(value != 0); return 0;
-            case PREF_IMAGE_SIZE: prefImageSize(value); return 0;
-            case SET_IMAGE_SIZE: setImageSize(value); return 0;
-            case SET_SWAP_FILE: setSwapFile((int) value); return 0;
-            case PMOPS: pmops((int) value); return 0;
-            case CREATE_IMAGE: a.putInt(0, createImage()); return 0;
-            case ATOMIC_SNAPSHOT: a.putInt(0, atomicSnapshot()); return 0;
-            case GET_IMAGE_SIZE: a.putLong(0, imageSize()); return 0;
-            case AVAIL_SWAP_SIZE: a.putLong(0, availSwapSize()); return 0;
-            case AVAIL_SWAP: a.putLong(0, availSwap()); return 0;
-            case ALLOC_SWAP_PAGE: a.putLong(0, allocSwapPage()); return 0;
-            case GET_SWAP_PAGE: a.putLong(0, getSwapPage()); return 0;
-            case SET_SWAP_AREA: setSwapArea(a.getLong(0), a.getInt(8)); return 0;
-            default:
-                throw new ErrnoException(op, Errno.ENOTTY, "not dispatched");
-        }
+        return RawIoctl.dispatch(this, op, value, a);
     }
 
     /** The prologue of a request numbered 14–20, which kernels before ≈2.6.25 do not know. */

@@ -56,4 +56,38 @@ class SnapshotIoctlTest {
         assertThat(SnapshotDevice.encodeDev(254, 16)).isEqualTo(0xFE10);
         assertThat(SnapshotDevice.encodeDev(8, 300)).isEqualTo((300 & 0xff) | (8 << 8) | ((300 & ~0xff) << 12));
     }
+
+    /**
+     * Every request number decodes back to its request, on every ABI and word size, where the kernel knows it: the
+     * 2.6.17 set only before 3.6, numbers 14-20 only from 2.6.25; other numbers (another type, a wrong size or
+     * direction) name none.
+     */
+    @org.junit.jupiter.api.Test
+    void everyRequestDecodesBackWhereTheKernelKnowsIt() {
+        for (IoctlAbi abi : IoctlAbi.values()) {
+            for (int word : new int[] {4, 8}) {
+                for (SnapshotIoctl op : SnapshotIoctl.values()) {
+                    long request = op.request(abi, word);
+                    boolean legacy = op.deprecated();
+                    boolean current = !op.deprecated() && op.nr() > 13;
+                    assertThat(SnapshotIoctl.decode(request, abi, word, legacy, true)).as("%s %s %d", op, abi, word)
+                            .contains(op);
+                    assertThat(SnapshotIoctl.decode(request | 0xFFFF_FFFF_0000_0000L, abi, word, legacy, true))
+                            .as("the upper half of a 64-bit request is not looked at").contains(op);
+                    if (legacy) {
+                        assertThat(SnapshotIoctl.decode(request, abi, word, false, true)).as("removed in 3.6").isEmpty();
+                    }
+                    if (current) {
+                        assertThat(SnapshotIoctl.decode(request, abi, word, true, false)).as("before 2.6.25").isEmpty();
+                    }
+                    assertThat(SnapshotIoctl.decode(request ^ 0x100, abi, word, true, true)).as("another type")
+                            .isEmpty();
+                }
+            }
+        }
+        assertThat(SnapshotIoctl.decode(SnapshotIoctl.ALLOC_SWAP_PAGE.request(IoctlAbi.GENERIC, 8), IoctlAbi.GENERIC, 4,
+                false, true)).as("an 8-byte size field where the ABI's is 8 anyway").contains(SnapshotIoctl.ALLOC_SWAP_PAGE);
+        assertThat(SnapshotIoctl.decode(SnapshotIoctl.ALLOC_SWAP_PAGE.request(IoctlAbi.GENERIC, 8) + (1L << 16),
+                IoctlAbi.GENERIC, 8, true, true)).as("a wrong size").isEmpty();
+    }
 }
