@@ -125,7 +125,7 @@ final class ResumeCommand implements Callable<Integer> {
             }
             // the swap area is read through the page cache while the kernel allocates the image's pages, and those
             // allocations (GFP_ATOMIC) cannot take cached pages back (found in a dracut guest: ENOMEM), so what was
-            // read is dropped as the stream goes
+            // read is dropped as the stream goes (periodically only where the units cannot be read with O_DIRECT)
             dropCachedPages(dev, err);
             // the units themselves bypass the page cache where the device allows it, as the kernel's resume reads
             boolean direct = readDirectly(image, dev);
@@ -148,8 +148,9 @@ final class ResumeCommand implements Callable<Integer> {
                     @Override
                     public void update(long done, long total, long bytes) {
                         streamBytes[0] = done * page;
-                        // updates come every few hundred pages, not at fixed counts
-                        if (done - dropped >= DROP_EVERY_PAGES) {
+                        // updates come every few hundred pages, not at fixed counts; direct reads leave nothing
+                        // cached to drop
+                        if (!direct && done - dropped >= DROP_EVERY_PAGES) {
                             dropped = done;
                             dropCachedPages(dev, err);
                         }

@@ -24,8 +24,7 @@ final class DirectWindow implements Closeable {
     private final int capacity;
     private long first = -1;
     private int pages;
-    /** Nanoseconds the reads took, and the part of it this thread spent off the CPU: waiting for the disk. */
-    private long readNanos;
+    /** Nanoseconds the reads spent with this thread off the CPU: waiting for the disk. */
     private long waitNanos;
     private static final java.lang.management.ThreadMXBean THREADS =
             java.lang.management.ManagementFactory.getThreadMXBean();
@@ -83,7 +82,6 @@ final class DirectWindow implements Closeable {
             p += n;
         }
         long took = System.nanoTime() - t0;
-        readNanos += took;
         waitNanos += Math.max(0, took - (THREADS.getCurrentThreadCpuTime() - cpu0));
         int got = (int) ((p - pos) / pageSize);
         if (got == 0) {

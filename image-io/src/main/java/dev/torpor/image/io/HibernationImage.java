@@ -93,7 +93,8 @@ public final class HibernationImage implements Closeable {
         Optional<MapSummary> map = Optional.empty();
         MapChain chain = null;
         if (probe.kind() == ImageKind.TORPOR && probe.torporFirstMap() != 0) {
-            chain = new MapChain(reader, probe.pageSize(), 8, probe.torporOrder(), probe.bounds().orElseThrow(), probe.torporFirstMap());
+            chain = new MapChain(reader, probe.pageSize(), 8, probe.torporOrder(), probe.bounds().orElseThrow(),
+                    probe.torporFirstMap());
             try {
                 map = Optional.of(chain.walk(problems));
             } catch (ImageFormatException e) {
@@ -101,8 +102,8 @@ public final class HibernationImage implements Closeable {
             }
         } else if (probe.detection().isPresent()) {
             Detection d = probe.detection().get();
-            chain = new MapChain(reader, d.target().pageSize(), d.sectorSize(), d.target().byteOrder(), probe.bounds().orElseThrow(),
-                    probe.swsusp().orElseThrow().image());
+            chain = new MapChain(reader, d.target().pageSize(), d.sectorSize(), d.target().byteOrder(),
+                    probe.bounds().orElseThrow(), probe.swsusp().orElseThrow().image());
             try {
                 map = Optional.of(chain.walk(problems));
             } catch (ImageFormatException e) {
@@ -393,7 +394,8 @@ public final class HibernationImage implements Closeable {
             }
             return window != null;
         }
-        Optional<DirectWindow> w = DirectWindow.open(direct, reader.size(), probe.detection().get().target().pageSize());
+        Optional<DirectWindow> w = DirectWindow.open(direct, reader.size(),
+                probe.detection().get().target().pageSize());
         if (w.isEmpty()) {
             return false;
         }

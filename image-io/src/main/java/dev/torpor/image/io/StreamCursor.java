@@ -71,15 +71,8 @@ final class StreamCursor {
         if (produced >= streamPages) {
             return null;
         }
-        if (outNext == outPages) {
-            if (compressor == Compressor.NONE) {
-                readPlainBatch();
-            } else {
-                readUnit();
-            }
-        }
+        refill();
         ByteBuffer page = ByteBuffer.wrap(out, outNext * pageSize, pageSize).slice();
-        pageOffset = compressor == Compressor.NONE ? slots[outNext] * pageSize : unitOffset;
         outNext++;
         produced++;
         return page;
@@ -93,6 +86,19 @@ final class StreamCursor {
         if (produced >= streamPages || max < 1) {
             return 0;
         }
+        refill();
+        int n = (int) Math.min(Math.min(max, outPages - outNext), streamPages - produced);
+        sink.accept(out, outNext * pageSize, n);
+        outNext += n;
+        produced += n;
+        return n;
+    }
+
+    /**
+     * Reads the next batch or unit once the decoded pages are used up, and notes where the next page lies on the
+     * device (for {@link #pageOffset()}).
+     */
+    private void refill() throws IOException {
         if (outNext == outPages) {
             if (compressor == Compressor.NONE) {
                 readPlainBatch();
@@ -100,12 +106,7 @@ final class StreamCursor {
                 readUnit();
             }
         }
-        int n = (int) Math.min(Math.min(max, outPages - outNext), streamPages - produced);
         pageOffset = compressor == Compressor.NONE ? slots[outNext] * pageSize : unitOffset;
-        sink.accept(out, outNext * pageSize, n);
-        outNext += n;
-        produced += n;
-        return n;
     }
 
     /** Of the reading, the nanoseconds spent waiting for the disk, where the reader can tell (direct reads). */

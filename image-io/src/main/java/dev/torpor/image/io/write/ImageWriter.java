@@ -150,10 +150,8 @@ public final class ImageWriter {
      * stages declare theirs); the map page and one run of {@value MapWriter#RUN} pages (off-heap) come on top.
      */
     public static long memoryBound(Options o, TargetProfile target) {
-        if (o.compressor() == Compressor.NONE) {
-            return (MapWriter.RUN + 2L) * target.pageSize();
-        }
-        return pipeline(o, target).memoryBound() + (MapWriter.RUN + 2L) * target.pageSize();
+        long mapAndRun = (MapWriter.RUN + 2L) * target.pageSize();
+        return o.compressor() == Compressor.NONE ? mapAndRun : pipeline(o, target).memoryBound() + mapAndRun;
     }
 
     /**

@@ -77,9 +77,7 @@ public final class ResumeSession implements Closeable {
         while (done < pages) {
             long n = device.writePagesFrom(src, offset + done * pageSize, pages - done, pageSize);
             if (n == 0) {
-                long page = pagesWritten + done;
-                throw new ErrnoException("write", 22, "the kernel took the image as complete after "
-                        + page + " pages; page " + page + " is one too many");
+                throw oneTooMany(pagesWritten + done);
             }
             if (n % pageSize != 0) {
                 throw new ErrnoException("write", 5, "the kernel took " + n + " bytes, not whole pages");
@@ -96,13 +94,17 @@ public final class ResumeSession implements Closeable {
             long before = batch.position();
             long n = batch.remaining() >= 2 * pageSize ? device.writev(batch, pageSize) : device.write(batch);
             if (n == 0) {
-                long page = pagesWritten + before / pageSize;
-                throw new ErrnoException("write", 22, "the kernel took the image as complete after "
-                        + page + " pages; page " + page + " is one too many");
+                throw oneTooMany(pagesWritten + before / pageSize);
             }
         }
         pagesWritten += batch.limit() / pageSize;
         batch.clear();
+    }
+
+    /** The kernel answered 0 at {@code page}: it holds the whole image already (EINVAL). */
+    private static ErrnoException oneTooMany(long page) {
+        return new ErrnoException("write", 22, "the kernel took the image as complete after " + page + " pages; page "
+                + page + " is one too many");
     }
 
     /** After the last page: the extra boundary write that drains trailing zero pages; it must return 0. */
