@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-modules=snapshot-api,swap-format,image-io,platform-linux,tools
+modules=snapshot-api,swap-format,image-io,platform-linux,hibernation,tools
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 

@@ -4,6 +4,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import dev.torpor.hibernation.violation.UsesToolsFromHibernation;
 import dev.torpor.image.io.cyclea.A;
 import dev.torpor.image.io.cycleb.B;
 import dev.torpor.image.io.violation.Exits;
@@ -37,7 +38,7 @@ class LayeringTest {
     @Test
     void productionCodeIsImportedFromEveryModule() {
         for (String pkg : new String[] {"dev.torpor.snapshot.api", "dev.torpor.swap.format", "dev.torpor.image.io",
-            "dev.torpor.platform.linux", "dev.torpor.tools"}) {
+            "dev.torpor.platform.linux", "dev.torpor.hibernation", "dev.torpor.tools"}) {
             assertThat(production.containPackage(pkg)).as(pkg).isTrue();
         }
         assertThat(production.stream().noneMatch(c -> c.getPackageName().contains("violation"))).isTrue();
@@ -57,6 +58,8 @@ class LayeringTest {
                 Arguments.of(TorporLayers.IMAGE_IO_LIBRARIES, new Class<?>[] {UsesJackson.class}),
                 Arguments.of(TorporLayers.ONLY_PLATFORM_USES_JNA, new Class<?>[] {UsesJna.class}),
                 Arguments.of(TorporLayers.PLATFORM_DOES_NOT_DEPEND_UPWARD, new Class<?>[] {UsesTools.class}),
+                Arguments.of(TorporLayers.HIBERNATION_DOES_NOT_DEPEND_UPWARD,
+                        new Class<?>[] {UsesToolsFromHibernation.class}),
                 Arguments.of(TorporLayers.CLI_LIBRARIES_ONLY_IN_TOOLS, new Class<?>[] {UsesPicocli.class}),
                 Arguments.of(TorporLayers.ONLY_TOOLS_EXITS, new Class<?>[] {Exits.class}),
                 Arguments.of(TorporLayers.NO_PACKAGE_CYCLES, new Class<?>[] {A.class, B.class}));

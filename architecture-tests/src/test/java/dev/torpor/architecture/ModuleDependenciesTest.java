@@ -24,7 +24,8 @@ class ModuleDependenciesTest {
             "image-io", List.of("torpor-swap-format", "aircompressor", "slf4j-api", "micrometer-core",
                     "jackson-databind:test", "jazzer-junit:test"),
             "platform-linux", List.of("torpor-snapshot-api", "jna", "jna-platform"),
-            "tools", List.of("torpor-image-io", "torpor-platform-linux", "picocli", "jackson-databind", "slf4j-simple",
+            "hibernation", List.of("torpor-image-io", "torpor-platform-linux", "torpor-image-io:test"),
+            "tools", List.of("torpor-image-io", "torpor-platform-linux", "torpor-hibernation", "picocli", "jackson-databind", "slf4j-simple",
                     "slf4j-api", "torpor-image-io:test", "jazzer-junit:test"));
 
     @Test

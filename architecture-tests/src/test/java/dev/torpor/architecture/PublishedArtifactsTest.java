@@ -32,6 +32,7 @@ class PublishedArtifactsTest {
             "swap-format, dev.torpor.swap.format",
             "image-io, dev.torpor.image.io",
             "platform-linux, dev.torpor.platform.linux",
+            "hibernation, dev.torpor.hibernation",
             "tools, dev.torpor.tools"})
     void everyLibraryShipsItsModuleNameVersionSourcesAndJavadoc(String module, String moduleName)
             throws IOException {

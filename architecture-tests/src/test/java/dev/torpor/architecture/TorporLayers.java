@@ -12,6 +12,7 @@ final class TorporLayers {
     static final String SWAP_FORMAT = "dev.torpor.swap.format..";
     static final String IMAGE_IO = "dev.torpor.image.io..";
     static final String PLATFORM = "dev.torpor.platform.linux..";
+    static final String HIBERNATION = "dev.torpor.hibernation..";
     static final String TOOLS = "dev.torpor.tools..";
 
     private TorporLayers() {
@@ -41,8 +42,14 @@ final class TorporLayers {
 
     /** platform-linux sits beside image-io: it may use snapshot-api and JNA, nothing above. */
     static final ArchRule PLATFORM_DOES_NOT_DEPEND_UPWARD = noClasses().that().resideInAPackage(PLATFORM)
-            .should().dependOnClassesThat().resideInAnyPackage(IMAGE_IO, TOOLS, "picocli..", "com.fasterxml.jackson..")
-            .as("platform-linux does not depend on image-io, tools, picocli or Jackson");
+            .should().dependOnClassesThat().resideInAnyPackage(IMAGE_IO, HIBERNATION, TOOLS, "picocli..",
+                    "com.fasterxml.jackson..")
+            .as("platform-linux does not depend on image-io, hibernation, tools, picocli or Jackson");
+
+    /** hibernation sits on image-io and platform-linux: the CLI is above it. */
+    static final ArchRule HIBERNATION_DOES_NOT_DEPEND_UPWARD = noClasses().that().resideInAPackage(HIBERNATION)
+            .should().dependOnClassesThat().resideInAnyPackage(TOOLS, "dev.torpor.guest..", "dev.torpor.packaging..")
+            .as("hibernation does not depend on tools, the guest kit or the packaging");
 
     /** picocli, Jackson databind and SLF4J bindings are for tools only. */
     static final ArchRule CLI_LIBRARIES_ONLY_IN_TOOLS = noClasses().that().resideOutsideOfPackage(TOOLS)
@@ -62,5 +69,5 @@ final class TorporLayers {
             .as("Torpor's packages are free of cycles");
 
     static final ArchRule[] ALL = {SNAPSHOT_API_IS_PURE, SWAP_FORMAT_IS_PURE, IMAGE_IO_LIBRARIES, ONLY_PLATFORM_USES_JNA,
-        PLATFORM_DOES_NOT_DEPEND_UPWARD, CLI_LIBRARIES_ONLY_IN_TOOLS, ONLY_TOOLS_EXITS, NO_PACKAGE_CYCLES};
+        PLATFORM_DOES_NOT_DEPEND_UPWARD, HIBERNATION_DOES_NOT_DEPEND_UPWARD, CLI_LIBRARIES_ONLY_IN_TOOLS, ONLY_TOOLS_EXITS, NO_PACKAGE_CYCLES};
 }

@@ -1,23 +1,26 @@
 package dev.torpor.tools;
 
+import dev.torpor.hibernation.HibernationHeap;
+import dev.torpor.hibernation.HibernationListener;
+import dev.torpor.hibernation.HibernationOptions;
+import dev.torpor.hibernation.HibernationRefused;
+import dev.torpor.hibernation.RunningKernel;
+import dev.torpor.hibernation.SafeHibernation;
+import dev.torpor.hibernation.Step;
 import dev.torpor.image.io.Compressor;
 import dev.torpor.image.io.KeyMaterial;
 import dev.torpor.image.io.lifecycle.Hibernator;
 import dev.torpor.image.io.lifecycle.Rehearsal;
 import dev.torpor.image.io.write.ImageWriter;
 import dev.torpor.image.io.write.PageStore;
-import dev.torpor.image.io.write.SwapArea;
 import dev.torpor.platform.linux.FileDevices;
 import dev.torpor.platform.linux.JvmQuiescence;
-import dev.torpor.platform.linux.MemoryMap;
 import dev.torpor.platform.linux.LinuxFacts;
 import dev.torpor.platform.linux.LinuxSnapshotDevice;
-import dev.torpor.platform.linux.Writeback;
 import dev.torpor.platform.linux.LinuxSystem;
 import dev.torpor.platform.linux.TerminationSignals;
 import dev.torpor.snapshot.api.TargetProfile;
 import dev.torpor.snapshot.api.Utsname;
-import dev.torpor.snapshot.api.device.SnapshotDevice;
 import dev.torpor.snapshot.api.emulator.KernelProfile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,9 +30,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -155,15 +156,16 @@ final class HibernateCommand implements Callable<Integer> {
     }
 
     /**
-     * The real run. {@code signals} holds SIGINT, SIGTERM and SIGHUP back from this thread: while the image is
-     * stored they stop the write (the image invalidated, the system thawed, exit 128 + the signal).
+     * The real run: {@link SafeHibernation} with this command's settings, printing each step. {@code signals} holds
+     * SIGINT, SIGTERM and SIGHUP back from this thread: while the image is stored they stop the write (the image
+     * invalidated, the system thawed, exit 128 + the signal).
      */
     private int hibernate(PrintWriter out, Settings settings, LinuxFacts facts, Path scratch, Hibernator.Shutdown how,
                           Compressor compressor, int threads, Optional<KeyMaterial> key, Optional<Long> imageSize,
                           TerminationSignals signals) throws Exception {
         Optional<PauseAt> pause = PauseAt.of(out, signals);
         Utsname uname = LinuxSystem.local().uname();
-        TargetProfile target = RunningSystem.target(uname, facts);
+        TargetProfile target = RunningKernel.target(uname, facts);
         RunningSystem.Found<Path> device = RunningSystem.device(settings.value(Setting.DEVICE), facts);
         RunningSystem.Found<Long> resumeOffset = RunningSystem.resumeOffset(settings.value(Setting.RESUME_OFFSET),
                 facts);
@@ -174,135 +176,39 @@ final class HibernateCommand implements Callable<Integer> {
         Preflight.swapArea(new Preflight.Target(dev, device.source(), offset, resumeOffset.source(),
                 target.pageSize(), Preflight.activeSwapFiles(facts)));
         long size = imageSize.orElse(facts.imageSize().orElse(0));
-        // the collector freezes with the system: what storing the largest image allocates must fit the young generation
-        java.util.OptionalLong eden = HibernationHeap.edenBytes();
-        long memTotal = facts.memInfo().getOrDefault("MemTotal", -1L) * 1024;
-        if (eden.isPresent() && memTotal > 0) {
-            long fixed = ImageWriter.memoryBound(ImageWriter.Options.defaults().withCompressor(compressor)
-                    .withThreads(threads), target) + (1L << 20);
-            out.println("torpor: " + HibernationHeap.check(eden.getAsLong(), memTotal, target.pageSize(), threads,
-                    key.isPresent(), fixed));
-        } else {
-            out.println("torpor: heap: the eden size or the machine's MemTotal is unknown; not checked against the image");
-        }
-        LinuxFacts.DeviceNumber number = FileDevices.numberOf(dev);
-        Hibernator.Plan plan = Hibernator.Plan.builder(target, SnapshotDevice.encodeDev(number.major(), number.minor()))
-                .resumeOffset(offset).imageSize(size).compressor(compressor).threads(threads).shutdown(how).key(key)
-                .attempts(attempts).build();
-
-        // the device calls on harmless nodes, often enough that the per-page ones are compiled during the warm-up
-        LinuxSnapshotDevice.Rehearsed calls = LinuxSnapshotDevice.rehearse(Path.of("/dev/zero"), Path.of("/dev/null"),
-                REHEARSED_READS);
-        out.printf("torpor: device calls rehearsed: %d page reads of /dev/zero at %.1f us each, %d ALLOC_SWAP_PAGE "
-                        + "(refused) at %.1f us each (%s)%n", calls.reads(), calls.readNanos() / 1e3 / calls.reads(),
-                calls.allocs(), calls.allocNanos() / 1e3 / Math.max(1, calls.allocs()), calls.binding());
-        for (LinuxSnapshotDevice.Compared c : calls.compared()) {
-            out.printf("torpor: the same calls through %s: %.1f us per page read, %.1f us per ALLOC_SWAP_PAGE%n",
-                    c.how(), c.readNanos() / 1e3, c.allocNanos() / 1e3);
-        }
-        // the rehearsal: the same path on an emulated machine of this kernel, so that everything is loaded
-        KernelProfile kernel = RunningSystem.emulatedKernel(uname.release());
-        // printing through the same code as the real run, into nothing: string concatenation sites link on first use
-        PrintWriter nowhere = new PrintWriter(java.io.Writer.nullWriter());
-        WarmUp warm = warmUp(plan, kernel, scratch, nowhere, signals);
-        if (!warm.first().memoryIntact()) {
-            throw new IllegalStateException("the rehearsal did not restore the emulated memory; not hibernating");
-        }
-        out.printf("torpor: rehearsal ok (%d emulated pages saved and restored); %d rehearsals in %.1f s %s%n",
-                warm.first().savedPages(), warm.runs(), warm.took().toMillis() / 1000.0,
-                warm.converged() ? "until their speed converged" : "(stopped at the 60 s limit)");
-        if (!JitFlags.speculationOff()) {
-            out.println("torpor: note: without -XX:PerMethodTrapLimit=0 -XX:PerMethodSpecTrapLimit=0 (the options of "
-                    + JvmOptions.FILE + ") the compiled code of the rehearsals may fall back "
-                    + "to the interpreter after the snapshot (data it did not see), which slows the writing down");
-        }
-        // from here on nothing is compiled: the code the rehearsals compiled is the code that runs after the snapshot
-        JvmQuiescence.Stopped jit = JvmQuiescence.stopCompilation(scratch);
-        LinuxSystem system = LinuxSystem.local();
-        int rebootErrno = system.rehearseReboot();
-        if (rebootErrno != 22) {
-            throw new IllegalStateException("reboot(2) with an unknown command gave errno " + rebootErrno
-                    + " instead of EINVAL: not allowed to power off (CAP_SYS_BOOT)?");
-        }
-        // every page it has, and every page it touches from now on; programs and libraries in full
-        List<MemoryMap.Mapping> notPrefaulted = system.lockMemoryAsUsed(m -> m.path().endsWith("/lib/modules"));
-        out.printf("torpor: locked in memory: %d kB resident (VmRSS)%s%n", RunningSystem.statusKib("VmRSS:"),
-                notPrefaulted.isEmpty() ? "" : "; locked as touched only: " + notPrefaulted.size() + " file mapping(s) "
-                        + "mlock refused, first " + notPrefaulted.get(0).path());
-        out.printf("torpor: hibernating to %s (%s) offset %d, %s, image size %d, then %s%n", dev, number, offset,
-                compressor.label(), size, how.name().toLowerCase(Locale.ROOT));
-        out.flush();
-        system.syncFileSystems();
-        try (FileChannel ch = FileChannel.open(dev, StandardOpenOption.READ, StandardOpenOption.WRITE);
-             Writeback writeback = Writeback.open(dev);
-             DirectWrites direct = DirectWrites.open(PageStore.of(ch), dev, target.pageSize());
-             LinuxSnapshotDevice snapshot = LinuxSnapshotDevice.open(location.snapshotDevice,
-                     SnapshotDevice.Mode.HIBERNATE)) {
-            // the disk writes each 8 MB while the next is compressed (the kernel keeps its bios in flight too)
-            PageStore.Writeback async = new PageStore.Writeback() {
-                @Override
-                public void start(long position, long length) throws IOException {
-                    writeback.start(position, length);
-                }
-
-                @Override
-                public void await(long position, long length) throws IOException {
-                    writeback.await(position, length);
-                }
-            };
-            async.start(0, target.pageSize()); // once now: nothing may load after the freeze
-            async.await(0, target.pageSize());
-            PageStore synced = PageStore.writingBackEvery(direct, Rehearsal.SYNC_BYTES, async);
-            PageStore store = pause.isPresent() ? pause.get().around(synced, offset * target.pageSize()) : synced;
-            // the kernel lets nobody write an active swap area but the one set through /dev/snapshot (ETXTBSY), so
-            // it is set before an old signature may be reset (the hibernator sets it again)
-            snapshot.setSwapArea(offset, plan.swapDevice());
-            SwapArea area = ActiveArea.open(store, dev, offset, target.pageSize(), target.byteOrder(), facts.swaps(),
-                    out);
-            direct.rehearse(offset);
-            // if/else, not a switch: a switch on an enum loads a synthetic class on first use, after the snapshot
-            Hibernator.Power power = (off, session) -> {
-                if (pause.isPresent()) {
-                    pause.get().at(PauseAt.Moment.AFTER_SIGNATURE);
-                }
-                out.flush();
-                if (off == Hibernator.Shutdown.PLATFORM) {
-                    session.powerOff();
-                    throw new IOException("SNAPSHOT_POWER_OFF returned: the platform did not power off");
-                } else if (off == Hibernator.Shutdown.REBOOT) {
-                    system.reboot();
-                } else {
-                    system.powerOff();
-                }
-                throw new IOException("reboot(2) returned");
-            };
-            // an empty young generation, and every other JVM thread waiting, holding no lock: they freeze as they are
-            JvmQuiescence.Report rest = JvmQuiescence.settle(jit, Duration.ofSeconds(60));
-            printRest(out, rest);
-            out.printf("torpor: resident now %d kB (VmRSS), all of it locked%n", RunningSystem.statusKib("VmRSS:"));
-            if (!rest.compilerIdle()) {
-                throw new IOException("the JIT compiler did not go idle within 60 s: not freezing, since a compiler "
-                        + "thread frozen in the middle of a compilation can hang the snapshot");
-            }
-            out.println("torpor: freezing");
-            out.flush();
-            Printer printer = new Printer(out, signals, pause.orElse(null));
-            try {
-                Hibernator.Resumed r = Hibernator.hibernate(snapshot, area, plan, power, printer);
-                report(out, r);
-                return ExitCodes.OK;
-            } catch (Hibernator.Cancelled e) {
-                spec.commandLine().getErr().println("torpor: hibernation stopped (" + e.getMessage() + ") before "
-                        + "the image was signed: the swap area holds no image, the system is thawed");
-                return 128 + (printer.stoppedBy != 0 ? printer.stoppedBy : pause.map(p -> p.stoppedBy).orElse(0));
-            }
+        HibernationOptions.Builder options = HibernationOptions.builder(dev).resumeOffset(offset)
+                .snapshotDevice(location.snapshotDevice).target(target).compressor(compressor).threads(threads)
+                .imageSize(size).shutdown(how).attempts(attempts).scratch(scratch).rehearsedReads(REHEARSED_READS);
+        key.ifPresent(options::encryptWith);
+        String hibernating = String.format("torpor: hibernating to %s (%s) offset %d, %s, image size %d, then %s", dev,
+                FileDevices.numberOf(dev), offset, compressor.label(), size, how.name().toLowerCase(Locale.ROOT));
+        Printer printer = new Printer(out, signals, pause.orElse(null), hibernating);
+        try {
+            SafeHibernation.Report r = SafeHibernation.hibernate(options.build(), printer);
+            report(out, r.resumed());
+            return ExitCodes.OK;
+        } catch (HibernationHeap.TooSmall e) {
+            throw new HibernationRefused(heapAdvice(e));
+        } catch (HibernationRefused e) {
+            throw e;
+        } catch (Hibernator.Cancelled e) {
+            spec.commandLine().getErr().println("torpor: hibernation stopped (" + e.getMessage() + ") before "
+                    + "the image was signed: the swap area holds no image, the system is thawed");
+            return 128 + (printer.stoppedBy != 0 ? printer.stoppedBy : pause.map(p -> p.stoppedBy).orElse(0));
         } catch (IOException | RuntimeException e) {
             spec.commandLine().getErr().println("torpor: hibernation failed, the system is thawed and the swap area "
                     + "holds no image: " + Torpor.describe(e));
             return ExitCodes.NO_IMAGE;
-        } finally {
-            system.unlockAllMemory();
         }
+    }
+
+    /** The heap refusal in this tool's terms: the launcher's options with the heap that carries the image. */
+    static String heapAdvice(HibernationHeap.TooSmall e) {
+        return "the JVM's young generation cannot carry storing the largest image this machine can make ("
+                + e.figures() + "), and a collection while the system is frozen would hang it: run hibernate with "
+                + "TORPOR_JAVA_OPTS=\"" + JvmOptions.of("hibernate").replaceAll("-Xm[snx]\\d+[mMgG]", "")
+                .replaceAll(" +", " ").strip() + " " + e.heapOptions() + "\" (the defaults are in " + JvmOptions.FILE
+                + ")" + (e.fewerThreadsHelp() ? ", or with fewer --threads" : "");
     }
 
     /** The effective settings: these flags over {@code file} over the defaults. */
@@ -338,47 +244,6 @@ final class HibernateCommand implements Callable<Integer> {
                     s.get(4).toNanos() / 1e9);
         }
         out.flush();
-    }
-
-    /** What the warm-up did: its first rehearsal's report, how many ran, how long, whether the speed converged. */
-    private record WarmUp(Rehearsal.Report first, int runs, Duration took, boolean converged) {
-    }
-
-    /**
-     * Rehearses until a rehearsal's time has stopped improving (four in a row not 10% faster than the best, at least
-     * six in all; at most 60 s), so that the hot code of the post-snapshot path (compression, CRC32, page copies) is
-     * compiled before the JIT's threads are frozen with everything else. The JIT never goes fully idle: rarely used
-     * methods keep crossing their thresholds, so waiting for an idle compiler ran into the 60 s limit in every guest.
-     */
-    private static WarmUp warmUp(Hibernator.Plan plan, KernelProfile kernel, Path scratch, PrintWriter nowhere,
-                                 TerminationSignals signals) throws IOException {
-        long start = System.nanoTime();
-        long deadline = start + 60_000_000_000L;
-        Rehearsal.Report first = null;
-        long best = Long.MAX_VALUE;
-        int stale = 0;
-        int runs = 0;
-        while (System.nanoTime() < deadline && (runs < 6 || stale < 4)) {
-            long t = System.nanoTime();
-            Rehearsal.Report r = Rehearsal.run(plan, kernel, 2048, scratch, new Printer(nowhere, signals, null));
-            t = System.nanoTime() - t;
-            runs++;
-            if (first == null) {
-                first = r;
-                if (!r.memoryIntact()) {
-                    break;
-                }
-            }
-            stale = t < best - best / 10 ? 0 : stale + 1;
-            best = Math.min(best, t);
-            try {
-                Thread.sleep(300); // the JIT's threads get the CPU (a guest may have only one)
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        return new WarmUp(first, runs, Duration.ofNanos(System.nanoTime() - start), runs >= 6 && stale >= 4);
     }
 
     private int dryRun(PrintWriter out, Compressor compressor, int threads, Hibernator.Shutdown how,
@@ -432,19 +297,87 @@ final class HibernateCommand implements Callable<Integer> {
     }
 
     /** Prints the run's events; Markers are stable for tests. */
-    private static final class Printer implements Hibernator.Listener {
+    private static final class Printer implements HibernationListener {
         private final PrintWriter out;
         private final TerminationSignals signals;
         private final PauseAt pause;
+        private final String hibernating;
         private long lastPercent = -1;
         /** The signal that stopped the run, or 0. */
         int stoppedBy;
 
         /** {@code signals} and {@code pause} may be null (the dry run and its rehearsals). */
         Printer(PrintWriter out, TerminationSignals signals, PauseAt pause) {
+            this(out, signals, pause, "");
+        }
+
+        /** {@code hibernating}: the line printed once the process is locked in memory. */
+        Printer(PrintWriter out, TerminationSignals signals, PauseAt pause, String hibernating) {
             this.out = out;
             this.signals = signals;
             this.pause = pause;
+            this.hibernating = hibernating;
+        }
+
+        /** Printing through the same code as the real run, into nothing: string concatenation sites link on first use. */
+        @Override
+        public HibernationListener forRehearsal() {
+            return new Printer(new PrintWriter(java.io.Writer.nullWriter()), signals, null);
+        }
+
+        @Override
+        public PageStore storing(PageStore store, long headerPosition) {
+            return pause == null ? store : pause.around(store, headerPosition);
+        }
+
+        @Override
+        public void poweringOff() throws IOException {
+            if (pause != null) {
+                pause.at(PauseAt.Moment.AFTER_SIGNATURE);
+            }
+            out.flush();
+        }
+
+        @Override
+        public void step(Step step) {
+            if (step instanceof Step.HeapChecked h) {
+                out.println("torpor: " + h.line());
+            } else if (step instanceof Step.DeviceCallsRehearsed d) {
+                LinuxSnapshotDevice.Rehearsed calls = d.calls();
+                out.printf("torpor: device calls rehearsed: %d page reads of /dev/zero at %.1f us each, %d "
+                                + "ALLOC_SWAP_PAGE (refused) at %.1f us each (%s)%n", calls.reads(),
+                        calls.readNanos() / 1e3 / Math.max(1, calls.reads()), calls.allocs(),
+                        calls.allocNanos() / 1e3 / Math.max(1, calls.allocs()), calls.binding());
+                for (LinuxSnapshotDevice.Compared c : calls.compared()) {
+                    out.printf("torpor: the same calls through %s: %.1f us per page read, %.1f us per "
+                            + "ALLOC_SWAP_PAGE%n", c.how(), c.readNanos() / 1e3, c.allocNanos() / 1e3);
+                }
+            } else if (step instanceof Step.Rehearsed r) {
+                out.printf("torpor: rehearsal ok (%d emulated pages saved and restored); %d rehearsals in %.1f s %s%n",
+                        r.savedPages(), r.runs(), r.took().toMillis() / 1000.0,
+                        r.converged() ? "until their speed converged" : "(stopped at the time limit)");
+                if (!r.speculationOff()) {
+                    out.println("torpor: note: without -XX:PerMethodTrapLimit=0 -XX:PerMethodSpecTrapLimit=0 (the "
+                            + "options of " + JvmOptions.FILE + ") the compiled code of the rehearsals may fall back "
+                            + "to the interpreter after the snapshot (data it did not see), which slows the writing "
+                            + "down");
+                }
+            } else if (step instanceof Step.Locked l) {
+                out.printf("torpor: locked in memory: %d kB resident (VmRSS)%s%n", l.residentKib(),
+                        l.notPrefaulted().isEmpty() ? "" : "; locked as touched only: " + l.notPrefaulted().size()
+                                + " file mapping(s) mlock refused, first " + l.notPrefaulted().get(0));
+                out.println(hibernating);
+            } else if (step instanceof Step.AreaReused a) {
+                out.println("torpor: " + a.device() + " is in use as swap but still carried an old " + a.signature()
+                        + " image signature; no image on an active swap area can be resumed, so the area is reused, "
+                        + "as the kernel does");
+            } else if (step instanceof Step.AtRest a) {
+                printRest(out, a.rest());
+                out.printf("torpor: resident now %d kB (VmRSS), all of it locked%n", a.residentKib());
+            } else if (step instanceof Step.Freezing) {
+                out.println("torpor: freezing");
+            }
+            out.flush();
         }
 
         @Override

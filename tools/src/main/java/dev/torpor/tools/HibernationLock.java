@@ -32,7 +32,7 @@ final class HibernationLock implements AutoCloseable {
         return p != null ? Path.of(p) : DEFAULT;
     }
 
-    /** @throws Preflight.Refused when another process (or this one) holds it */
+    /** @throws dev.torpor.hibernation.HibernationRefused when another process (or this one) holds it */
     static HibernationLock take(Path file) throws IOException {
         Files.createDirectories(file.getParent());
         FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
@@ -51,7 +51,7 @@ final class HibernationLock implements AutoCloseable {
                 // the PID is only a hint
             }
             ch.close();
-            throw new Preflight.Refused("another torpor hibernate is running" + (holder.isEmpty() ? ""
+            throw new dev.torpor.hibernation.HibernationRefused("another torpor hibernate is running" + (holder.isEmpty() ? ""
                     : " (PID " + holder + ")") + ": it holds " + file + "; wait for it to finish");
         }
         ch.truncate(0);

@@ -1,5 +1,7 @@
 package dev.torpor.tools;
 
+import dev.torpor.hibernation.HibernationRefused;
+import dev.torpor.hibernation.RunningKernel;
 import dev.torpor.platform.linux.FileDevices;
 import dev.torpor.platform.linux.Fiemap;
 import dev.torpor.platform.linux.HibernationReadiness;
@@ -23,13 +25,6 @@ import java.util.Optional;
  */
 final class Preflight {
 
-    /** Hibernation refused before anything was done; the message says why and what to do. */
-    static final class Refused extends IllegalStateException {
-        Refused(String message) {
-            super(message);
-        }
-    }
-
     /** The swap area to check: the device and offset, where each was found, and the system's active swap files. */
     record Target(Path device, String deviceSource, long offset, String offsetSource, int pageSize,
                   List<Path> swapFiles) {
@@ -42,7 +37,7 @@ final class Preflight {
     static void lockdown(LinuxFacts facts) throws IOException {
         Optional<String> mode = facts.lockdown();
         if (mode.isPresent() && LinuxFacts.lockdownForbidsHibernation(mode.get())) {
-            throw new Refused(HibernationReadiness.lockdownReason(mode.get(), facts.secureBoot().orElse(false)));
+            throw new HibernationRefused(HibernationReadiness.lockdownReason(mode.get(), facts.secureBoot().orElse(false)));
         }
     }
 
@@ -60,20 +55,20 @@ final class Preflight {
     /** The device exists and its page at the offset carries a swap (or old image) signature. */
     static void swapArea(Target t) throws IOException {
         if (!Files.exists(t.device())) {
-            throw new Refused("the swap device " + t.device() + " (" + t.deviceSource() + ") does not exist; name an "
+            throw new HibernationRefused("the swap device " + t.device() + " (" + t.deviceSource() + ") does not exist; name an "
                     + "existing one (blkid and swapon --show list them) with --device or device = in "
                     + ConfigFile.DEFAULT + ", or fix resume= on the kernel command line");
         }
         long at = Math.multiplyExact(t.offset(), (long) t.pageSize());
-        long size = RunningSystem.size(t.device());
+        long size = RunningKernel.size(t.device());
         if (size >= 0 && at + t.pageSize() > size) {
-            throw new Refused("resume_offset " + t.offset() + " (" + t.offsetSource() + ") is past the end of "
+            throw new HibernationRefused("resume_offset " + t.offset() + " (" + t.offsetSource() + ") is past the end of "
                     + t.device() + " (" + size + " bytes)" + hint(t));
         }
         boolean signed = signedAt(t.device(), at, t.pageSize());
         if (t.offset() == 0) {
             if (!signed) {
-                throw new Refused(t.device() + " (" + t.deviceSource() + ") holds no swap area: its first page has no "
+                throw new HibernationRefused(t.device() + " (" + t.deviceSource() + ") holds no swap area: its first page has no "
                         + "swap signature. Give the swap partition (swapon --show), or a swap file's resume offset"
                         + hint(t));
             }
@@ -82,7 +77,7 @@ final class Preflight {
         // the kernel takes an offset only where an active swap file starts; an old header left in freed blocks by a
         // swap file made again elsewhere still looks right, so the offset is checked against the files themselves
         if (!signed || startOfActiveSwapFile(t).isEmpty()) {
-            throw new Refused("resume_offset " + t.offset() + " (" + t.offsetSource() + ") is stale or wrong: no active "
+            throw new HibernationRefused("resume_offset " + t.offset() + " (" + t.offsetSource() + ") is stale or wrong: no active "
                     + "swap file on " + t.device() + " starts at page " + t.offset() + hint(t));
         }
     }

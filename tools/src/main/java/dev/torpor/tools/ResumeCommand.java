@@ -4,13 +4,13 @@ import dev.torpor.image.io.Progress;
 import dev.torpor.image.io.HibernationImage;
 import dev.torpor.image.io.ImageKind;
 import dev.torpor.image.io.KeyMaterial;
+import dev.torpor.hibernation.RunningKernel;
 import dev.torpor.image.io.ReadOptions;
 import dev.torpor.image.io.lifecycle.Resumer;
 import dev.torpor.image.io.write.Invalidation;
 import dev.torpor.image.io.write.PageStore;
 import dev.torpor.platform.linux.BlockDevices;
 import dev.torpor.platform.linux.FileDevices;
-import dev.torpor.platform.linux.JvmQuiescence;
 import dev.torpor.platform.linux.LinuxFacts;
 import dev.torpor.platform.linux.LinuxSnapshotDevice;
 import dev.torpor.platform.linux.LinuxSystem;
@@ -98,7 +98,7 @@ final class ResumeCommand implements Callable<Integer> {
                 : Optional.of(KeyMaterial.fromFile(Path.of(keyPath.get())));
         Resumer.RunningKernel running = new Resumer.RunningKernel(Optional.of(LinuxSystem.local().uname()),
                 facts.physPages().isPresent() ? Optional.of(facts.physPages().getAsLong()) : Optional.empty());
-        long size = RunningSystem.size(dev);
+        long size = RunningKernel.size(dev);
         NativeCodecs.install(); // a JVM just started decodes at C speed through JNI from the first unit
         try (FileChannel rw = FileChannel.open(dev, StandardOpenOption.READ, StandardOpenOption.WRITE);
              HibernationImage image = HibernationImage.open(FileChannel.open(dev, StandardOpenOption.READ), size,
@@ -222,18 +222,8 @@ final class ResumeCommand implements Callable<Integer> {
         if (!JvmSettings.ownProcess()) {
             return;
         }
-        JvmQuiescence.Report rest;
-        try {
-            rest = JvmQuiescence.settle(JvmQuiescence.stopCompilation(Path.of(System.getProperty("java.io.tmpdir"))),
-                    Duration.ofSeconds(60));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while the JVM came to rest");
-        }
-        HibernateCommand.printRest(out, rest);
-        if (!rest.compilerIdle()) {
-            throw new IOException("the JIT compiler did not go idle within 60 s: not freezing for the restore");
-        }
+        HibernateCommand.printRest(out, dev.torpor.hibernation.SafeHibernation.settleForRestore(
+                Path.of(System.getProperty("java.io.tmpdir")), Duration.ofSeconds(60)));
     }
 
     /** How often the pages read so far are dropped from the page cache while the stream goes into the device. */

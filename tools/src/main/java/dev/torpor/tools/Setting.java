@@ -45,7 +45,7 @@ enum Setting {
 
     /** The kernel's number of compression threads for {@code cpus} online CPUs (the rule of {@code save_image_lzo} and, from 6.9, {@code save_compressed_image} in kernel/power/swap.c). */
     static int kernelThreads(int cpus) {
-        return Math.max(1, Math.min(3, cpus - 1));
+        return dev.torpor.hibernation.RunningKernel.kernelThreads(cpus);
     }
 
     /** The setting called {@code key}. */

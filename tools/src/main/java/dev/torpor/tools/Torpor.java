@@ -116,7 +116,7 @@ public final class Torpor implements Runnable {
         if (ex instanceof CommandLine.ParameterException || ex instanceof IllegalArgumentException) {
             return ExitCodes.USAGE;
         }
-        if (ex instanceof Preflight.Refused) {
+        if (ex instanceof dev.torpor.hibernation.HibernationRefused) {
             return ExitCodes.UNAVAILABLE;
         }
         if (ex instanceof SwapArea.ImagePresentException) {
@@ -154,7 +154,7 @@ public final class Torpor implements Runnable {
         if (ex instanceof IOException) {
             return "I/O error: " + ex.getMessage();
         }
-        if (ex instanceof IllegalArgumentException || ex instanceof Preflight.Refused
+        if (ex instanceof IllegalArgumentException || ex instanceof dev.torpor.hibernation.HibernationRefused
                 || ex instanceof SwapArea.ImagePresentException) {
             return ex.getMessage();
         }

@@ -53,7 +53,7 @@ class PreflightTest {
                 assertThat(now).isNotEqualTo(old);
                 assertThat(signatureAt(loop, old)).as("the old header is still on the device").isEqualTo("SWAPSPACE2");
                 assertThatThrownBy(() -> Preflight.swapArea(target(loop, old, swap)))
-                        .isInstanceOf(Preflight.Refused.class)
+                        .isInstanceOf(dev.torpor.hibernation.HibernationRefused.class)
                         .hasMessageContaining("resume_offset " + old + " (resume_offset= of the kernel command line) "
                                 + "is stale or wrong: no active swap file on " + loop + " starts at page " + old)
                         .hasMessageContaining("The swap file " + swap + " starts at page " + now + ": use resume_offset="
@@ -61,7 +61,7 @@ class PreflightTest {
                 assertThatCode(() -> Preflight.swapArea(target(loop, now, swap))).doesNotThrowAnyException();
 
                 assertThatThrownBy(() -> Preflight.swapArea(target(loop, 0, swap)))
-                        .isInstanceOf(Preflight.Refused.class)
+                        .isInstanceOf(dev.torpor.hibernation.HibernationRefused.class)
                         .hasMessageContaining(loop + " (test) holds no swap area: its first page has no swap signature")
                         .hasMessageContaining("use resume_offset=" + now);
                 assertThatThrownBy(() -> Preflight.swapArea(target(loop, 1L << 20, swap)))
@@ -113,11 +113,11 @@ class PreflightTest {
         Path missing = Path.of("/dev/disk/by-uuid/0f1e2d3c-0000-4000-8000-00000000dead");
         assertThatThrownBy(() -> Preflight.swapArea(new Preflight.Target(missing, "resume= of the kernel command line",
                 0, "default (a swap partition)", 4096, List.of())))
-                .isInstanceOf(Preflight.Refused.class)
+                .isInstanceOf(dev.torpor.hibernation.HibernationRefused.class)
                 .hasMessage("the swap device " + missing + " (resume= of the kernel command line) does not exist; name "
                         + "an existing one (blkid and swapon --show list them) with --device or device = in "
                         + "/etc/torpor/torpor.conf, or fix resume= on the kernel command line");
-        assertThat(Torpor.exitCode(new Preflight.Refused("x"))).isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(Torpor.exitCode(new dev.torpor.hibernation.HibernationRefused("x"))).isEqualTo(ExitCodes.UNAVAILABLE);
     }
 
     @Test
@@ -125,7 +125,7 @@ class PreflightTest {
         Path root = tmp.resolve("root");
         Files.createDirectories(root.resolve("sys/kernel/security"));
         Files.writeString(root.resolve("sys/kernel/security/lockdown"), "none [integrity] confidentiality\n");
-        assertThatThrownBy(() -> Preflight.lockdown(new LinuxFacts(root))).isInstanceOf(Preflight.Refused.class)
+        assertThatThrownBy(() -> Preflight.lockdown(new LinuxFacts(root))).isInstanceOf(dev.torpor.hibernation.HibernationRefused.class)
                 .hasMessage("the kernel is locked down (integrity), and a locked-down kernel refuses hibernation: an "
                         + "image on disk could be altered before resume. Boot without lockdown= on the kernel command "
                         + "line to hibernate");

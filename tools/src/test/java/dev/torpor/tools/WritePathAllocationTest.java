@@ -1,5 +1,6 @@
 package dev.torpor.tools;
 
+import dev.torpor.hibernation.HibernationHeap;
 import dev.torpor.image.io.Corpus;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

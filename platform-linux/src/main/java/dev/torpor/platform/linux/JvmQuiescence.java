@@ -99,6 +99,22 @@ public final class JvmQuiescence {
     }
 
     /**
+     * Undoes {@link #stopCompilation} once the system is thawed again, so that a program that hibernated from inside
+     * itself compiles as before. Returns whether the directive was removed.
+     */
+    public static boolean resumeCompilation(Stopped stopped) {
+        if (!stopped.stopped()) {
+            return false;
+        }
+        try {
+            diagnostic("compilerDirectivesRemove");
+            return true;
+        } catch (JMException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
      * After {@link #stopCompilation}: collects, waits for the reference handler and the cleaners, for the compile
      * queues to drain and for every other Java thread to wait, at most {@code limit} in all.
      */

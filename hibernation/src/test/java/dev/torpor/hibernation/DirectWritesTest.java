@@ -1,4 +1,4 @@
-package dev.torpor.tools;
+package dev.torpor.hibernation;
 
 import dev.torpor.image.io.write.PageStore;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.torpor.tools;
+package dev.torpor.hibernation;
 
 import dev.torpor.image.io.write.Invalidation;
 import dev.torpor.image.io.write.PageStore;
@@ -7,7 +7,6 @@ import dev.torpor.platform.linux.LinuxFacts;
 import dev.torpor.snapshot.api.KernelByteOrder;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,7 +21,7 @@ final class ActiveArea {
     }
 
     static SwapArea open(PageStore store, Path device, long offset, int pageSize, KernelByteOrder order,
-                         List<LinuxFacts.SwapArea> active, PrintWriter out) throws IOException {
+                         List<LinuxFacts.SwapArea> active, HibernationListener listener) throws IOException {
         try {
             return SwapArea.open(store, offset, pageSize, order);
         } catch (SwapArea.ImagePresentException e) {
@@ -30,10 +29,7 @@ final class ActiveArea {
                 throw e;
             }
             Invalidation.Result r = Invalidation.invalidate(store, offset);
-            out.println("torpor: " + device + " is in use as swap but still carried an old " + r.signature()
-                    + " image signature; no image on an active swap area can be resumed, so the area is reused, as "
-                    + "the kernel does");
-            out.flush();
+            listener.step(new Step.AreaReused(device, r.signature()));
             return SwapArea.open(store, offset, pageSize, order);
         }
     }

@@ -1,4 +1,4 @@
-package dev.torpor.tools;
+package dev.torpor.hibernation;
 
 import com.sun.nio.file.ExtendedOpenOption;
 import dev.torpor.image.io.write.PageStore;

@@ -1,4 +1,4 @@
-package dev.torpor.tools;
+package dev.torpor.hibernation;
 
 import org.junit.jupiter.api.Test;
 
@@ -25,10 +25,12 @@ class HibernationHeapTest {
     void aMachineWhoseImageWouldNeedACollectionIsRefusedBeforeAnythingFreezes() {
         // 64 GiB with 2 threads: 8.4 M pages at 8 bytes, 67 MB of garbage against 20 MB of eden
         assertThatThrownBy(() -> HibernationHeap.check(EDEN, 64L << 30, 4096, 2, false, FIXED))
-                .isInstanceOf(Preflight.Refused.class)
+                .isInstanceOf(HibernationRefused.class)
                 .hasMessageContaining("cannot carry storing the largest image")
-                .hasMessageContaining("TORPOR_JAVA_OPTS=\"").hasMessageContaining("-Xms108m -Xmx108m -Xmn84m\"")
-                .hasMessageContaining("fewer --threads");
+                .hasMessageContaining("run the JVM with -Xms108m -Xmx108m -Xmn84m")
+                .hasMessageContaining("fewer threads")
+                .satisfies(e -> assertThat(((HibernationHeap.TooSmall) e).heapOptions())
+                        .isEqualTo("-Xms108m -Xmx108m -Xmn84m"));
         // the same machine with one thread: 17 MB fits
         assertThat(HibernationHeap.check(EDEN, 64L << 30, 4096, 1, false, FIXED)).contains("65536 MB of memory");
     }
@@ -38,8 +40,8 @@ class HibernationHeapTest {
         // a 1 GiB guest, as the tests' guests: 131330 pages at 64 bytes, 8.4 MB with the fixed part
         assertThat(HibernationHeap.check(EDEN, 1L << 30, 4096, 1, true, FIXED)).endsWith(", encrypted");
         assertThatThrownBy(() -> HibernationHeap.check(EDEN, 8L << 30, 4096, 1, true, FIXED))
-                .isInstanceOf(Preflight.Refused.class).hasMessageContaining("-XX:TieredStopAtLevel=1")
-                .hasMessageNotContaining("-Xmn24m").hasMessageNotContaining("fewer --threads");
+                .isInstanceOf(HibernationHeap.TooSmall.class).hasMessageNotContaining("fewer threads")
+                .satisfies(e -> assertThat(((HibernationHeap.TooSmall) e).fewerThreadsHelp()).isFalse());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.torpor.tools;
+package dev.torpor.hibernation;
 
 import dev.torpor.image.io.write.PageStore;
 import dev.torpor.image.io.write.SwapArea;
@@ -7,14 +7,13 @@ import dev.torpor.snapshot.api.KernelByteOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -41,13 +40,22 @@ class ActiveAreaTest {
     @Test
     void anActiveAreaWithAStaleSignatureIsReusedAndSaysSo() throws Exception {
         Path f = staleArea();
-        StringWriter out = new StringWriter();
+        List<Step> steps = new ArrayList<>();
+        HibernationListener listener = new HibernationListener() {
+            @Override
+            public void step(Step step) {
+                steps.add(step);
+            }
+        };
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             SwapArea a = ActiveArea.open(PageStore.of(ch), f, 0, 4096, KernelByteOrder.LITTLE,
-                    List.of(new LinuxFacts.SwapArea(f.toString(), "partition", 1020, 100, -2)), new PrintWriter(out));
+                    List.of(new LinuxFacts.SwapArea(f.toString(), "partition", 1020, 100, -2)), listener);
             assertThat(a).isNotNull();
         }
-        assertThat(out.toString()).contains("is in use as swap but still carried an old", "the area is reused");
+        assertThat(steps).containsExactly(new Step.AreaReused(f, "S1SUSPEND"));
+        try (SwapArea again = SwapArea.open(f)) { // a plain swap area again: no image signature left
+            assertThat(again.header()).isNotNull();
+        }
     }
 
     @Test
@@ -55,7 +63,7 @@ class ActiveAreaTest {
         Path f = staleArea();
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             assertThatThrownBy(() -> ActiveArea.open(PageStore.of(ch), f, 0, 4096, KernelByteOrder.LITTLE, List.of(),
-                    new PrintWriter(new StringWriter()))).isInstanceOf(SwapArea.ImagePresentException.class)
+                    HibernationListener.NONE)).isInstanceOf(SwapArea.ImagePresentException.class)
                     .hasMessageContaining("already holds");
         }
     }
