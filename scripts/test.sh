@@ -18,4 +18,8 @@ ensure_packages readelf:binutils mkswap:util-linux losetup:mount filefrag:e2fspr
 
 # two clean builds of the published artifacts give byte-identical jars (about a minute)
 scripts/check-reproducible.sh
-./mvnw -B -ntp verify "$@"
+# every tier; install, so that the examples below build against exactly these artifacts
+./mvnw -B -ntp install "$@"
+# an integrator's view: examples/ imports torpor-bom, uses only public API, reads a real image and hibernates a
+# QEMU guest through SafeHibernation (about 3 minutes)
+./mvnw -B -ntp -f examples/pom.xml verify

@@ -1,5 +1,6 @@
 package dev.torpor.hibernation;
 
+import dev.torpor.image.io.Compressor;
 import dev.torpor.image.io.write.ImageWriter;
 import dev.torpor.image.io.write.PageStore;
 import dev.torpor.image.io.write.SwapArea;
@@ -67,6 +68,9 @@ public final class SafeHibernation {
      */
     public static Report hibernate(HibernationOptions options, HibernationListener listener) throws IOException {
         List<Step> steps = new ArrayList<>();
+        if (options.compressor() == Compressor.LZO) {
+            NativeCodecs.install();
+        }
         HibernationListener told = new HibernationListener() {
             @Override
             public void step(Step step) {

@@ -163,12 +163,12 @@ class ApiSnippetsTest {
             };
             back = Hibernator.hibernate(machine.open(SnapshotDevice.Mode.HIBERNATE), area,
                     Hibernator.Plan.builder(kernel.target(), swapDevice).build(), power, new Hibernator.Listener() { });
-            System.out.printf("%d pages stored, back from %s%n", back.written().pages(), back.fromRam() ? "RAM" : "disk");
+            System.out.printf("%d pages stored, back from %s%n", back.written().orElseThrow().pages(), back.fromRam() ? "RAM" : "disk");
         }
         // end
         after = machine.memory().snapshotOfSavedPages();
         assertThat(back.fromRam()).isFalse();
-        assertThat(back.written().pages()).isPositive();
+        assertThat(back.written().orElseThrow().pages()).isPositive();
         // the kernel's default image size (2/5 of memory) lets it drop cache pages; every page it kept is as it was
         assertThat(after.size()).isGreaterThanOrEqualTo(3000).isLessThanOrEqualTo(before.size());
         after.forEach((pfn, data) -> assertThat(data).as("PFN %d", pfn).isEqualTo(before.get(pfn)));

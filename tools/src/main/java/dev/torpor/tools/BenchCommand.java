@@ -1,5 +1,6 @@
 package dev.torpor.tools;
 
+import dev.torpor.hibernation.NativeCodecs;
 import dev.torpor.image.io.ReadBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

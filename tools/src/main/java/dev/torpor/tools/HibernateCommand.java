@@ -1,5 +1,6 @@
 package dev.torpor.tools;
 
+import dev.torpor.hibernation.NativeCodecs;
 import dev.torpor.hibernation.HibernationHeap;
 import dev.torpor.hibernation.HibernationListener;
 import dev.torpor.hibernation.HibernationOptions;
@@ -272,15 +273,15 @@ final class HibernateCommand implements Callable<Integer> {
     }
 
     private static void report(PrintWriter out, Hibernator.Resumed r) {
-        if (r.fromRam()) {
+        if (r.fromRam() && r.written().isPresent()) {
             out.printf("torpor: woke from RAM after %.1f s (suspend-to-both); the image of %d pages was invalidated%n",
-                    r.away().toMillis() / 1000.0, r.written().pages());
-        } else if (r.written() != null) {
+                    r.away().toMillis() / 1000.0, r.written().get().pages());
+        } else if (r.written().isPresent()) {
+            ImageWriter.Result w = r.written().get();
             double secs = Math.max(1e-9, r.writing().toNanos() / 1e9);
             out.printf("torpor: resumed after %.1f s away; the image held %d pages (%.1f MB), %.1f MB written in "
                             + "%.2f s (%.0f MB/s of image), %d attempt(s)%n", r.away().toMillis() / 1000.0,
-                    r.written().pages(), r.written().bytesIn() / 1e6, r.written().bytesOut() / 1e6, secs,
-                    r.written().bytesIn() / 1e6 / secs, r.attempts());
+                    w.pages(), w.bytesIn() / 1e6, w.bytesOut() / 1e6, secs, w.bytesIn() / 1e6 / secs, r.attempts());
         } else {
             out.printf("torpor: resumed after %.1f s away%n", r.away().toMillis() / 1000.0);
         }

@@ -1,5 +1,6 @@
 package dev.torpor.tools;
 
+import dev.torpor.hibernation.NativeCodecs;
 import dev.torpor.image.io.Progress;
 import dev.torpor.image.io.HibernationImage;
 import dev.torpor.image.io.ImageKind;

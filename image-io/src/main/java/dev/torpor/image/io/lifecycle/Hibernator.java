@@ -218,15 +218,17 @@ public final class Hibernator {
     /**
      * The run ended in the resumed system.
      *
-     * @param written  what was stored before the machine went off
+     * @param written  what was stored before the machine went off, where this process knows it: empty on a real
+     *                 machine, whose memory was snapshot before the image was written (the emulator and
+     *                 suspend-to-both, woken from RAM, know it)
      * @param writing  how long storing took
      * @param away     wall-clock time between the image's creation and the return in the resumed system
      * @param attempts images created (more than one after ENOSPC retries)
      * @param sizes    the preferred image size of each attempt
      * @param fromRam  suspend-to-both, woken from RAM: the image was invalidated, nothing was restored
      */
-    public record Resumed(ImageWriter.Result written, Duration writing, Duration away, int attempts, List<Long> sizes,
-                          boolean fromRam) {
+    public record Resumed(Optional<ImageWriter.Result> written, Duration writing, Duration away, int attempts,
+                          List<Long> sizes, boolean fromRam) {
     }
 
     private Hibernator() {
@@ -311,7 +313,8 @@ public final class Hibernator {
         session.free();
         session.freeSwapPages();
         session.unfreeze();
-        return new Resumed(written, writing, Duration.ofMillis(System.currentTimeMillis() - created), attempts,
+        return new Resumed(Optional.ofNullable(written), writing, Duration.ofMillis(System.currentTimeMillis() - created),
+                attempts,
                 List.copyOf(sizes), fromRam);
     }
 

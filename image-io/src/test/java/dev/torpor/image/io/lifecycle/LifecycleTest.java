@@ -83,7 +83,7 @@ class LifecycleTest {
         assertThat(r.savedPages()).isGreaterThan(1000);
         assertThat(r.hibernated().attempts()).isEqualTo(1);
         assertThat(r.restored().kind()).isEqualTo(encrypted ? ImageKind.TORPOR : ImageKind.KERNEL);
-        assertThat(r.hibernated().written().pages()).isEqualTo(r.restored().pages());
+        assertThat(r.hibernated().written().orElseThrow().pages()).isEqualTo(r.restored().pages());
         assertThat(events).containsExactly("created 1", "stored " + r.restored().pages());
         assertThat(r.swapFile()).doesNotExist();
     }
@@ -113,7 +113,7 @@ class LifecycleTest {
                 plan(k, Compressor.LZO, Hibernator.Shutdown.SUSPEND, Optional.empty(), 8192L * P, 1),
                 (how, session) -> powered.add(how.name()), new Hibernator.Listener() { });
         assertThat(r.fromRam()).isTrue();
-        assertThat(r.written().pages()).isPositive();
+        assertThat(r.written().orElseThrow().pages()).isPositive();
         assertThat(powered).as("woken from RAM, nothing powers off").isEmpty();
         try (HibernationImage image = HibernationImage.open(rig.file(), ReadOptions.defaults())) {
             assertThat(image.kind()).as("the image was invalidated").isEqualTo(ImageKind.NONE);

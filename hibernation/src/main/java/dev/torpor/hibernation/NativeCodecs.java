@@ -1,4 +1,4 @@
-package dev.torpor.tools;
+package dev.torpor.hibernation;
 
 import dev.torpor.image.io.Compressor;
 import dev.torpor.image.io.UnitCodecs;
@@ -6,13 +6,16 @@ import dev.torpor.platform.linux.NativeLzo;
 
 import java.util.Optional;
 
-/** Puts the JNI library's LZO (the same bytes as the Java coders) under every writer and reader, where it loads. */
-final class NativeCodecs {
+/**
+ * Puts the JNI library's LZO1X-1 (the same bytes as the Java coders, at C speed) under every writer and reader of the
+ * process, where the library loads; the Java coders stay where it does not.
+ */
+public final class NativeCodecs {
     private NativeCodecs() {
     }
 
-    /** Installs what loads here; returns how LZO units are compressed, for the command's report. */
-    static String install() {
+    /** Installs what loads here; returns how LZO units are coded now, for a report. */
+    public static String install() {
         Optional<NativeLzo> lzo = NativeLzo.load();
         if (lzo.isPresent()) {
             NativeLzo n = lzo.get();
