@@ -1,5 +1,9 @@
 package dev.torpor.site;
 
+import dev.torpor.hibernation.HibernationListener;
+import dev.torpor.hibernation.HibernationOptions;
+import dev.torpor.hibernation.SafeHibernation;
+import dev.torpor.hibernation.Step;
 import dev.torpor.image.io.Compressor;
 import dev.torpor.image.io.HibernationImage;
 import dev.torpor.image.io.Inspection;
@@ -163,7 +167,8 @@ class ApiSnippetsTest {
             };
             back = Hibernator.hibernate(machine.open(SnapshotDevice.Mode.HIBERNATE), area,
                     Hibernator.Plan.builder(kernel.target(), swapDevice).build(), power, new Hibernator.Listener() { });
-            System.out.printf("%d pages stored, back from %s%n", back.written().orElseThrow().pages(), back.fromRam() ? "RAM" : "disk");
+            System.out.printf("%d pages stored, back from %s%n", back.written().orElseThrow().pages(),
+                    back.fromRam() ? "RAM" : "disk");
         }
         // end
         after = machine.memory().snapshotOfSavedPages();
@@ -173,6 +178,35 @@ class ApiSnippetsTest {
         assertThat(after.size()).isGreaterThanOrEqualTo(3000).isLessThanOrEqualTo(before.size());
         after.forEach((pfn, data) -> assertThat(data).as("PFN %d", pfn).isEqualTo(before.get(pfn)));
         assertThat(machine.boots()).as("the first boot and the one that resumed").isEqualTo(2);
+    }
+
+    /** The snippet of a real hibernation: compiled, never run here (it would hibernate the machine of the build). */
+    static SafeHibernation.Report hibernateThisMachine() throws java.io.IOException {
+        // snippet:safe
+        HibernationOptions options = HibernationOptions.builder(Path.of("/dev/sda3"))  // the swap partition
+                .compressor(Compressor.LZ4)          // the rest as the kernel does it: threads, image size, power off
+                .build();
+        SafeHibernation.Report report = SafeHibernation.hibernate(options, new HibernationListener() {
+            @Override
+            public void step(Step step) {            // heap checked, rehearsed, locked, at rest, freezing
+                System.out.println(step);
+            }
+        });
+        // here the machine has been resumed and thawed
+        System.out.println("away for " + report.resumed().away());
+        // end
+        return report;
+    }
+
+    @Test
+    void theRealHibernationSnippetIsCompiledWithTheOptionsItShows() throws Exception {
+        // examples/ runs the same call in a QEMU guest; here only what it builds is checked
+        assertThat(ApiSnippetsTest.class.getDeclaredMethod("hibernateThisMachine").getReturnType())
+                .isEqualTo(SafeHibernation.Report.class);
+        HibernationOptions options = HibernationOptions.builder(Path.of("/dev/sda3")).compressor(Compressor.LZ4)
+                .build();
+        assertThat(options.compressor()).isEqualTo(Compressor.LZ4);
+        assertThat(options.shutdown()).isEqualTo(Hibernator.Shutdown.POWEROFF);
     }
 
     @Test
