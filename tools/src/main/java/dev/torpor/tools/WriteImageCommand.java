@@ -153,13 +153,14 @@ final class WriteImageCommand implements Callable<Integer> {
                             err.flush();
                         }
                     });
-            ImageWriter.Options options = new ImageWriter.Options(o.compressor(), o.threads(), o.layout(),
-                    o.sectorSize(), platform, o.progress(), o.registry());
+            ImageWriter.Options options = o.withPlatformMode(platform).withKdfIterations(kdfIterations);
+            if (encrypt != null) {
+                options = options.withEncryption(dev.torpor.image.io.KeyMaterial.fromFile(encrypt));
+            }
             long start = System.nanoTime();
-            ImageReplacement.Writer writer = (s, a, slots, dry) -> encrypt != null
-                    ? dev.torpor.image.io.write.EncryptedImageWriter.write(s, t, a, slots,
-                            dev.torpor.image.io.KeyMaterial.fromFile(encrypt), compressor, kdfIterations, threads)
-                    : ImageWriter.write(s, t, a, slots, dry ? options.withProgress(Progress.NONE) : options);
+            ImageWriter.Options chosen = options;
+            ImageReplacement.Writer writer = (s, a, slots, dry) -> ImageWriter.write(s, t, a, slots,
+                    dry ? chosen.withProgress(Progress.NONE) : chosen);
             ImageWriter.Result r;
             if (replace) {
                 r = ImageReplacement.replace(() -> StreamFile.open(stream, targetOverride), store, resumeOffset,

@@ -4,7 +4,6 @@ import dev.torpor.image.io.BatchedPageSource;
 import dev.torpor.image.io.Compressor;
 import dev.torpor.image.io.KeyMaterial;
 import dev.torpor.image.io.Progress;
-import dev.torpor.image.io.write.EncryptedImageWriter;
 import dev.torpor.image.io.write.FreeSlots;
 import dev.torpor.image.io.write.ImageWriter;
 import dev.torpor.image.io.write.PageStore;
@@ -62,9 +61,10 @@ final class WritePathAllocation {
                     }
                 };
                 if (encrypted) {
-                    EncryptedImageWriter.write(new InMemory(stream, p), TargetProfile.X86_64, area,
-                            FreeSlots.emptyOnly(area), KeyMaterial.rawKey(new byte[32]), compressor, 1000, threads,
-                            progress);
+                    ImageWriter.write(new InMemory(stream, p), TargetProfile.X86_64, area, FreeSlots.emptyOnly(area),
+                            ImageWriter.Options.defaults().withCompressor(compressor).withThreads(threads)
+                                    .withProgress(progress).withKdfIterations(1000)
+                                    .withEncryption(KeyMaterial.rawKey(new byte[32])));
                 } else {
                     ImageWriter.write(new InMemory(stream, p), TargetProfile.X86_64, area, FreeSlots.emptyOnly(area),
                             ImageWriter.Options.defaults().withCompressor(compressor).withThreads(threads)

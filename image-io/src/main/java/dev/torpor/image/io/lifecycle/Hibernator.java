@@ -3,7 +3,6 @@ package dev.torpor.image.io.lifecycle;
 import dev.torpor.image.io.Compressor;
 import dev.torpor.image.io.KeyMaterial;
 import dev.torpor.image.io.Progress;
-import dev.torpor.image.io.write.EncryptedImageWriter;
 import dev.torpor.image.io.write.ImageWriter;
 import dev.torpor.image.io.write.Invalidation;
 import dev.torpor.image.io.write.SlotAllocator;
@@ -363,14 +362,13 @@ public final class Hibernator {
                 read += pages;
             }
         };
-        if (plan.key().isPresent()) {
-            return EncryptedImageWriter.write(source, plan.target(), area, slots, plan.key().get(), plan.compressor(),
-                    dev.torpor.image.io.KeyMaterial.DEFAULT_ITERATIONS, plan.threads(), listener);
-        }
         ImageWriter.Options options = ImageWriter.Options.defaults().withCompressor(plan.compressor())
                 .withThreads(plan.threads()).withProgress(listener);
         if (plan.shutdown() == Shutdown.PLATFORM) {
             options = options.withPlatformMode(true);
+        }
+        if (plan.key().isPresent()) {
+            options = options.withEncryption(plan.key().get());
         }
         return ImageWriter.write(source, plan.target(), area, slots, options);
     }

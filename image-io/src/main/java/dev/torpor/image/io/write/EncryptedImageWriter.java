@@ -12,7 +12,7 @@ import dev.torpor.snapshot.api.KernelByteOrder;
 import dev.torpor.snapshot.api.TargetProfile;
 import dev.torpor.swap.format.HeaderLayout;
 import dev.torpor.swap.format.SwapSignature;
-import io.micrometer.core.instrument.Metrics;
+import dev.torpor.swap.format.ImageFlags;
 
 import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
@@ -26,33 +26,18 @@ import java.security.SecureRandom;
  * so it boots normally; {@code torpor resume --key} restores it. The signature page is written last, after
  * fsync, as for kernel images.
  */
-public final class EncryptedImageWriter {
+final class EncryptedImageWriter {
     private EncryptedImageWriter() {
     }
 
-    /**
-     * @param compressor compression before encryption
-     * @param iterations PBKDF2 iterations when the key is a passphrase
-     */
-    public static ImageWriter.Result write(PageSource source, TargetProfile target, SwapArea area, SlotAllocator slots,
-                                           KeyMaterial key, Compressor compressor, int iterations) throws IOException {
-        return write(source, target, area, slots, key, compressor, iterations, 1);
-    }
-
-    /** As {@link #write(PageSource, TargetProfile, SwapArea, SlotAllocator, KeyMaterial, Compressor, int)}, with
-     * {@code threads} threads compressing and sealing units (the bytes written do not depend on it). */
-    public static ImageWriter.Result write(PageSource source, TargetProfile target, SwapArea area, SlotAllocator slots,
-                                           KeyMaterial key, Compressor compressor, int iterations, int threads)
-            throws IOException {
-        return write(source, target, area, slots, key, compressor, iterations, threads, Progress.NONE);
-    }
-
-    /** As {@link #write(PageSource, TargetProfile, SwapArea, SlotAllocator, KeyMaterial, Compressor, int, int)},
-     * telling {@code progress} as stream pages are stored. */
-    public static ImageWriter.Result write(PageSource source, TargetProfile target, SwapArea area, SlotAllocator slots,
-                                           KeyMaterial key, Compressor compressor, int iterations, int threads,
-                                           Progress progress) throws IOException {
-        java.util.Objects.requireNonNull(progress, "progress (Progress.NONE for nobody)");
+    /** {@link ImageWriter#write} with {@link ImageWriter.Options#key()} given. */
+    static ImageWriter.Result write(PageSource source, TargetProfile target, SwapArea area, SlotAllocator slots,
+                                    ImageWriter.Options options) throws IOException {
+        KeyMaterial key = options.key().orElseThrow();
+        Compressor compressor = options.compressor();
+        int iterations = options.kdfIterations();
+        int threads = options.threads();
+        Progress progress = options.progress();
         int p = target.pageSize();
         if (p != area.pageSize()) {
             throw new IllegalArgumentException("the stream has " + p + "-byte pages, the swap area " + area.pageSize());
@@ -76,7 +61,7 @@ public final class EncryptedImageWriter {
         ByteBuffer headerPage = header.toPage();
         byte[] authenticated = TorporHeader.authenticated(headerPage);
 
-        Meters meters = new Meters(Metrics.globalRegistry);
+        Meters meters = new Meters(options.registry());
         MapWriter map = new MapWriter(area, slots, 8, meters);
         map.store(headerPage);
         java.util.List<UnitTransformer> stages = new java.util.ArrayList<>();
@@ -112,15 +97,15 @@ public final class EncryptedImageWriter {
         long synced = System.nanoTime();
         clock.store += synced - finish;
         area.store().force();
-        sign(area, map.firstMapPage());
+        sign(area, map.firstMapPage(), options.platformMode() ? ImageFlags.PLATFORM : 0);
         clock.sync = System.nanoTime() - synced;
         return new ImageWriter.Result(pages, map.stored, map.mapPages, header.units(), pages * p,
                 map.bytesOut + p, 0, 0, map.firstMapPage(), clock.phases());
     }
 
-    /** The signature page as the kernel's era-5.17 layout has it, under Torpor's signature and with no flags. */
-    private static void sign(SwapArea area, long firstMap) throws IOException {
-        SignaturePage.mark(area, HeaderLayout.V5_17, 8, SwapSignature.TORPOR, firstMap, 0, 0);
+    /** The signature page as the kernel's era-5.17 layout has it, under Torpor's signature (flags: platform mode). */
+    private static void sign(SwapArea area, long firstMap, long flags) throws IOException {
+        SignaturePage.mark(area, HeaderLayout.V5_17, 8, SwapSignature.TORPOR, firstMap, flags, 0);
     }
 
     /**

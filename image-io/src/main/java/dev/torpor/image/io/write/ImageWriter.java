@@ -1,6 +1,7 @@
 package dev.torpor.image.io.write;
 
 import dev.torpor.image.io.Compressor;
+import dev.torpor.image.io.KeyMaterial;
 import dev.torpor.image.io.Crc32Le;
 import dev.torpor.image.io.ImageFormatException;
 import dev.torpor.image.io.PageSource;
@@ -17,6 +18,7 @@ import io.micrometer.core.instrument.Metrics;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Stores a snapshot stream in a swap area the way the kernel's writer ({@code kernel/power/swap.c}) does,
@@ -48,10 +50,22 @@ public final class ImageWriter {
      * @param platformMode set {@code SF_PLATFORM_MODE} (resume through ACPI S4 platform operations)
      * @param progress     told as stream pages are stored ({@link Progress#NONE}: nobody)
      * @param registry     where to record meters (by default Micrometer's global registry)
+     * @param key          write Torpor's encrypted kind with this key (AES-256-GCM per unit, under Torpor's own
+     *                     signature, which the kernel does not resume: {@code torpor resume --key} does); empty: the
+     *                     kernel's kind
+     * @param kdfIterations PBKDF2 iterations when the key is a passphrase
      */
     public record Options(Compressor compressor, int threads, HeaderLayout layout, int sectorSize, boolean platformMode,
-                          Progress progress, MeterRegistry registry) {
+                          Progress progress, MeterRegistry registry, Optional<KeyMaterial> key, int kdfIterations) {
         public Options {
+            Objects.requireNonNull(key, "key");
+            if (key.isPresent() && (layout != HeaderLayout.V5_17 || sectorSize != 8)) {
+                throw new IllegalArgumentException("Torpor's encrypted kind is written in the 5.17 layout with 8-byte "
+                        + "map entries only, not " + layout.label() + " with " + sectorSize);
+            }
+            if (kdfIterations < 1) {
+                throw new IllegalArgumentException("kdfIterations must be positive, not " + kdfIterations);
+            }
             Objects.requireNonNull(compressor, "compressor");
             Objects.requireNonNull(layout, "layout");
             Objects.requireNonNull(progress, "progress (Progress.NONE for nobody)");
@@ -70,31 +84,43 @@ public final class ImageWriter {
 
         /** LZO, one thread, the 5.17+ layout with 8-byte map entries. */
         public static Options defaults() {
-            return new Options(Compressor.LZO, 1, HeaderLayout.V5_17, 8, false, Progress.NONE, Metrics.globalRegistry);
+            return new Options(Compressor.LZO, 1, HeaderLayout.V5_17, 8, false, Progress.NONE, Metrics.globalRegistry,
+                    Optional.empty(), KeyMaterial.DEFAULT_ITERATIONS);
         }
 
         public Options withCompressor(Compressor c) {
-            return new Options(c, threads, layout, sectorSize, platformMode, progress, registry);
+            return new Options(c, threads, layout, sectorSize, platformMode, progress, registry, key, kdfIterations);
         }
 
         public Options withThreads(int n) {
-            return new Options(compressor, n, layout, sectorSize, platformMode, progress, registry);
+            return new Options(compressor, n, layout, sectorSize, platformMode, progress, registry, key, kdfIterations);
         }
 
         public Options withProgress(Progress p) {
-            return new Options(compressor, threads, layout, sectorSize, platformMode, p, registry);
+            return new Options(compressor, threads, layout, sectorSize, platformMode, p, registry, key, kdfIterations);
         }
 
         public Options withRegistry(MeterRegistry r) {
-            return new Options(compressor, threads, layout, sectorSize, platformMode, progress, r);
+            return new Options(compressor, threads, layout, sectorSize, platformMode, progress, r, key, kdfIterations);
         }
 
         public Options withPlatformMode(boolean platform) {
-            return new Options(compressor, threads, layout, sectorSize, platform, progress, registry);
+            return new Options(compressor, threads, layout, sectorSize, platform, progress, registry, key, kdfIterations);
         }
 
         public Options withLayout(HeaderLayout l, int sector) {
-            return new Options(compressor, threads, l, sector, platformMode, progress, registry);
+            return new Options(compressor, threads, l, sector, platformMode, progress, registry, key, kdfIterations);
+        }
+
+        /** Torpor's encrypted kind with {@code k}, compressed first with {@link #compressor()}. */
+        public Options withEncryption(KeyMaterial k) {
+            return new Options(compressor, threads, layout, sectorSize, platformMode, progress, registry,
+                    Optional.of(k), kdfIterations);
+        }
+
+        /** PBKDF2 iterations for a passphrase key (default {@link KeyMaterial#DEFAULT_ITERATIONS}). */
+        public Options withKdfIterations(int n) {
+            return new Options(compressor, threads, layout, sectorSize, platformMode, progress, registry, key, n);
         }
     }
 
@@ -155,13 +181,17 @@ public final class ImageWriter {
     }
 
     /**
-     * Writes {@code source} (header page first) into {@code area}.
+     * Writes {@code source} (header page first) into {@code area}: the kernel's kind, or Torpor's encrypted kind
+     * where {@link Options#key()} is given.
      *
      * @throws ImageFormatException            if the stream's header page is not consistent with its length
      * @throws SlotAllocator.NoSpaceException  if the area is too small (it is left a plain swap area)
      */
     public static Result write(PageSource source, TargetProfile target, SwapArea area, SlotAllocator slots,
                                Options options) throws IOException {
+        if (options.key().isPresent()) {
+            return EncryptedImageWriter.write(source, target, area, slots, options);
+        }
         if (target.pageSize() != area.pageSize()) {
             throw new IllegalArgumentException("the stream has " + target.pageSize() + "-byte pages, the swap area "
                     + area.pageSize());

@@ -152,8 +152,9 @@ class CrashSafetyTest {
             });
             SwapArea swap = SwapArea.open(store, 0, 4096, t.byteOrder());
             org.assertj.core.api.ThrowableAssert.ThrowingCallable write = encrypted
-                    ? () -> EncryptedImageWriter.write(source, t, swap, FreeSlots.emptyOnly(swap),
-                            dev.torpor.image.io.KeyMaterial.rawKey(new byte[32]), Compressor.LZ4, 1000)
+                    ? () -> ImageWriter.write(source, t, swap, FreeSlots.emptyOnly(swap), ImageWriter.Options.defaults()
+                            .withCompressor(Compressor.LZ4).withKdfIterations(1000)
+                            .withEncryption(dev.torpor.image.io.KeyMaterial.rawKey(new byte[32])))
                     : () -> ImageWriter.write(source, t, swap, FreeSlots.emptyOnly(swap), ImageWriter.Options.defaults());
             org.assertj.core.api.Assertions.assertThatThrownBy(write)
                     .isInstanceOf(dev.torpor.image.io.ImageFormatException.class)

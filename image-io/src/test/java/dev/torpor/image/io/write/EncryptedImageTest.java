@@ -73,7 +73,8 @@ class EncryptedImageTest {
         try (StreamFile src = StreamFile.open(stream, java.util.Optional.empty());
              FileChannel ch = FileChannel.open(area, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             SwapArea swap = SwapArea.open(PageStore.of(ch), 0, P, target.byteOrder());
-            EncryptedImageWriter.write(src, target, swap, FreeSlots.emptyOnly(swap), key, c, 1000);
+            ImageWriter.write(src, target, swap, FreeSlots.emptyOnly(swap), ImageWriter.Options.defaults()
+                    .withCompressor(c).withEncryption(key).withKdfIterations(1000));
         }
         return area;
     }
@@ -100,12 +101,55 @@ class EncryptedImageTest {
         try (StreamFile src = StreamFile.open(stream, java.util.Optional.empty());
              FileChannel ch = FileChannel.open(area, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             SwapArea swap = SwapArea.open(PageStore.of(ch), 0, P, target.byteOrder());
-            EncryptedImageWriter.write(src, target, swap, FreeSlots.emptyOnly(swap), KeyMaterial.rawKey(KEY),
-                    Compressor.LZ4, 1000, 3);
+            ImageWriter.write(src, target, swap, FreeSlots.emptyOnly(swap), ImageWriter.Options.defaults()
+                    .withCompressor(Compressor.LZ4).withThreads(3).withEncryption(KeyMaterial.rawKey(KEY))
+                    .withKdfIterations(1000));
         }
         try (HibernationImage image = HibernationImage.open(area, ReadOptions.defaults())) {
             assertThat(digest(image.encrypted().orElseThrow().pages(KeyMaterial.rawKey(KEY)))).isEqualTo(streamDigest);
         }
+    }
+
+    /** The one entry point keeps what the kernel's kind has: progress, platform mode and the meters' registry. */
+    @Test
+    void encryptionIsAnOptionThatKeepsProgressPlatformModeAndMeters() throws Exception {
+        Path area = Areas.fresh(tmp.resolve("options.swap"), 24576);
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        long[] last = new long[2];
+        ImageWriter.Result r;
+        try (StreamFile src = StreamFile.open(stream, java.util.Optional.empty());
+             FileChannel ch = FileChannel.open(area, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            SwapArea swap = SwapArea.open(PageStore.of(ch), 0, P, target.byteOrder());
+            r = ImageWriter.write(src, target, swap, FreeSlots.emptyOnly(swap), ImageWriter.Options.defaults()
+                    .withEncryption(KeyMaterial.rawKey(KEY)).withKdfIterations(1000).withPlatformMode(true)
+                    .withRegistry(registry).withProgress((done, total, bytes) -> {
+                        last[0] = done;
+                        last[1] = total;
+                    }));
+        }
+        assertThat(last).containsExactly(14594, 14594);
+        // every stream page is sealed, its header page too (it names kernel addresses)
+        assertThat(registry.get("torpor.write.pages").counter().count()).isEqualTo(14594);
+        assertThat(r.pages()).isEqualTo(14594);
+        try (FileChannel ch = FileChannel.open(area, StandardOpenOption.READ)) {
+            java.nio.ByteBuffer page = java.nio.ByteBuffer.allocate(P).order(target.byteOrder().nio());
+            ch.read(page, 0);
+            long flags = Integer.toUnsignedLong(page.getInt(dev.torpor.swap.format.HeaderLayout.V5_17
+                    .flagsOffset(P).orElseThrow()));
+            assertThat(flags).isEqualTo(dev.torpor.swap.format.ImageFlags.PLATFORM);
+        }
+        try (HibernationImage image = HibernationImage.open(area, ReadOptions.defaults())) {
+            assertThat(image.inspect(false).verdict()).isEqualTo(Verdict.ENCRYPTED);
+            assertThat(digest(image.encrypted().orElseThrow().pages(KeyMaterial.rawKey(KEY)))).isEqualTo(streamDigest);
+        }
+    }
+
+    @Test
+    void anEncryptedImageIsWrittenOnlyInTheLayoutTorporResumeReads() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ImageWriter.Options.defaults()
+                .withLayout(dev.torpor.swap.format.HeaderLayout.V5_17, 4).withEncryption(KeyMaterial.rawKey(KEY)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("encrypted kind");
     }
 
     @Test
