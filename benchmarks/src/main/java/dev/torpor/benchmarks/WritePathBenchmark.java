@@ -1,6 +1,6 @@
 package dev.torpor.benchmarks;
 
-import dev.torpor.image.io.Compressor;
+import dev.torpor.image.io.codec.Compressor;
 import dev.torpor.image.io.GzipSources;
 import dev.torpor.image.io.HibernationImage;
 import dev.torpor.image.io.ReadOptions;

@@ -5,7 +5,7 @@ import dev.torpor.hibernation.HibernationOptions;
 import dev.torpor.hibernation.HibernationRefused;
 import dev.torpor.hibernation.SafeHibernation;
 import dev.torpor.hibernation.Step;
-import dev.torpor.image.io.Compressor;
+import dev.torpor.image.io.codec.Compressor;
 
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.torpor.hibernation;
 
-import dev.torpor.image.io.Compressor;
-import dev.torpor.image.io.UnitCodecs;
+import dev.torpor.image.io.codec.Compressor;
+import dev.torpor.image.io.codec.UnitCodecs;
 import dev.torpor.platform.linux.NativeLzo;
 
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package dev.torpor.hibernation;
 
-import dev.torpor.image.io.Compressor;
+import dev.torpor.image.io.codec.Compressor;
 import dev.torpor.image.io.lifecycle.Hibernator;
 import org.junit.jupiter.api.Test;
 

@@ -4,7 +4,7 @@ import dev.torpor.hibernation.HibernationListener;
 import dev.torpor.hibernation.HibernationOptions;
 import dev.torpor.hibernation.SafeHibernation;
 import dev.torpor.hibernation.Step;
-import dev.torpor.image.io.Compressor;
+import dev.torpor.image.io.codec.Compressor;
 import dev.torpor.image.io.HibernationImage;
 import dev.torpor.image.io.Inspection;
 import dev.torpor.image.io.PhysicalPage;

@@ -1,6 +1,6 @@
 package dev.torpor.tools;
 
-import dev.torpor.image.io.Compressor;
+import dev.torpor.image.io.codec.Compressor;
 
 import java.util.Arrays;
 import java.util.List;

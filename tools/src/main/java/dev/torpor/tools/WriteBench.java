@@ -1,6 +1,6 @@
 package dev.torpor.tools;
 
-import dev.torpor.image.io.Compressor;
+import dev.torpor.image.io.codec.Compressor;
 import dev.torpor.image.io.write.ImageWriter;
 import dev.torpor.image.io.write.PageStore;
 import dev.torpor.image.io.write.FreeSlots;

@@ -2,7 +2,7 @@ package dev.torpor.tools;
 
 import dev.torpor.image.io.Corpus;
 import dev.torpor.image.io.HibernationImage;
-import dev.torpor.image.io.Lzo1x1Compressor;
+import dev.torpor.image.io.codec.Lzo1x1Compressor;
 import dev.torpor.image.io.ReadOptions;
 import dev.torpor.image.io.SnapshotStream;
 import dev.torpor.platform.linux.NativeLzo;

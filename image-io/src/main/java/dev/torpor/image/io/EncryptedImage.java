@@ -1,5 +1,10 @@
 package dev.torpor.image.io;
 
+import dev.torpor.image.io.codec.Compressor;
+import dev.torpor.image.io.codec.UnitCodecs;
+import dev.torpor.image.io.encrypted.KeyMaterial;
+import dev.torpor.image.io.encrypted.TorporHeader;
+
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;

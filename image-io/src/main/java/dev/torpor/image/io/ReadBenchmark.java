@@ -1,5 +1,8 @@
 package dev.torpor.image.io;
 
+import dev.torpor.image.io.codec.Compressor;
+import dev.torpor.image.io.codec.Crc32Le;
+import dev.torpor.image.io.codec.UnitCodecs;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

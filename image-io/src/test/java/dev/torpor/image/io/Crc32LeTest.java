@@ -1,5 +1,6 @@
 package dev.torpor.image.io;
 
+import dev.torpor.image.io.codec.Crc32Le;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -1,5 +1,6 @@
 package dev.torpor.image.io;
 
+import dev.torpor.image.io.codec.Lzo1x1Compressor;
 import io.airlift.compress.lzo.LzoDecompressor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

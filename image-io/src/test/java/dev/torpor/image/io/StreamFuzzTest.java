@@ -1,5 +1,6 @@
 package dev.torpor.image.io;
 
+import dev.torpor.image.io.codec.Compressor;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.torpor.image.io.write.FreeSlots;
 import dev.torpor.image.io.write.ImageWriter;

@@ -1,5 +1,7 @@
 package dev.torpor.image.io;
 
+import dev.torpor.image.io.codec.Compressor;
+import dev.torpor.image.io.codec.Crc32Le;
 import dev.torpor.snapshot.api.KernelByteOrder;
 import dev.torpor.snapshot.api.SnapshotInfo;
 import dev.torpor.snapshot.api.TargetProfile;

@@ -1,5 +1,6 @@
 package dev.torpor.image.io;
 
+import dev.torpor.image.io.codec.Compressor;
 import dev.torpor.snapshot.api.KernelByteOrder;
 import dev.torpor.snapshot.api.KernelVersion;
 import dev.torpor.swap.format.HeaderLayout;

@@ -1,8 +1,8 @@
 package dev.torpor.image.io.write;
 
-import dev.torpor.image.io.Compressor;
+import dev.torpor.image.io.codec.Compressor;
 import dev.torpor.image.io.ImageFormatException;
-import dev.torpor.image.io.UnitCodecs;
+import dev.torpor.image.io.codec.UnitCodecs;
 import dev.torpor.swap.format.CompressedUnits;
 
 /**

@@ -1,7 +1,7 @@
 package dev.torpor.image.io.write;
 
 import dev.torpor.image.io.BatchedPageSource;
-import dev.torpor.image.io.Crc32Le;
+import dev.torpor.image.io.codec.Crc32Le;
 import dev.torpor.image.io.ImageFormatException;
 import dev.torpor.image.io.PageSource;
 import dev.torpor.snapshot.api.KernelByteOrder;

@@ -58,7 +58,7 @@ class ByteExactLayoutTest {
             SwapArea swap = SwapArea.open(store, 0, P, kernel.detection().orElseThrow().target().byteOrder());
             Iterator<Long> slots = kernelOrder.iterator();
             ImageWriter.write(stream, kernel.detection().orElseThrow().target(), swap, slots::next,
-                    ImageWriter.Options.defaults().withCompressor(dev.torpor.image.io.Compressor.NONE));
+                    ImageWriter.Options.defaults().withCompressor(dev.torpor.image.io.codec.Compressor.NONE));
             assertThat(slots.hasNext()).isFalse();
         }
         assertThat(Areas.sha256(area)).isEqualTo(Areas.sha256(original));

@@ -1,6 +1,6 @@
 package dev.torpor.image.io.write;
 
-import dev.torpor.image.io.Compressor;
+import dev.torpor.image.io.codec.Compressor;
 import dev.torpor.image.io.Corpus;
 import dev.torpor.image.io.HibernationImage;
 import dev.torpor.image.io.ImageSlots;

@@ -1,4 +1,4 @@
-package dev.torpor.image.io;
+package dev.torpor.image.io.codec;
 
 import io.airlift.compress.lz4.Lz4Decompressor;
 import io.airlift.compress.lzo.LzoDecompressor;

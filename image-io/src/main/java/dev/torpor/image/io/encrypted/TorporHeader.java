@@ -1,5 +1,7 @@
-package dev.torpor.image.io;
+package dev.torpor.image.io.encrypted;
 
+import dev.torpor.image.io.ImageFormatException;
+import dev.torpor.image.io.codec.Compressor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

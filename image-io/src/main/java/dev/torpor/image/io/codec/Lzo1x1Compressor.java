@@ -1,4 +1,4 @@
-package dev.torpor.image.io;
+package dev.torpor.image.io.codec;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,5 +1,6 @@
-package dev.torpor.image.io;
+package dev.torpor.image.io.encrypted;
 
+import dev.torpor.image.io.ImageFormatException;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
