@@ -9,7 +9,7 @@ import dev.torpor.hibernation.RunningKernel;
 import dev.torpor.hibernation.SafeHibernation;
 import dev.torpor.hibernation.Step;
 import dev.torpor.image.io.codec.Compressor;
-import dev.torpor.image.io.encrypted.KeyMaterial;
+import dev.torpor.image.io.KeyMaterial;
 import dev.torpor.image.io.lifecycle.Hibernator;
 import dev.torpor.image.io.lifecycle.Rehearsal;
 import dev.torpor.image.io.write.ImageWriter;

@@ -75,7 +75,7 @@ final class InspectCommand implements Callable<Integer> {
     private int verifyEncrypted(OpenedSource src, Inspection r, PrintWriter out) throws Exception {
         dev.torpor.image.io.EncryptedImage e = src.image.encrypted().orElseThrow();
         try {
-            long units = e.verify(dev.torpor.image.io.encrypted.KeyMaterial.fromFile(key));
+            long units = e.verify(dev.torpor.image.io.KeyMaterial.fromFile(key));
             InspectionText.print(r, out);
             out.printf("encrypted Torpor image: %d stream pages, all %d units authenticated with the key%n",
                     e.header().streamPages(), units);

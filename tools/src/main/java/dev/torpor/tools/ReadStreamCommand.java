@@ -108,7 +108,7 @@ final class ReadStreamCommand implements Callable<Integer> {
         Set<StandardOpenOption> opts = dev.torpor.image.io.OutputFiles.options(force);
         dev.torpor.image.io.PageSource pages;
         try {
-            pages = src.image.encrypted().orElseThrow().pages(dev.torpor.image.io.encrypted.KeyMaterial.fromFile(key));
+            pages = src.image.encrypted().orElseThrow().pages(dev.torpor.image.io.KeyMaterial.fromFile(key));
         } catch (ImageFormatException e) {
             err.println("torpor: " + Torpor.describe(e));
             return ExitCodes.CORRUPT;

@@ -4,7 +4,7 @@ import dev.torpor.hibernation.NativeCodecs;
 import dev.torpor.image.io.Progress;
 import dev.torpor.image.io.HibernationImage;
 import dev.torpor.image.io.ImageKind;
-import dev.torpor.image.io.encrypted.KeyMaterial;
+import dev.torpor.image.io.KeyMaterial;
 import dev.torpor.hibernation.RunningKernel;
 import dev.torpor.image.io.ReadOptions;
 import dev.torpor.image.io.lifecycle.Resumer;

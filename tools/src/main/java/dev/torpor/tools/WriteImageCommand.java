@@ -155,7 +155,7 @@ final class WriteImageCommand implements Callable<Integer> {
                     });
             ImageWriter.Options options = o.withPlatformMode(platform).withKdfIterations(kdfIterations);
             if (encrypt != null) {
-                options = options.withEncryption(dev.torpor.image.io.encrypted.KeyMaterial.fromFile(encrypt));
+                options = options.withEncryption(dev.torpor.image.io.KeyMaterial.fromFile(encrypt));
             }
             long start = System.nanoTime();
             ImageWriter.Options chosen = options;

@@ -2,8 +2,6 @@ package dev.torpor.image.io;
 
 import dev.torpor.image.io.codec.Compressor;
 import dev.torpor.image.io.codec.UnitCodecs;
-import dev.torpor.image.io.encrypted.KeyMaterial;
-import dev.torpor.image.io.encrypted.TorporHeader;
 
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;

@@ -1,6 +1,5 @@
 package dev.torpor.image.io;
 
-import dev.torpor.image.io.encrypted.KeyMaterial;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import java.io.IOException;

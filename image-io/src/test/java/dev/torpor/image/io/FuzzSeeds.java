@@ -1,7 +1,6 @@
 package dev.torpor.image.io;
 
 import dev.torpor.image.io.codec.Compressor;
-import dev.torpor.image.io.encrypted.KeyMaterial;
 import dev.torpor.image.io.lifecycle.Hibernator;
 import dev.torpor.image.io.lifecycle.Resumer;
 import dev.torpor.image.io.write.PageStore;

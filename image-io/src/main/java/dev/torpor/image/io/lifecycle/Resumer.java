@@ -4,7 +4,7 @@ import dev.torpor.image.io.HibernationImage;
 import dev.torpor.image.io.ImageFormatException;
 import dev.torpor.image.io.ImageKind;
 import dev.torpor.image.io.Inspection;
-import dev.torpor.image.io.encrypted.KeyMaterial;
+import dev.torpor.image.io.KeyMaterial;
 import dev.torpor.image.io.PageRuns;
 import dev.torpor.image.io.PageSource;
 import dev.torpor.image.io.Progress;

@@ -3,7 +3,7 @@ package dev.torpor.image.io.lifecycle;
 import dev.torpor.image.io.codec.Compressor;
 import dev.torpor.image.io.HibernationImage;
 import dev.torpor.image.io.ImageKind;
-import dev.torpor.image.io.encrypted.KeyMaterial;
+import dev.torpor.image.io.KeyMaterial;
 import dev.torpor.image.io.ReadOptions;
 import dev.torpor.image.io.write.Invalidation;
 import dev.torpor.image.io.write.PageStore;

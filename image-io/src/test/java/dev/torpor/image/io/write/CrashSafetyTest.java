@@ -154,7 +154,7 @@ class CrashSafetyTest {
             org.assertj.core.api.ThrowableAssert.ThrowingCallable write = encrypted
                     ? () -> ImageWriter.write(source, t, swap, FreeSlots.emptyOnly(swap), ImageWriter.Options.defaults()
                             .withCompressor(Compressor.LZ4).withKdfIterations(1000)
-                            .withEncryption(dev.torpor.image.io.encrypted.KeyMaterial.rawKey(new byte[32])))
+                            .withEncryption(dev.torpor.image.io.KeyMaterial.rawKey(new byte[32])))
                     : () -> ImageWriter.write(source, t, swap, FreeSlots.emptyOnly(swap), ImageWriter.Options.defaults());
             org.assertj.core.api.Assertions.assertThatThrownBy(write)
                     .isInstanceOf(dev.torpor.image.io.ImageFormatException.class)

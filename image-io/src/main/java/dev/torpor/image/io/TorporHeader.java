@@ -1,6 +1,5 @@
-package dev.torpor.image.io.encrypted;
+package dev.torpor.image.io;
 
-import dev.torpor.image.io.ImageFormatException;
 import dev.torpor.image.io.codec.Compressor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,6 +1,5 @@
-package dev.torpor.image.io.encrypted;
+package dev.torpor.image.io;
 
-import dev.torpor.image.io.ImageFormatException;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
