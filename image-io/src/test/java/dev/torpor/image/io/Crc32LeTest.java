@@ -41,6 +41,34 @@ class Crc32LeTest {
         assertThat(crc.value()).isEqualTo(Integer.toUnsignedLong(reference));
     }
 
+    /** Checksums of pieces computed apart (as the compression threads do) and appended give the same value. */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 42, 2026})
+    void appendedChecksumsOfPiecesMatchTheKernelsBitwiseLoop(long seed) {
+        Random rnd = new Random(seed);
+        Crc32Le crc = new Crc32Le();
+        int reference = 0;
+        long bytes = 0;
+        for (int chunk = 0; chunk < 20; chunk++) {
+            byte[] b = new byte[rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(140000)];
+            rnd.nextBytes(b);
+            if (rnd.nextBoolean()) {
+                crc.append(Crc32Le.of(b, 0, b.length), b.length);   // mixed with plain updates
+            } else {
+                crc.update(b, 0, b.length);
+            }
+            reference = bitwise(reference, b);
+            bytes += b.length;
+        }
+        assertThat(crc.value()).isEqualTo(Integer.toUnsignedLong(reference));
+        assertThat(crc.length()).isEqualTo(bytes);
+        byte[] a = "hibernation".getBytes(StandardCharsets.US_ASCII);
+        byte[] b = " image".getBytes(StandardCharsets.US_ASCII);
+        byte[] ab = "hibernation image".getBytes(StandardCharsets.US_ASCII);
+        assertThat(Crc32Le.combine(Crc32Le.of(a, 0, a.length), Crc32Le.of(b, 0, b.length), b.length))
+                .isEqualTo(Crc32Le.of(ab, 0, ab.length));
+    }
+
     /** {@code crc32_le} as the kernel's generic code computes it, one bit at a time. */
     private static int bitwise(int crc, byte[] b) {
         for (byte x : b) {

@@ -27,28 +27,60 @@ public final class Crc32Le {
     }
 
     private final CRC32 standard = new CRC32();
+    /** Bytes in {@link #standard}. */
     private long length;
+    /** {@code crc32_le(0, …)} of the bytes before those in {@link #standard} (appended as checksums). */
+    private long before;
+    private long total;
 
     /** Adds bytes to the checksum. */
     public void update(byte[] b, int off, int len) {
         standard.update(b, off, len);
         length += len;
+        total += len;
     }
 
     /** Adds the remaining bytes of a buffer (position advances). */
     public void update(java.nio.ByteBuffer buffer) {
         length += buffer.remaining();
+        total += buffer.remaining();
         standard.update(buffer);
+    }
+
+    /**
+     * Adds {@code len} bytes by their own {@code crc32_le(0, …)} (computed elsewhere, on another thread, say), as if
+     * they had been added with {@link #update}: the register is linear, so the checksum so far is shifted through
+     * {@code 8·len} zero bits and the bytes' checksum added. Allocates nothing.
+     */
+    public void append(long crcOfBytes, long len) {
+        long sofar = value();
+        standard.reset();
+        length = 0;
+        before = combine(sofar, crcOfBytes, len);
+        total += len;
     }
 
     /** Bytes added so far. */
     public long length() {
-        return length;
+        return total;
     }
 
     /** {@code crc32_le(0, all bytes added)}. */
     public long value() {
-        int rawFromOnes = ~(int) standard.getValue();
+        return combine(before, fromStandard(standard.getValue(), length), length);
+    }
+
+    /** {@code crc32_le(0, A ‖ B)} from {@code crc32_le(0, A)}, {@code crc32_le(0, B)} and the length of B. */
+    public static long combine(long crcA, long crcB, long lengthB) {
+        return Integer.toUnsignedLong(multModP(xPow8n(lengthB), (int) crcA) ^ (int) crcB);
+    }
+
+    /**
+     * {@code crc32_le(0, D)} from the standard CRC-32 of D ({@link CRC32#getValue()}, which inverts before and after)
+     * and its length.
+     */
+    public static long fromStandard(long standardValue, long length) {
+        int rawFromOnes = ~(int) standardValue;
         int onesShifted = multModP(xPow8n(length), 0xFFFFFFFF);
         return Integer.toUnsignedLong(rawFromOnes ^ onesShifted);
     }

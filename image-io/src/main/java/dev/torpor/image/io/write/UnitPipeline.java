@@ -73,11 +73,15 @@ final class UnitPipeline {
         final byte[] b = new byte[maxFramed()];
         final ByteBuffer viewA = ByteBuffer.wrap(a).order(order.nio());
         final ByteBuffer viewB = ByteBuffer.wrap(b).order(order.nio());
+        /** The unit's own checksum, computed beside its compression when threads compress. */
+        final java.util.zip.CRC32 standard = new java.util.zip.CRC32();
         byte[] framed;
         int uncLen;
         int framedLen;
         long index;
         boolean last;
+        /** {@code crc32_le(0, unc)}, or -1 when the writing thread adds the bytes itself. */
+        long crc = -1;
     }
 
     /** The writer's side of a run: where units go, and what to call as pages are stored. */
@@ -132,7 +136,16 @@ final class UnitPipeline {
                     store(u, free, crc, sink, clock);
                     clock.store += System.nanoTime() - t2;
                 } else {
-                    inflight.add(pool.submit(() -> transform(u)));
+                    // the unit's checksum too is computed beside its compression, and appended in stream order
+                    boolean checksum = crc != null;
+                    inflight.add(pool.submit(() -> {
+                        if (checksum) {
+                            u.standard.reset();
+                            u.standard.update(u.unc, 0, u.uncLen);
+                            u.crc = Crc32Le.fromStandard(u.standard.getValue(), u.uncLen);
+                        }
+                        return transform(u);
+                    }));
                     while (inflight.size() >= 2 * threads) {
                         storeNext(inflight, free, crc, sink, clock);
                     }
@@ -202,7 +215,12 @@ final class UnitPipeline {
     private void store(Unit u, BlockingQueue<Unit> free, Crc32Le crc, Sink sink, PhaseClock clock) throws IOException {
         if (crc != null) {
             long t0 = System.nanoTime();
-            crc.update(u.unc, 0, u.uncLen);
+            if (u.crc >= 0) {
+                crc.append(u.crc, u.uncLen);
+                u.crc = -1;
+            } else {
+                crc.update(u.unc, 0, u.uncLen);
+            }
             clock.checksum += System.nanoTime() - t0;
         }
         int pagesOut = (u.framedLen + pageSize - 1) / pageSize;
