@@ -1,9 +1,9 @@
 package dev.torpor.benchmarks;
 
-import dev.torpor.image.io.GzipSources;
-import dev.torpor.image.io.HibernationImage;
-import dev.torpor.image.io.ReadBenchmark;
-import dev.torpor.image.io.ReadOptions;
+import dev.torpor.image.io.read.GzipSources;
+import dev.torpor.image.io.read.HibernationImage;
+import dev.torpor.image.io.internal.ReadBenchmark;
+import dev.torpor.image.io.read.ReadOptions;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

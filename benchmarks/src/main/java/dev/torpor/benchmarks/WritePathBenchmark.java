@@ -1,10 +1,10 @@
 package dev.torpor.benchmarks;
 
 import dev.torpor.image.io.codec.Compressor;
-import dev.torpor.image.io.GzipSources;
-import dev.torpor.image.io.HibernationImage;
-import dev.torpor.image.io.ReadOptions;
-import dev.torpor.image.io.SnapshotStream;
+import dev.torpor.image.io.read.GzipSources;
+import dev.torpor.image.io.read.HibernationImage;
+import dev.torpor.image.io.read.ReadOptions;
+import dev.torpor.image.io.read.SnapshotStream;
 import dev.torpor.image.io.write.ImageWriter;
 import dev.torpor.image.io.write.PageStore;
 import dev.torpor.image.io.write.FreeSlots;

@@ -1,10 +1,10 @@
 package dev.torpor.examples;
 
-import dev.torpor.image.io.HibernationImage;
-import dev.torpor.image.io.Inspection;
-import dev.torpor.image.io.PhysicalPage;
-import dev.torpor.image.io.PhysicalPages;
-import dev.torpor.image.io.Verdict;
+import dev.torpor.image.io.read.HibernationImage;
+import dev.torpor.image.io.read.Inspection;
+import dev.torpor.image.io.read.PhysicalPage;
+import dev.torpor.image.io.read.PhysicalPages;
+import dev.torpor.image.io.read.Verdict;
 
 import java.nio.file.Path;
 

@@ -1,7 +1,7 @@
 package dev.torpor.hibernation;
 
 import dev.torpor.image.io.codec.Compressor;
-import dev.torpor.image.io.KeyMaterial;
+import dev.torpor.image.io.encrypted.KeyMaterial;
 import dev.torpor.image.io.lifecycle.Hibernator;
 import dev.torpor.snapshot.api.TargetProfile;
 

@@ -129,18 +129,27 @@ public final class SafeHibernation {
      * @throws IOException the JIT did not go idle within {@code limit}: do not freeze
      */
     public static JvmQuiescence.Report settleForRestore(Path scratch, Duration limit) throws IOException {
-        JvmQuiescence.Report rest;
-        try {
-            rest = JvmQuiescence.settle(JvmQuiescence.stopCompilation(scratch), limit);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while the JVM came to rest");
-        }
+        return settleForRestore(JvmQuiescence.stopCompilation(scratch), limit);
+    }
+
+    /** As {@link #settleForRestore(Path, Duration)}, with the JIT already stopped by the caller. */
+    static JvmQuiescence.Report settleForRestore(JvmQuiescence.Stopped jit, Duration limit) throws IOException {
+        JvmQuiescence.Report rest = settle(jit, limit);
         if (!rest.compilerIdle()) {
             throw new IOException("the JIT compiler did not go idle within " + limit.toSeconds() + " s: not freezing "
                     + "for the restore");
         }
         return rest;
+    }
+
+    /** {@link JvmQuiescence#settle}, with an interruption as the I/O failure it is here. */
+    private static JvmQuiescence.Report settle(JvmQuiescence.Stopped jit, Duration limit) throws IOException {
+        try {
+            return JvmQuiescence.settle(jit, limit);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while the JVM came to rest");
+        }
     }
 
     private static void checkHeap(HibernationOptions options, TargetProfile target, LinuxFacts facts,
@@ -208,13 +217,7 @@ public final class SafeHibernation {
                 throw new IOException("reboot(2) returned");
             };
             // an empty young generation, and every other JVM thread waiting, holding no lock: they freeze as they are
-            JvmQuiescence.Report rest;
-            try {
-                rest = JvmQuiescence.settle(jit, options.settleTimeout());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while the JVM came to rest");
-            }
+            JvmQuiescence.Report rest = settle(jit, options.settleTimeout());
             told.step(new Step.AtRest(rest, RunningKernel.statusKib("VmRSS:")));
             if (!rest.compilerIdle()) {
                 throw new IOException("the JIT compiler did not go idle within " + options.settleTimeout().toSeconds()

@@ -2,15 +2,19 @@ package dev.torpor.site;
 
 import dev.torpor.hibernation.HibernationListener;
 import dev.torpor.hibernation.HibernationOptions;
+import dev.torpor.hibernation.ResumeListener;
+import dev.torpor.hibernation.ResumeOptions;
+import dev.torpor.hibernation.ResumeOutcome;
 import dev.torpor.hibernation.SafeHibernation;
+import dev.torpor.hibernation.SafeResume;
 import dev.torpor.hibernation.Step;
 import dev.torpor.image.io.codec.Compressor;
-import dev.torpor.image.io.HibernationImage;
-import dev.torpor.image.io.Inspection;
-import dev.torpor.image.io.PhysicalPage;
-import dev.torpor.image.io.PhysicalPages;
-import dev.torpor.image.io.SnapshotStream;
-import dev.torpor.image.io.Verdict;
+import dev.torpor.image.io.read.HibernationImage;
+import dev.torpor.image.io.read.Inspection;
+import dev.torpor.image.io.read.PhysicalPage;
+import dev.torpor.image.io.read.PhysicalPages;
+import dev.torpor.image.io.read.SnapshotStream;
+import dev.torpor.image.io.read.Verdict;
 import dev.torpor.image.io.Progress;
 import dev.torpor.image.io.lifecycle.Hibernator;
 import dev.torpor.image.io.lifecycle.Resumer;
@@ -19,6 +23,7 @@ import dev.torpor.image.io.write.ImageWriter;
 import dev.torpor.image.io.write.PageStore;
 import dev.torpor.image.io.write.StreamFile;
 import dev.torpor.image.io.write.SwapArea;
+import dev.torpor.platform.linux.LinuxFacts;
 import dev.torpor.snapshot.api.KernelByteOrder;
 import dev.torpor.snapshot.api.SnapshotInfo;
 import dev.torpor.snapshot.api.TargetProfile;
@@ -196,6 +201,37 @@ class ApiSnippetsTest {
         System.out.println("away for " + report.resumed().away());
         // end
         return report;
+    }
+
+    /** The snippet of a real resume: compiled, never run here (it would restore into the build machine). */
+    static ResumeOutcome resumeThisMachine() throws java.io.IOException {
+        // snippet:resume
+        ResumeOptions options = ResumeOptions.builder(Path.of("/dev/sda3"))     // in the initramfs
+                .running(new Resumer.RunningKernel(java.util.Optional.empty(),   // what the header page must match
+                        java.util.Optional.of(LinuxFacts.system().physPages().getAsLong())))
+                .build();
+        ResumeOutcome outcome = SafeResume.resume(options, new ResumeListener() {
+            @Override
+            public void verified(long pages, long bytes, java.time.Duration took) {
+                System.out.println(pages + " pages in the device, every unit checked: restoring");
+            }
+        });
+        // only if nothing was restored: the boot goes on, and no image that was not restored is still signed
+        System.out.println(outcome);          // NoImage, Refused, Damaged, Failed, NotRestored
+        // end
+        return outcome;
+    }
+
+    @Test
+    void aResumeChecksARealImageAsTheSnippetWouldAndChangesNothing() throws Exception {
+        assertThat(ApiSnippetsTest.class.getDeclaredMethod("resumeThisMachine").getReturnType())
+                .isEqualTo(ResumeOutcome.class);
+        ResumeOutcome check = SafeResume.check(ResumeOptions.builder(swapImage).build());
+        assertThat(check).isInstanceOfSatisfying(ResumeOutcome.Resumable.class,
+                r -> assertThat(r.verified().crc32Ok()).contains(true));
+        try (HibernationImage image = HibernationImage.open(swapImage)) {
+            assertThat(image.inspect(false).verdict()).isEqualTo(Verdict.VALID);
+        }
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.torpor.tools;
 
 import dev.torpor.hibernation.NativeCodecs;
-import dev.torpor.image.io.ReadBenchmark;
+import dev.torpor.image.io.internal.ReadBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -61,7 +61,7 @@ final class BenchCommand implements Callable<Integer> {
             return write(out);
         }
         ReadBenchmark bench;
-        try (OpenedSource src = OpenedSource.open(sourceFile, dev.torpor.image.io.ReadOptions.defaults(),
+        try (OpenedSource src = OpenedSource.open(sourceFile, dev.torpor.image.io.read.ReadOptions.defaults(),
                 spec.commandLine().getErr())) {
             bench = ReadBenchmark.load(src.image, Integer.MAX_VALUE);
         }
@@ -80,11 +80,11 @@ final class BenchCommand implements Callable<Integer> {
         Path stream = dir.resolve("image.stream");
         Path area = dir.resolve("area.swap");
         try {
-            try (OpenedSource src = OpenedSource.open(sourceFile, dev.torpor.image.io.ReadOptions.defaults(),
+            try (OpenedSource src = OpenedSource.open(sourceFile, dev.torpor.image.io.read.ReadOptions.defaults(),
                     spec.commandLine().getErr());
                  java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(stream,
                          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
-                dev.torpor.image.io.SnapshotStream s = src.image.stream();
+                dev.torpor.image.io.read.SnapshotStream s = src.image.stream();
                 for (java.nio.ByteBuffer p = s.next(); p != null; p = s.next()) {
                     ch.write(p);
                 }

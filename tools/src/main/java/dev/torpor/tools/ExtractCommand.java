@@ -1,8 +1,8 @@
 package dev.torpor.tools;
 
-import dev.torpor.image.io.HibernationImage;
+import dev.torpor.image.io.read.HibernationImage;
 import dev.torpor.image.io.ImageFormatException;
-import dev.torpor.image.io.ImageKind;
+import dev.torpor.image.io.read.ImageKind;
 import dev.torpor.image.io.Problem;
 import dev.torpor.image.io.export.ExportFormat;
 import dev.torpor.image.io.export.ExportResult;
@@ -92,9 +92,9 @@ final class ExtractCommand implements Callable<Integer> {
 
     private void swappedOut(HibernationImage image, PrintWriter out) throws java.io.IOException {
         try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(swappedOut,
-                dev.torpor.image.io.OutputFiles.options(force))) {
+                OutputFiles.options(force))) {
             java.nio.ByteBuffer number = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            dev.torpor.image.io.SlotsOutside s = image.slotsOutsideImage((page, data) -> {
+            dev.torpor.image.io.read.SlotsOutside s = image.slotsOutsideImage((page, data) -> {
                 number.clear().putLong(0, page);
                 while (number.hasRemaining()) {
                     ch.write(number);

@@ -9,7 +9,7 @@ import dev.torpor.hibernation.RunningKernel;
 import dev.torpor.hibernation.SafeHibernation;
 import dev.torpor.hibernation.Step;
 import dev.torpor.image.io.codec.Compressor;
-import dev.torpor.image.io.KeyMaterial;
+import dev.torpor.image.io.encrypted.KeyMaterial;
 import dev.torpor.image.io.lifecycle.Hibernator;
 import dev.torpor.image.io.lifecycle.Rehearsal;
 import dev.torpor.image.io.write.ImageWriter;
@@ -256,12 +256,7 @@ final class HibernateCommand implements Callable<Integer> {
         out.println("torpor: rehearsal ok");
         if (JvmSettings.ownProcess()) {
             // as before a real freeze; not inside another program, whose JIT this would stop for good
-            try {
-                printRest(out, JvmQuiescence.settle(JvmQuiescence.stopCompilation(scratch), Duration.ofSeconds(60)));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted while the JVM came to rest");
-            }
+            printRest(out, SafeHibernation.settleForRestore(scratch, Duration.ofSeconds(60)));
         }
         out.println("torpor: dry run on an emulated 6.12 x86_64 machine with 16 MiB of memory");
         out.println("torpor: freezing");

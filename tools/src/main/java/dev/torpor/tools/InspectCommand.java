@@ -2,7 +2,7 @@ package dev.torpor.tools;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.torpor.image.io.Inspection;
+import dev.torpor.image.io.read.Inspection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -73,9 +73,9 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private int verifyEncrypted(OpenedSource src, Inspection r, PrintWriter out) throws Exception {
-        dev.torpor.image.io.EncryptedImage e = src.image.encrypted().orElseThrow();
+        dev.torpor.image.io.read.EncryptedImage e = src.image.encrypted().orElseThrow();
         try {
-            long units = e.verify(dev.torpor.image.io.KeyMaterial.fromFile(key));
+            long units = e.verify(dev.torpor.image.io.encrypted.KeyMaterial.fromFile(key));
             InspectionText.print(r, out);
             out.printf("encrypted Torpor image: %d stream pages, all %d units authenticated with the key%n",
                     e.header().streamPages(), units);

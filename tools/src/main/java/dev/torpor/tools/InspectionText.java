@@ -1,11 +1,11 @@
 package dev.torpor.tools;
 
-import dev.torpor.image.io.Detection;
-import dev.torpor.image.io.Inspection;
-import dev.torpor.image.io.ImageKind;
+import dev.torpor.image.io.read.Detection;
+import dev.torpor.image.io.read.Inspection;
+import dev.torpor.image.io.read.ImageKind;
 import dev.torpor.image.io.Problem;
-import dev.torpor.image.io.SlotsOutside;
-import dev.torpor.image.io.StreamScan;
+import dev.torpor.image.io.read.SlotsOutside;
+import dev.torpor.image.io.read.StreamScan;
 import dev.torpor.snapshot.api.SnapshotInfo;
 import dev.torpor.swap.format.SwapHeader;
 import dev.torpor.swap.format.SwsuspHeader;

@@ -1,8 +1,8 @@
 package dev.torpor.tools;
 
-import dev.torpor.image.io.GzipSources;
-import dev.torpor.image.io.HibernationImage;
-import dev.torpor.image.io.ReadOptions;
+import dev.torpor.image.io.read.GzipSources;
+import dev.torpor.image.io.read.HibernationImage;
+import dev.torpor.image.io.read.ReadOptions;
 import dev.torpor.platform.linux.BlockDevices;
 
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package dev.torpor.tools;
 
 import dev.torpor.image.io.ImageFormatException;
-import dev.torpor.image.io.ImageKind;
-import dev.torpor.image.io.SnapshotStream;
+import dev.torpor.image.io.read.ImageKind;
+import dev.torpor.image.io.read.SnapshotStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,7 +57,7 @@ final class ReadStreamCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (OpenedSource src = OpenedSource.open(source.source, source.readOptions(), err)) {
-            dev.torpor.image.io.SlotsOutside outside = null;
+            dev.torpor.image.io.read.SlotsOutside outside = null;
             if (src.image.kind() == ImageKind.KERNEL || src.image.kind() == ImageKind.TORPOR) {
                 outside = src.image.slotsOutsideImage();
                 if (outside.count() > 0 && !allowSwappedOut) {
@@ -80,7 +80,7 @@ final class ReadStreamCommand implements Callable<Integer> {
                 err.println("torpor: " + source.source + " holds no kernel hibernation image");
                 return src.image.kind() == ImageKind.NONE ? ExitCodes.NO_IMAGE : ExitCodes.FOREIGN;
             }
-            Set<StandardOpenOption> opts = dev.torpor.image.io.OutputFiles.options(force);
+            Set<StandardOpenOption> opts = OutputFiles.options(force);
             long pages = 0;
             try (FileChannel ch = FileChannel.open(output, opts); SnapshotStream stream = src.image.stream()) {
                 for (ByteBuffer p = stream.next(); p != null; p = stream.next()) {
@@ -105,10 +105,10 @@ final class ReadStreamCommand implements Callable<Integer> {
     }
 
     private int decrypt(OpenedSource src, PrintWriter out, PrintWriter err) throws Exception {
-        Set<StandardOpenOption> opts = dev.torpor.image.io.OutputFiles.options(force);
-        dev.torpor.image.io.PageSource pages;
+        Set<StandardOpenOption> opts = OutputFiles.options(force);
+        dev.torpor.image.io.read.PageSource pages;
         try {
-            pages = src.image.encrypted().orElseThrow().pages(dev.torpor.image.io.KeyMaterial.fromFile(key));
+            pages = src.image.encrypted().orElseThrow().pages(dev.torpor.image.io.encrypted.KeyMaterial.fromFile(key));
         } catch (ImageFormatException e) {
             err.println("torpor: " + Torpor.describe(e));
             return ExitCodes.CORRUPT;

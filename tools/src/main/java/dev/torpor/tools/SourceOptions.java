@@ -1,6 +1,6 @@
 package dev.torpor.tools;
 
-import dev.torpor.image.io.ReadOptions;
+import dev.torpor.image.io.read.ReadOptions;
 import dev.torpor.snapshot.api.KernelByteOrder;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -3,9 +3,9 @@ package dev.torpor.tools;
 import dev.torpor.hibernation.NativeCodecs;
 import dev.torpor.image.io.Progress;
 import dev.torpor.image.io.codec.Compressor;
-import dev.torpor.image.io.HibernationImage;
-import dev.torpor.image.io.ImageKind;
-import dev.torpor.image.io.ReadOptions;
+import dev.torpor.image.io.read.HibernationImage;
+import dev.torpor.image.io.read.ImageKind;
+import dev.torpor.image.io.read.ReadOptions;
 import dev.torpor.image.io.write.ImageReplacement;
 import dev.torpor.image.io.write.ImageWriter;
 import dev.torpor.image.io.write.PageStore;
@@ -155,7 +155,7 @@ final class WriteImageCommand implements Callable<Integer> {
                     });
             ImageWriter.Options options = o.withPlatformMode(platform).withKdfIterations(kdfIterations);
             if (encrypt != null) {
-                options = options.withEncryption(dev.torpor.image.io.KeyMaterial.fromFile(encrypt));
+                options = options.withEncryption(dev.torpor.image.io.encrypted.KeyMaterial.fromFile(encrypt));
             }
             long start = System.nanoTime();
             ImageWriter.Options chosen = options;

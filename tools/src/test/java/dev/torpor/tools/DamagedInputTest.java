@@ -1,6 +1,6 @@
 package dev.torpor.tools;
 
-import dev.torpor.image.io.Corpus;
+import dev.torpor.image.io.read.Corpus;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

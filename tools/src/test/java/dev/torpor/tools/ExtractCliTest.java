@@ -1,6 +1,6 @@
 package dev.torpor.tools;
 
-import dev.torpor.image.io.Corpus;
+import dev.torpor.image.io.read.Corpus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -2,8 +2,8 @@ package dev.torpor.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.torpor.image.io.Corpus;
-import dev.torpor.image.io.SyntheticImage;
+import dev.torpor.image.io.read.Corpus;
+import dev.torpor.image.io.read.SyntheticImage;
 import dev.torpor.swap.format.SwapSignature;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

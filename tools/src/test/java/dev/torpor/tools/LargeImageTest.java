@@ -2,7 +2,7 @@ package dev.torpor.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.torpor.image.io.SyntheticImage;
+import dev.torpor.image.io.read.SyntheticImage;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

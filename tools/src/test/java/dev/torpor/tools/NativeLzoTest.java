@@ -1,10 +1,10 @@
 package dev.torpor.tools;
 
-import dev.torpor.image.io.Corpus;
-import dev.torpor.image.io.HibernationImage;
+import dev.torpor.image.io.read.Corpus;
+import dev.torpor.image.io.read.HibernationImage;
 import dev.torpor.image.io.codec.Lzo1x1Compressor;
-import dev.torpor.image.io.ReadOptions;
-import dev.torpor.image.io.SnapshotStream;
+import dev.torpor.image.io.read.ReadOptions;
+import dev.torpor.image.io.read.SnapshotStream;
 import dev.torpor.platform.linux.NativeLzo;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;

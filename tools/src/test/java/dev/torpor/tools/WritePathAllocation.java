@@ -1,8 +1,8 @@
 package dev.torpor.tools;
 
-import dev.torpor.image.io.BatchedPageSource;
+import dev.torpor.image.io.read.BatchedPageSource;
 import dev.torpor.image.io.codec.Compressor;
-import dev.torpor.image.io.KeyMaterial;
+import dev.torpor.image.io.encrypted.KeyMaterial;
 import dev.torpor.image.io.Progress;
 import dev.torpor.image.io.write.FreeSlots;
 import dev.torpor.image.io.write.ImageWriter;

@@ -1,7 +1,7 @@
 package dev.torpor.tools;
 
 import dev.torpor.hibernation.HibernationHeap;
-import dev.torpor.image.io.Corpus;
+import dev.torpor.image.io.read.Corpus;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

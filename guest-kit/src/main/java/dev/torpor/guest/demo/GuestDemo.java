@@ -1,10 +1,10 @@
 package dev.torpor.guest.demo;
 
 import dev.torpor.image.io.codec.Compressor;
-import dev.torpor.image.io.HibernationImage;
-import dev.torpor.image.io.Inspection;
-import dev.torpor.image.io.ReadOptions;
-import dev.torpor.image.io.Verdict;
+import dev.torpor.image.io.read.HibernationImage;
+import dev.torpor.image.io.read.Inspection;
+import dev.torpor.image.io.read.ReadOptions;
+import dev.torpor.image.io.read.Verdict;
 import dev.torpor.guest.DebianKernel;
 import dev.torpor.guest.GuestLog;
 import dev.torpor.guest.Guests;

@@ -2,9 +2,9 @@ package dev.torpor.guest.qemu;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.torpor.image.io.HibernationImage;
-import dev.torpor.image.io.ImageSlots;
-import dev.torpor.image.io.ReadOptions;
+import dev.torpor.image.io.read.HibernationImage;
+import dev.torpor.image.io.read.ImageSlots;
+import dev.torpor.image.io.read.ReadOptions;
 import dev.torpor.tools.Torpor;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,12 +1,8 @@
 /**
- * Reading hibernation images from swap areas, swap-file devices and disk images. The entry point is
- * {@link dev.torpor.image.io.HibernationImage#open(java.nio.file.Path, ReadOptions)}: it detects the target
- * (page size, word size, byte order, header era, architecture), walks the swap-map chain with bounds and cycle
- * checks, and offers {@link dev.torpor.image.io.HibernationImage#inspect(boolean) a full inspection} and
- * {@link dev.torpor.image.io.HibernationImage#pages() a streaming iterator of physical pages}.
- *
- * <p>Everything read from an image is untrusted: every length is capped, every location bounds-checked, and
- * anything wrong is reported as a {@link dev.torpor.image.io.Problem} with the byte offset where it was found.
- * Memory is bounded: nothing holds the whole image, its map or its PFN list.
+ * What the reader, the writer and the exports share: {@link dev.torpor.image.io.ImageFormatException} (damage
+ * in data read from disk, with its byte offset), {@link dev.torpor.image.io.Problem} (one finding of an
+ * inspection) and {@link dev.torpor.image.io.Progress}. The packages follow the data: {@code read},
+ * {@code codec}, {@code encrypted}, {@code write}, {@code export}, and {@code lifecycle} for a hibernation's
+ * course through {@code /dev/snapshot}.
  */
 package dev.torpor.image.io;

@@ -1,9 +1,9 @@
 package dev.torpor.packaging.debian;
 
-import dev.torpor.image.io.HibernationImage;
-import dev.torpor.image.io.Inspection;
-import dev.torpor.image.io.ReadOptions;
-import dev.torpor.image.io.Verdict;
+import dev.torpor.image.io.read.HibernationImage;
+import dev.torpor.image.io.read.Inspection;
+import dev.torpor.image.io.read.ReadOptions;
+import dev.torpor.image.io.read.Verdict;
 import dev.torpor.guest.QemuGuest;
 import dev.torpor.guest.QemuMonitor;
 import org.junit.jupiter.api.AfterAll;

@@ -1,6 +1,6 @@
 package dev.torpor.image.io.export;
 
-import dev.torpor.image.io.PhysicalPage;
+import dev.torpor.image.io.read.PhysicalPage;
 import dev.torpor.snapshot.api.TargetProfile;
 
 import java.io.IOException;

@@ -1,10 +1,9 @@
 package dev.torpor.image.io.export;
 
-import dev.torpor.image.io.HibernationImage;
+import dev.torpor.image.io.read.HibernationImage;
 import dev.torpor.image.io.ImageFormatException;
-import dev.torpor.image.io.OutputFiles;
-import dev.torpor.image.io.PhysicalPage;
-import dev.torpor.image.io.PhysicalPages;
+import dev.torpor.image.io.read.PhysicalPage;
+import dev.torpor.image.io.read.PhysicalPages;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

@@ -1,7 +1,7 @@
 package dev.torpor.image.io.lifecycle;
 
 import dev.torpor.image.io.codec.Compressor;
-import dev.torpor.image.io.KeyMaterial;
+import dev.torpor.image.io.encrypted.KeyMaterial;
 import dev.torpor.image.io.Progress;
 import dev.torpor.image.io.write.ImageWriter;
 import dev.torpor.image.io.write.Invalidation;
@@ -334,7 +334,7 @@ public final class Hibernator {
                 throw e;
             }
         };
-        dev.torpor.image.io.BatchedPageSource source = new dev.torpor.image.io.BatchedPageSource() {
+        dev.torpor.image.io.read.BatchedPageSource source = new dev.torpor.image.io.read.BatchedPageSource() {
             private long read;
             private long nextStopCheck;
 

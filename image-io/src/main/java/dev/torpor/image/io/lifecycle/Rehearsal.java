@@ -1,8 +1,8 @@
 package dev.torpor.image.io.lifecycle;
 
-import dev.torpor.image.io.HibernationImage;
+import dev.torpor.image.io.read.HibernationImage;
 import dev.torpor.image.io.Progress;
-import dev.torpor.image.io.ReadOptions;
+import dev.torpor.image.io.read.ReadOptions;
 import dev.torpor.image.io.write.PageStore;
 import dev.torpor.image.io.write.SwapArea;
 import dev.torpor.snapshot.api.device.SnapshotDevice;

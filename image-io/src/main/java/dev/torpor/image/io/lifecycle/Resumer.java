@@ -1,15 +1,15 @@
 package dev.torpor.image.io.lifecycle;
 
-import dev.torpor.image.io.HibernationImage;
+import dev.torpor.image.io.read.HibernationImage;
 import dev.torpor.image.io.ImageFormatException;
-import dev.torpor.image.io.ImageKind;
-import dev.torpor.image.io.Inspection;
-import dev.torpor.image.io.KeyMaterial;
-import dev.torpor.image.io.PageRuns;
-import dev.torpor.image.io.PageSource;
+import dev.torpor.image.io.read.ImageKind;
+import dev.torpor.image.io.read.Inspection;
+import dev.torpor.image.io.encrypted.KeyMaterial;
+import dev.torpor.image.io.read.PageRuns;
+import dev.torpor.image.io.read.PageSource;
 import dev.torpor.image.io.Progress;
-import dev.torpor.image.io.SnapshotStream;
-import dev.torpor.image.io.Verdict;
+import dev.torpor.image.io.read.SnapshotStream;
+import dev.torpor.image.io.read.Verdict;
 import dev.torpor.image.io.write.Invalidation;
 import dev.torpor.image.io.write.PageStore;
 import dev.torpor.snapshot.api.KernelByteOrder;

@@ -1,12 +1,12 @@
 package dev.torpor.image.io.write;
 
-import dev.torpor.image.io.BatchedPageSource;
+import dev.torpor.image.io.read.BatchedPageSource;
 import dev.torpor.image.io.codec.Compressor;
 import dev.torpor.image.io.ImageFormatException;
-import dev.torpor.image.io.KeyMaterial;
-import dev.torpor.image.io.PageSource;
+import dev.torpor.image.io.encrypted.KeyMaterial;
+import dev.torpor.image.io.read.PageSource;
 import dev.torpor.image.io.Progress;
-import dev.torpor.image.io.TorporHeader;
+import dev.torpor.image.io.encrypted.TorporHeader;
 import dev.torpor.snapshot.api.SnapshotInfo;
 import dev.torpor.snapshot.api.KernelByteOrder;
 import dev.torpor.snapshot.api.TargetProfile;

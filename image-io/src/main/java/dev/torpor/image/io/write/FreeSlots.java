@@ -74,7 +74,7 @@ public final class FreeSlots implements SlotAllocator {
 
     /**
      * Only the device pages {@code replacedImage} of the image being replaced (from
-     * {@code dev.torpor.image.io.ImageSlots}), in ascending order, within the area and not bad.
+     * {@code dev.torpor.image.io.read.ImageSlots}), in ascending order, within the area and not bad.
      */
     public static FreeSlots replacing(SwapArea area, long[] replacedImage) {
         long[] pages = Arrays.stream(replacedImage).filter(p -> p > area.resumeOffset()

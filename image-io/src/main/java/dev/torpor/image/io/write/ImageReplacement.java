@@ -1,6 +1,6 @@
 package dev.torpor.image.io.write;
 
-import dev.torpor.image.io.PageSource;
+import dev.torpor.image.io.read.PageSource;
 import dev.torpor.snapshot.api.KernelByteOrder;
 
 import java.io.Closeable;

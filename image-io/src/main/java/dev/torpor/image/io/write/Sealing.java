@@ -1,6 +1,6 @@
 package dev.torpor.image.io.write;
 
-import dev.torpor.image.io.TorporHeader;
+import dev.torpor.image.io.encrypted.TorporHeader;
 
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;

@@ -1,7 +1,7 @@
 package dev.torpor.image.io.write;
 
 import dev.torpor.image.io.ImageFormatException;
-import dev.torpor.image.io.PageSource;
+import dev.torpor.image.io.read.PageSource;
 import dev.torpor.snapshot.api.KernelByteOrder;
 import dev.torpor.snapshot.api.SnapshotInfo;
 import dev.torpor.snapshot.api.TargetProfile;

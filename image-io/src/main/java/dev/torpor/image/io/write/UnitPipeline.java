@@ -1,9 +1,9 @@
 package dev.torpor.image.io.write;
 
-import dev.torpor.image.io.BatchedPageSource;
+import dev.torpor.image.io.read.BatchedPageSource;
 import dev.torpor.image.io.codec.Crc32Le;
 import dev.torpor.image.io.ImageFormatException;
-import dev.torpor.image.io.PageSource;
+import dev.torpor.image.io.read.PageSource;
 import dev.torpor.snapshot.api.KernelByteOrder;
 import dev.torpor.swap.format.CompressedUnits;
 

@@ -1,7 +1,7 @@
 package dev.torpor.image.io.export;
 
-import dev.torpor.image.io.Corpus;
-import dev.torpor.image.io.HibernationImage;
+import dev.torpor.image.io.read.Corpus;
+import dev.torpor.image.io.read.HibernationImage;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

@@ -1,10 +1,10 @@
 package dev.torpor.image.io.lifecycle;
 
 import dev.torpor.image.io.codec.Compressor;
-import dev.torpor.image.io.HibernationImage;
-import dev.torpor.image.io.ImageKind;
-import dev.torpor.image.io.KeyMaterial;
-import dev.torpor.image.io.ReadOptions;
+import dev.torpor.image.io.read.HibernationImage;
+import dev.torpor.image.io.read.ImageKind;
+import dev.torpor.image.io.encrypted.KeyMaterial;
+import dev.torpor.image.io.read.ReadOptions;
 import dev.torpor.image.io.write.Invalidation;
 import dev.torpor.image.io.write.PageStore;
 import dev.torpor.image.io.write.SwapArea;
@@ -145,7 +145,7 @@ class LifecycleTest {
             events.add("power " + how);
             try (HibernationImage image = HibernationImage.open(rig.file(), ReadOptions.defaults())) {
                 imageKept[0] = image.kind() == ImageKind.KERNEL && image.inspect(false).verdict()
-                        == dev.torpor.image.io.Verdict.VALID;
+                        == dev.torpor.image.io.read.Verdict.VALID;
             }
             rig.machine().halt();
             rig.machine().boot();
@@ -448,7 +448,7 @@ class LifecycleTest {
             ch.read(old, slots[i] * P);
             ch.write(ByteBuffer.wrap(garbage), slots[i] * P);
             try (HibernationImage image = HibernationImage.open(copy, ReadOptions.defaults())) {
-                if (image.inspect(true).verdict() == dev.torpor.image.io.Verdict.VALID
+                if (image.inspect(true).verdict() == dev.torpor.image.io.read.Verdict.VALID
                         || image.kind() == ImageKind.TORPOR && image.inspect(true).problems().isEmpty()) {
                     return; // a data page: headers and swap map still read
                 }

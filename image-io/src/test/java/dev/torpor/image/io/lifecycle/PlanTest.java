@@ -1,7 +1,7 @@
 package dev.torpor.image.io.lifecycle;
 
 import dev.torpor.image.io.codec.Compressor;
-import dev.torpor.image.io.KeyMaterial;
+import dev.torpor.image.io.encrypted.KeyMaterial;
 import dev.torpor.snapshot.api.TargetProfile;
 import org.junit.jupiter.api.Test;
 

@@ -1,11 +1,11 @@
 package dev.torpor.image.io.write;
 
 import dev.torpor.image.io.codec.Compressor;
-import dev.torpor.image.io.HibernationImage;
-import dev.torpor.image.io.Inspection;
-import dev.torpor.image.io.ReadOptions;
-import dev.torpor.image.io.SyntheticImage;
-import dev.torpor.image.io.Verdict;
+import dev.torpor.image.io.read.HibernationImage;
+import dev.torpor.image.io.read.Inspection;
+import dev.torpor.image.io.read.ReadOptions;
+import dev.torpor.image.io.read.SyntheticImage;
+import dev.torpor.image.io.read.Verdict;
 import dev.torpor.snapshot.api.TargetProfile;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -154,7 +154,7 @@ class CrashSafetyTest {
             org.assertj.core.api.ThrowableAssert.ThrowingCallable write = encrypted
                     ? () -> ImageWriter.write(source, t, swap, FreeSlots.emptyOnly(swap), ImageWriter.Options.defaults()
                             .withCompressor(Compressor.LZ4).withKdfIterations(1000)
-                            .withEncryption(dev.torpor.image.io.KeyMaterial.rawKey(new byte[32])))
+                            .withEncryption(dev.torpor.image.io.encrypted.KeyMaterial.rawKey(new byte[32])))
                     : () -> ImageWriter.write(source, t, swap, FreeSlots.emptyOnly(swap), ImageWriter.Options.defaults());
             org.assertj.core.api.Assertions.assertThatThrownBy(write)
                     .isInstanceOf(dev.torpor.image.io.ImageFormatException.class)

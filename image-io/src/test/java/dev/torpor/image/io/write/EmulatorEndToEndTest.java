@@ -1,11 +1,11 @@
 package dev.torpor.image.io.write;
 
 import dev.torpor.image.io.codec.Compressor;
-import dev.torpor.image.io.HibernationImage;
-import dev.torpor.image.io.Inspection;
-import dev.torpor.image.io.ReadOptions;
-import dev.torpor.image.io.SnapshotStream;
-import dev.torpor.image.io.Verdict;
+import dev.torpor.image.io.read.HibernationImage;
+import dev.torpor.image.io.read.Inspection;
+import dev.torpor.image.io.read.ReadOptions;
+import dev.torpor.image.io.read.SnapshotStream;
+import dev.torpor.image.io.read.Verdict;
 import dev.torpor.snapshot.api.device.Errno;
 import dev.torpor.snapshot.api.device.SnapshotDevice;
 import dev.torpor.snapshot.api.device.ErrnoException;

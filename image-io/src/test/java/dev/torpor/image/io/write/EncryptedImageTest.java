@@ -1,16 +1,16 @@
 package dev.torpor.image.io.write;
 
 import dev.torpor.image.io.codec.Compressor;
-import dev.torpor.image.io.Corpus;
-import dev.torpor.image.io.EncryptedImage;
-import dev.torpor.image.io.HibernationImage;
+import dev.torpor.image.io.read.Corpus;
+import dev.torpor.image.io.read.EncryptedImage;
+import dev.torpor.image.io.read.HibernationImage;
 import dev.torpor.image.io.ImageFormatException;
-import dev.torpor.image.io.ImageKind;
-import dev.torpor.image.io.KeyMaterial;
-import dev.torpor.image.io.PageSource;
-import dev.torpor.image.io.ReadOptions;
-import dev.torpor.image.io.SnapshotStream;
-import dev.torpor.image.io.Verdict;
+import dev.torpor.image.io.read.ImageKind;
+import dev.torpor.image.io.encrypted.KeyMaterial;
+import dev.torpor.image.io.read.PageSource;
+import dev.torpor.image.io.read.ReadOptions;
+import dev.torpor.image.io.read.SnapshotStream;
+import dev.torpor.image.io.read.Verdict;
 import dev.torpor.snapshot.api.TargetProfile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -171,16 +171,16 @@ class EncryptedImageTest {
     void aPassphraseKeyIsDerivedOncePerImage() throws Exception {
         KeyMaterial pass = KeyMaterial.passphrase("correct horse battery staple");
         byte[] salt = new byte[16];
-        javax.crypto.spec.SecretKeySpec first = pass.key(dev.torpor.image.io.TorporHeader.KDF_PBKDF2, 1000, salt);
-        assertThat(pass.key(dev.torpor.image.io.TorporHeader.KDF_PBKDF2, 1000, salt.clone())).isSameAs(first);
+        javax.crypto.spec.SecretKeySpec first = pass.key(dev.torpor.image.io.encrypted.TorporHeader.KDF_PBKDF2, 1000, salt);
+        assertThat(pass.key(dev.torpor.image.io.encrypted.TorporHeader.KDF_PBKDF2, 1000, salt.clone())).isSameAs(first);
         byte[] other = salt.clone();
         other[0] = 1;
-        javax.crypto.spec.SecretKeySpec second = pass.key(dev.torpor.image.io.TorporHeader.KDF_PBKDF2, 1000, other);
+        javax.crypto.spec.SecretKeySpec second = pass.key(dev.torpor.image.io.encrypted.TorporHeader.KDF_PBKDF2, 1000, other);
         assertThat(second.getEncoded()).isNotEqualTo(first.getEncoded());
-        assertThat(pass.key(dev.torpor.image.io.TorporHeader.KDF_PBKDF2, 1001, other).getEncoded())
+        assertThat(pass.key(dev.torpor.image.io.encrypted.TorporHeader.KDF_PBKDF2, 1001, other).getEncoded())
                 .isNotEqualTo(second.getEncoded());
         assertThat(KeyMaterial.passphrase("correct horse battery staple")
-                .key(dev.torpor.image.io.TorporHeader.KDF_PBKDF2, 1000, salt).getEncoded())
+                .key(dev.torpor.image.io.encrypted.TorporHeader.KDF_PBKDF2, 1000, salt).getEncoded())
                 .as("derived the same way by another instance").isEqualTo(first.getEncoded());
     }
 

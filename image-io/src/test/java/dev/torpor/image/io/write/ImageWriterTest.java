@@ -1,13 +1,13 @@
 package dev.torpor.image.io.write;
 
 import dev.torpor.image.io.codec.Compressor;
-import dev.torpor.image.io.Corpus;
-import dev.torpor.image.io.HibernationImage;
-import dev.torpor.image.io.ImageKind;
-import dev.torpor.image.io.Inspection;
-import dev.torpor.image.io.ReadOptions;
-import dev.torpor.image.io.SnapshotStream;
-import dev.torpor.image.io.Verdict;
+import dev.torpor.image.io.read.Corpus;
+import dev.torpor.image.io.read.HibernationImage;
+import dev.torpor.image.io.read.ImageKind;
+import dev.torpor.image.io.read.Inspection;
+import dev.torpor.image.io.read.ReadOptions;
+import dev.torpor.image.io.read.SnapshotStream;
+import dev.torpor.image.io.read.Verdict;
 import dev.torpor.snapshot.api.TargetProfile;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -120,7 +120,7 @@ class ImageWriterTest {
         try (HibernationImage image = HibernationImage.open(Corpus.swap("k612-lzo"), ReadOptions.defaults());
              FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             SnapshotStream stream = image.stream();
-            dev.torpor.image.io.PageSource slowSource = () -> {
+            dev.torpor.image.io.read.PageSource slowSource = () -> {
                 if (reads[0]++ % 1024 == 0) {
                     try {
                         Thread.sleep(5);

@@ -1,9 +1,9 @@
 package dev.torpor.image.io.write;
 
-import dev.torpor.image.io.Corpus;
-import dev.torpor.image.io.HibernationImage;
-import dev.torpor.image.io.ReadOptions;
-import dev.torpor.image.io.Verdict;
+import dev.torpor.image.io.read.Corpus;
+import dev.torpor.image.io.read.HibernationImage;
+import dev.torpor.image.io.read.ReadOptions;
+import dev.torpor.image.io.read.Verdict;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,10 +1,10 @@
 package dev.torpor.image.io.write;
 
-import dev.torpor.image.io.Corpus;
-import dev.torpor.image.io.HibernationImage;
-import dev.torpor.image.io.PhysicalPage;
-import dev.torpor.image.io.PhysicalPages;
-import dev.torpor.image.io.ReadOptions;
+import dev.torpor.image.io.read.Corpus;
+import dev.torpor.image.io.read.HibernationImage;
+import dev.torpor.image.io.read.PhysicalPage;
+import dev.torpor.image.io.read.PhysicalPages;
+import dev.torpor.image.io.read.ReadOptions;
 import dev.torpor.image.io.export.ExportFormat;
 import dev.torpor.image.io.export.MemoryExport;
 import dev.torpor.snapshot.api.device.SnapshotDevice;

@@ -1,0 +1,285 @@
+package dev.torpor.image.io.read;
+
+import dev.torpor.image.io.Problem;
+
+import dev.torpor.image.io.ImageFormatException;
+
+import dev.torpor.image.io.codec.Compressor;
+import dev.torpor.image.io.codec.Crc32Le;
+import dev.torpor.image.io.codec.UnitCodecs;
+import dev.torpor.snapshot.api.TargetProfile;
+import dev.torpor.swap.format.CompressedUnits;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * Reads the snapshot stream after the header page (stream pages 1 … pages−1) from the map entries:
+ * page by page for uncompressed images, unit by unit for compressed ones, with the kernel's CRC32 over
+ * the uncompressed bytes. Memory: one compressed unit and one uncompressed unit.
+ */
+final class StreamCursor {
+    private static final int PLAIN_BATCH = CompressedUnits.UNC_PAGES;
+
+    private final MapChain.Cursor entries;
+    private final PageReader reader;
+    private final Compressor compressor;
+    private final Compressor.UnitDecoder decoder;
+    private final TargetProfile target;
+    private final int pageSize;
+    private final long streamPages;
+    private final Crc32Le crc = new Crc32Le();
+    private final long[] slots;
+    private final byte[] in;
+    private final byte[] out;
+    private final long maxCompressed;
+    private int outPages;
+    private int outNext;
+    private long produced;
+    private long units;
+    private long unitOffset;
+    private long pageOffset;
+    /** Nanoseconds reading the area, decoding units, and computing the CRC32, clocked per unit. */
+    long readNanos;
+    long decodeNanos;
+    long crcNanos;
+
+    /**
+     * @param streamPages pages after the header page that the stream should hold ({@code pages − 1})
+     */
+    StreamCursor(MapChain.Cursor entries, PageReader reader, Compressor compressor, TargetProfile target,
+                 long streamPages) {
+        this.entries = entries;
+        this.reader = reader;
+        this.compressor = compressor;
+        this.target = target;
+        this.pageSize = target.pageSize();
+        this.streamPages = streamPages;
+        this.out = new byte[CompressedUnits.uncompressedSize(pageSize)];
+        if (compressor == Compressor.NONE) {
+            this.decoder = null;
+            this.slots = new long[PLAIN_BATCH];
+            this.in = null;
+        } else {
+            this.decoder = UnitCodecs.decoder(compressor);
+            int maxPages = CompressedUnits.maxUnitPages(pageSize, target.wordSize());
+            this.slots = new long[maxPages];
+            this.in = new byte[maxPages * pageSize];
+        }
+        this.maxCompressed = CompressedUnits.worstCompressed(out.length);
+    }
+
+    /**
+     * The next stream page (a view valid until the next call), or {@code null} once {@code streamPages}
+     * pages were produced.
+     */
+    ByteBuffer next() throws IOException {
+        if (produced >= streamPages) {
+            return null;
+        }
+        refill();
+        ByteBuffer page = ByteBuffer.wrap(out, outNext * pageSize, pageSize).slice();
+        outNext++;
+        produced++;
+        return page;
+    }
+
+    /**
+     * Hands up to {@code max} next stream pages to {@code sink} as they lie in the decoded unit (never more than the
+     * rest of one unit); returns how many, 0 once {@code streamPages} pages were produced.
+     */
+    int nextRun(int max, PageRuns.Sink sink) throws IOException {
+        if (produced >= streamPages || max < 1) {
+            return 0;
+        }
+        refill();
+        int n = (int) Math.min(Math.min(max, outPages - outNext), streamPages - produced);
+        sink.accept(out, outNext * pageSize, n);
+        outNext += n;
+        produced += n;
+        return n;
+    }
+
+    /**
+     * Reads the next batch or unit once the decoded pages are used up, and notes where the next page lies on the
+     * device (for {@link #pageOffset()}).
+     */
+    private void refill() throws IOException {
+        if (outNext == outPages) {
+            if (compressor == Compressor.NONE) {
+                readPlainBatch();
+            } else {
+                readUnit();
+            }
+        }
+        pageOffset = compressor == Compressor.NONE ? slots[outNext] * pageSize : unitOffset;
+    }
+
+    /** Of the reading, the nanoseconds spent waiting for the disk, where the reader can tell (direct reads). */
+    long readWaitNanos() {
+        return reader.waitNanos();
+    }
+
+    /** Skips {@code n} pages (they are still read and checksummed). */
+    void skip(long n) throws IOException {
+        for (long i = 0; i < n; i++) {
+            if (next() == null) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Device byte offset of the page last returned by {@link #next()}: the page itself for uncompressed
+     * images, the first page of its compressed unit otherwise.
+     */
+    long pageOffset() {
+        return pageOffset;
+    }
+
+    /** Whether stream pages are stored one per device page (so offsets inside a page are exact). */
+    boolean plain() {
+        return compressor == Compressor.NONE;
+    }
+
+    long produced() {
+        return produced;
+    }
+
+    long units() {
+        return units;
+    }
+
+    /** {@code crc32_le(0, …)} of everything decoded so far. */
+    long crc32() {
+        return crc.value();
+    }
+
+    /** Reports pages or map entries that are stored beyond the end of the stream. */
+    void finish(List<Problem> problems) throws IOException {
+        int extra = outPages - outNext;
+        if (produced >= streamPages && extra > 0) {
+            problems.add(Problem.warning(entries.lastEntryOffset(), "the last compressed unit holds " + extra
+                    + " page(s) beyond the end of the stream"));
+        }
+        long left = entries.remaining();
+        if (left > 0) {
+            problems.add(Problem.warning(entries.lastEntryOffset(), left
+                    + " stored page(s) follow the end of the stream and are not part of the image"));
+        }
+    }
+
+    private void readPlainBatch() throws IOException {
+        long want = Math.min(PLAIN_BATCH, streamPages - produced);
+        int n = 0;
+        while (n < want) {
+            long slot = entries.next();
+            if (slot == 0) {
+                break;
+            }
+            slots[n++] = slot;
+        }
+        if (n == 0) {
+            throw endOfMap();
+        }
+        long t0 = System.nanoTime();
+        reader.readPages(slots, n, pageSize, out);
+        long t1 = System.nanoTime();
+        crc.update(out, 0, n * pageSize);
+        readNanos += t1 - t0;
+        crcNanos += System.nanoTime() - t1;
+        outPages = n;
+        outNext = 0;
+    }
+
+    private void readUnit() throws IOException {
+        long t0 = System.nanoTime();
+        long cmpLen = loadUnit();
+        long t1 = System.nanoTime();
+        readNanos += t1 - t0;
+        if (cmpLen < 0) {
+            throw endOfMap();
+        }
+        if (compressor == Compressor.LZO && !endsWithLzoEndMarker(target.wordSize() + (int) cmpLen)) {
+            throw new ImageFormatException(unitOffset, "compressed unit " + units + " does not end with the LZO "
+                    + "end-of-stream marker at its stated length " + cmpLen + " (the kernel's decoder would "
+                    + "refuse it: missing or trailing bytes)");
+        }
+        int uncLen;
+        try {
+            uncLen = decoder.decompress(in, target.wordSize(), (int) cmpLen, out, 0, out.length);
+        } catch (RuntimeException e) { // MalformedInputException, or any bounds failure of the decoder
+            throw new ImageFormatException(unitOffset, "compressed unit " + units + " is not valid "
+                    + compressor.label().toUpperCase(java.util.Locale.ROOT) + " data ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
+        }
+        if (uncLen <= 0 || uncLen % pageSize != 0) {
+            throw new ImageFormatException(unitOffset, "compressed unit " + units + " decompresses to " + uncLen
+                    + " bytes, not a positive multiple of the page size");
+        }
+        long t2 = System.nanoTime();
+        decodeNanos += t2 - t1;
+        crc.update(out, 0, uncLen);
+        crcNanos += System.nanoTime() - t2;
+        units++;
+        outPages = uncLen / pageSize;
+        outNext = 0;
+    }
+
+    /** {@code lzo1x_1_compress} always ends a stream with {@code 0x11 0x00 0x00}; trailing bytes are an error. */
+    private boolean endsWithLzoEndMarker(int end) {
+        return end >= 3 && in[end - 3] == 0x11 && in[end - 2] == 0 && in[end - 1] == 0;
+    }
+
+    /**
+     * Reads the next compressed unit's pages into {@code in} (length field first) and checks its length;
+     * returns the compressed length, or -1 at the end of the map.
+     */
+    private long loadUnit() throws IOException {
+        long first = entries.next();
+        if (first == 0) {
+            return -1;
+        }
+        unitOffset = first * pageSize;
+        reader.readPage(first, pageSize, in, 0);
+        int lengthField = target.wordSize();
+        long cmpLen = target.readWord(ByteBuffer.wrap(in), 0);
+        if (cmpLen == 0 || Long.compareUnsigned(cmpLen, maxCompressed) > 0) {
+            throw new ImageFormatException(unitOffset, "compressed unit " + units + " (stream page " + (produced + 1)
+                    + ") has length " + Long.toUnsignedString(cmpLen) + ", outside 1.." + maxCompressed);
+        }
+        int pages = CompressedUnits.unitPages(cmpLen, pageSize, lengthField);
+        slots[0] = first;
+        for (int i = 1; i < pages; i++) {
+            long slot = entries.next();
+            if (slot == 0) {
+                throw new ImageFormatException(entries.lastEntryOffset(), "compressed unit " + units + " at byte "
+                        + unitOffset + " needs " + pages + " pages but the swap map ends after " + i);
+            }
+            slots[i] = slot;
+        }
+        if (pages > 1) {
+            reader.readPages(slots, pages, pageSize, in);
+        }
+        return cmpLen;
+    }
+
+    /**
+     * The compressed bytes of the next unit (without the length field), for benchmarks that time decoding
+     * apart from disk reads; {@code null} at the end of the map.
+     */
+    byte[] nextRawUnit() throws IOException {
+        long cmpLen = loadUnit();
+        if (cmpLen < 0) {
+            return null;
+        }
+        units++;
+        return java.util.Arrays.copyOfRange(in, target.wordSize(), target.wordSize() + (int) cmpLen);
+    }
+
+    private ImageFormatException endOfMap() {
+        return new ImageFormatException(entries.lastEntryOffset(), "the swap map ends after " + produced + " of "
+                + streamPages + " stream pages");
+    }
+}

@@ -1,0 +1,101 @@
+package dev.torpor.image.io.read;
+
+import dev.torpor.image.io.ImageFormatException;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A stream read through the direct window ({@code O_DIRECT}, as torpor resume reads) gives exactly the pages of the
+ * buffered reads, with the kernel's CRC32 checked at its end; a source cut short is reported as damage at its end, and
+ * a source that cannot be opened so leaves the buffered reads in place.
+ */
+class DirectStreamTest {
+    @TempDir
+    Path tmp;
+
+    static java.util.List<String> names() {
+        return Corpus.NAMES;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("names")
+    void theDirectWindowGivesTheSameStream(String name) throws Exception {
+        String buffered;
+        try (HibernationImage image = HibernationImage.open(Corpus.swap(name), ReadOptions.defaults())) {
+            buffered = digest(image.stream());
+        }
+        try (HibernationImage image = HibernationImage.open(Corpus.swap(name), ReadOptions.defaults())) {
+            assertThat(image.readStreamDirectly(direct(Corpus.swap(name)))).as("O_DIRECT on the build's file system")
+                    .isTrue();
+            SnapshotStream s = image.stream();
+            assertThat(digest(s)).isEqualTo(buffered);
+            assertThat(s.timing().readNanos()).isPositive();
+            assertThat(s.timing().readWaitNanos()).isBetween(0L, s.timing().readNanos());
+        }
+    }
+
+    /**
+     * The window itself: pages come back byte for byte whichever page moves it; past the end of the source (size
+     * known, or unknown as a block device's can be) the read is damage at the byte where the source ends.
+     */
+    @Test
+    void theWindowReadsPagesAndReportsTheEndOfTheSource() throws Exception {
+        int p = 4096;
+        int pages = DirectWindow.WINDOW_BYTES / p + 10;
+        byte[] data = new byte[pages * p];
+        new java.util.Random(5).nextBytes(data);
+        Path file = Files.write(tmp.resolve("area"), data);
+        for (long size : new long[] {data.length, -1}) {
+            try (DirectWindow w = DirectWindow.open(direct(file), size, p).orElseThrow()) {
+                byte[] page = new byte[p];
+                for (int i : new int[] {3, 0, pages - 1, 5, pages - 10, 1}) {
+                    w.copy(i, page, 0);
+                    assertThat(page).as("page %d, size %d", i, size)
+                            .isEqualTo(java.util.Arrays.copyOfRange(data, i * p, (i + 1) * p));
+                }
+                assertThatThrownBy(() -> w.copy(pages, page, 0)).isInstanceOf(ImageFormatException.class)
+                        .hasMessageContaining("the source ends at byte " + data.length)
+                        .matches(e -> ((ImageFormatException) e).offset() == (long) data.length, "at the end");
+            }
+        }
+    }
+
+    /** A descriptor that cannot read (here: opened for writing only) leaves the buffered reads in place, and is closed. */
+    @Test
+    void aDescriptorThatCannotReadKeepsTheBufferedReads() throws Exception {
+        Path copy = tmp.resolve("copy.swap");
+        Files.copy(Corpus.swap("k612-lzo"), copy);
+        FileChannel writeOnly = FileChannel.open(copy, StandardOpenOption.WRITE);
+        try (HibernationImage image = HibernationImage.open(copy, ReadOptions.defaults())) {
+            assertThat(image.readStreamDirectly(writeOnly)).isFalse();
+            assertThat(writeOnly.isOpen()).isFalse();
+            assertThat(digest(image.stream())).isNotEmpty();
+        }
+    }
+
+    private static FileChannel direct(Path path) throws java.io.IOException {
+        return FileChannel.open(path, StandardOpenOption.READ, com.sun.nio.file.ExtendedOpenOption.DIRECT);
+    }
+
+    private static String digest(SnapshotStream stream) throws Exception {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        for (ByteBuffer page = stream.next(); page != null; page = stream.next()) {
+            sha.update(page);
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+}
