@@ -126,15 +126,15 @@ public final class SafeResume {
                 });
                 return new ResumeOutcome.RestoreReturned();
             } catch (Resumer.Refused e) {
-                invalidateQuietly(store, offset, e);
+                Invalidation.invalidateAfter(store, offset, e);
                 return new ResumeOutcome.Refused(e.getMessage(), true);
             } catch (ImageFormatException e) {
-                invalidateQuietly(store, offset, e);
+                Invalidation.invalidateAfter(store, offset, e);
                 return new ResumeOutcome.Damaged(e, true);
             } catch (Resumer.RestoreFailed e) {
                 return handOff(options, image.kind(), store, e.getCause(), e.imageKept(), listener);
             } catch (IOException | RuntimeException e) {
-                invalidateQuietly(store, offset, e);
+                Invalidation.invalidateAfter(store, offset, e);
                 return new ResumeOutcome.Failed(e);
             }
         }
@@ -231,14 +231,6 @@ public final class SafeResume {
                     && Files.isWritable(Path.of("/sys/power/resume"));
         } catch (IOException | RuntimeException e) {
             return false;
-        }
-    }
-
-    private static void invalidateQuietly(PageStore store, long offset, Exception cause) {
-        try {
-            Invalidation.invalidate(store, offset);
-        } catch (IOException | RuntimeException e) {
-            cause.addSuppressed(e);
         }
     }
 }

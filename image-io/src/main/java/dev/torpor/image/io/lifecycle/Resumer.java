@@ -210,7 +210,7 @@ public final class Resumer {
             }
             checkAgainst(info, running);
         } catch (IOException | RuntimeException e) {
-            invalidate(store, resumeOffset, e);
+            Invalidation.invalidateAfter(store, resumeOffset, e);
             throw e;
         }
         // as the kernel does once it has found an image: never resume the same image twice. The header page is kept,
@@ -370,14 +370,6 @@ public final class Resumer {
         /** Whether the image is in the swap area again, signed as it was. */
         public boolean imageKept() {
             return imageKept;
-        }
-    }
-
-    private static void invalidate(PageStore store, long resumeOffset, Exception cause) {
-        try {
-            Invalidation.invalidate(store, resumeOffset);
-        } catch (IOException | RuntimeException e) {
-            cause.addSuppressed(e);
         }
     }
 }

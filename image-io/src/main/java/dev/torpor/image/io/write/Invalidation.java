@@ -72,4 +72,16 @@ public final class Invalidation {
         throw new dev.torpor.image.io.ImageFormatException(resumeOffset * 4096 + HeaderLayout.sigAt(4096),
                 "no swap or image signature found; nothing to invalidate");
     }
+
+    /**
+     * Invalidates after {@code cause} made the image unusable: a failure to invalidate is added to {@code cause} as a
+     * suppressed exception, so the caller reports one failure with both.
+     */
+    public static void invalidateAfter(PageStore store, long resumeOffset, Exception cause) {
+        try {
+            invalidate(store, resumeOffset);
+        } catch (IOException | RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
 }
