@@ -90,11 +90,7 @@ public final class SafeResume {
             long[] done = new long[1];
             JvmQuiescence.Stopped[] jit = new JvmQuiescence.Stopped[1];
             int page = options.pageSize();
-            try (snapshot; Compilation ignored = () -> {
-                if (jit[0] != null) {
-                    JvmQuiescence.resumeCompilation(jit[0]); // the restore returned: this program goes on
-                }
-            }) {
+            try (snapshot) {
                 listener.resuming(image.kind(), direct);
                 Resumer.resume(image, store, offset, snapshot, options.key(), options.running(), new ResumeListener() {
                     private long dropped;
@@ -136,14 +132,12 @@ public final class SafeResume {
             } catch (IOException | RuntimeException e) {
                 Invalidation.invalidateAfter(store, offset, e);
                 return new ResumeOutcome.Failed(e);
+            } finally {
+                if (jit[0] != null) {
+                    JvmQuiescence.resumeCompilation(jit[0]); // no restore: this program goes on
+                }
             }
         }
-    }
-
-    /** Turns the JIT back on if the resume stopped it and the program goes on. */
-    private interface Compilation extends AutoCloseable {
-        @Override
-        void close();
     }
 
     private static HibernationImage open(ResumeOptions options) throws IOException {

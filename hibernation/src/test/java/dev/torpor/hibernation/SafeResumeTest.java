@@ -1,13 +1,13 @@
 package dev.torpor.hibernation;
 
 import dev.torpor.image.io.lifecycle.Resumer;
-import dev.torpor.image.io.read.Corpus;
 import dev.torpor.image.io.read.HibernationImage;
 import dev.torpor.image.io.read.ImageKind;
 import dev.torpor.image.io.read.ReadOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.zip.GZIPInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,11 +26,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SafeResumeTest {
     @TempDir
+    static Path corpus;
+
+    @TempDir
     Path tmp;
 
+    /** A fresh copy of a real image of the corpus (testdata/corpus, made by Debian kernels in QEMU guests). */
     private Path copy(String name) throws Exception {
+        Path inflated = corpus.resolve(name + ".swap");
+        if (!Files.exists(inflated)) {
+            try (InputStream in = new GZIPInputStream(Files.newInputStream(Path.of(
+                    System.getProperty("torpor.testdata", "../testdata"), "corpus", name + ".swap.gz")))) {
+                Files.copy(in, inflated);
+            }
+        }
         Path area = tmp.resolve(name + ".swap");
-        Files.copy(Corpus.swap(name), area);
+        Files.copy(inflated, area);
         return area;
     }
 
