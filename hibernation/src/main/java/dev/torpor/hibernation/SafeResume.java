@@ -87,6 +87,9 @@ public final class SafeResume {
                 return handOff(options, image.kind(), store, e, true, listener);
             }
             long start = System.nanoTime();
+            long compiled0 = compileMillis();
+            long threadCpu0 = THREADS.getCurrentThreadCpuTime();
+            long processCpu0 = processCpuNanos();
             long[] done = new long[1];
             JvmQuiescence.Stopped[] jit = new JvmQuiescence.Stopped[1];
             int page = options.pageSize();
@@ -108,7 +111,15 @@ public final class SafeResume {
 
                     @Override
                     public void phases(List<Phase> phases) {
-                        listener.phases(phases);
+                        // a JVM just started compiles as it resumes, on the same CPUs: how much, for the report
+                        List<Phase> all = new java.util.ArrayList<>(phases);
+                        all.add(new Phase("JIT compilation, all threads",
+                                Duration.ofMillis(compileMillis() - compiled0)));
+                        long mine = THREADS.getCurrentThreadCpuTime() - threadCpu0;
+                        all.add(new Phase("CPU of this thread", Duration.ofNanos(mine)));
+                        all.add(new Phase("CPU of the JVM's other threads",
+                                Duration.ofNanos(Math.max(0, processCpuNanos() - processCpu0 - mine))));
+                        listener.phases(List.copyOf(all));
                     }
                 }, atOnce -> {
                     listener.verified(done[0], done[0] * page, Duration.ofNanos(System.nanoTime() - start));
@@ -138,6 +149,21 @@ public final class SafeResume {
                 }
             }
         }
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /** CPU time of the whole process so far; 0 where the JVM does not say. */
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? Math.max(0, os.getProcessCpuTime()) : 0;
+    }
+
+    /** Milliseconds this JVM's compilers have worked so far; 0 where it does not say. */
+    private static long compileMillis() {
+        java.lang.management.CompilationMXBean c = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return c != null && c.isCompilationTimeMonitoringSupported() ? c.getTotalCompilationTime() : 0;
     }
 
     private static HibernationImage open(ResumeOptions options) throws IOException {

@@ -177,6 +177,9 @@ final class ResumeCommand implements Callable<Integer> {
                         seconds(phases.get(7)), seconds(phases.get(4)), seconds(phases.get(5)),
                         phases.get(6).name(), seconds(phases.get(6)));
             }
+            for (Progress.Phase p : phases.subList(Math.min(8, phases.size()), phases.size())) {
+                out.printf("torpor: resume: %s %.2f s%n", p.name(), seconds(p));
+            }
         }
 
         @Override

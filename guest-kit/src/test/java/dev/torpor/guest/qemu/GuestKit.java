@@ -44,8 +44,8 @@ public final class GuestKit {
     /**
      * The same kernel with Java: a jlink runtime from the JDK running the tests (shared by all kits, in
      * {@code target/qemu-jrt}), {@code torpor.jar}, two 32-byte keys ({@code /keys/right.key},
-     * {@code /keys/wrong.key}) and {@code /opt/openlog.so}, which the guest init preloads into torpor hibernate
-     * to report every file it opens. Boots with 1 GiB.
+     * {@code /keys/wrong.key}), {@code /opt/openlog.so}, which the guest init preloads into torpor hibernate
+     * to report every file it opens, and {@code /opt/snapwrite} (the device-floor mode's C loop). Boots with 1 GiB.
      */
     public GuestKit withJava(Path torporJar) throws Exception {
         Path target = guest.initrd().getParent().getParent();
@@ -55,7 +55,8 @@ public final class GuestKit {
         new Random(2026).nextBytes(right);
         new Random(4711).nextBytes(wrong);
         return new GuestKit(Guests.withJava(guest, jrt, torporJar,
-                Map.of("keys/right.key", right, "keys/wrong.key", wrong, "opt/openlog.so", openLog(target))));
+                Map.of("keys/right.key", right, "keys/wrong.key", wrong, "opt/openlog.so", openLog(target),
+                        "opt/snapwrite", snapWrite(target))));
     }
 
     /** The same guest with {@code cpus} vCPUs taking turns on one host thread (TCG {@code thread=single}). */
@@ -73,6 +74,17 @@ public final class GuestKit {
         HostProgram.run(target, "gcc", "-shared", "-fPIC", "-O2", "-Wall", "-Werror", "-o", library.toString(),
                 source.toString(), "-ldl");
         return Files.readAllBytes(library);
+    }
+
+    /** The C loop of the resume's writes into /dev/snapshot ({@code qemu/snapwrite.c}), for the device-floor mode. */
+    private static synchronized byte[] snapWrite(Path target) throws Exception {
+        Path source = target.resolve("qemu-snapwrite.c");
+        Path program = target.resolve("qemu-snapwrite");
+        try (var in = GuestKit.class.getResourceAsStream("/qemu/snapwrite.c")) {
+            Files.write(source, in.readAllBytes());
+        }
+        HostProgram.run(target, "gcc", "-O2", "-Wall", "-Werror", "-o", program.toString(), source.toString());
+        return Files.readAllBytes(program);
     }
 
     /** Boots the guest on {@code disk} with {@code torpor.mode=MODE}; returns its console output. */

@@ -259,7 +259,8 @@ public final class Resumer {
                 phases.add(new Progress.Phase("decode", Duration.ofNanos(t.decodeNanos())));
                 phases.add(new Progress.Phase("crc32", Duration.ofNanos(t.crcNanos())));
                 // the kernel prepares its memory for the image at the first data page: that call can be most of it
-                phases.add(new Progress.Phase("device, slowest call at page " + feed.slowestAt,
+                phases.add(new Progress.Phase(String.format("device, slowest call at page %d (%.3f s of it on this "
+                        + "thread's CPU)", feed.slowestAt, feed.slowestCpuNanos / 1e9),
                         Duration.ofNanos(feed.slowestNanos)));
                 phases.add(new Progress.Phase("read, waiting for the disk", Duration.ofNanos(t.readWaitNanos())));
             }
@@ -287,6 +288,9 @@ public final class Resumer {
         }
     }
 
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+
     /** Pages a run hands to the device at most: the iovecs of one {@code writev}. */
     private static final int RUN_PAGES = 64;
 
@@ -298,9 +302,10 @@ public final class Resumer {
         private final Progress progress;
         long written;
         long deviceNanos;
-        /** The slowest single hand-over to the device, and the stream page it started at. */
+        /** The slowest single hand-over to the device, the stream page it started at, and this thread's CPU in it. */
         long slowestNanos;
         long slowestAt;
+        long slowestCpuNanos;
 
         Feed(ResumeSession session, long pages, int pageSize, Progress progress) {
             this.session = session;
@@ -320,6 +325,7 @@ public final class Resumer {
         @Override
         public void accept(byte[] array, int offset, int n) throws IOException {
             room(n);
+            long cpu0 = THREADS.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             session.writePages(array, offset, n);
             long took = System.nanoTime() - t0;
@@ -327,6 +333,8 @@ public final class Resumer {
             if (took > slowestNanos) {
                 slowestNanos = took;
                 slowestAt = written;
+                // the kernel's work counts as this thread's CPU; time without it went to other threads
+                slowestCpuNanos = THREADS.getCurrentThreadCpuTime() - cpu0;
             }
             counted(n);
         }

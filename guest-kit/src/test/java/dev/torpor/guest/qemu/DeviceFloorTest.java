@@ -1,0 +1,62 @@
+package dev.torpor.guest.qemu;
+
+import dev.torpor.guest.GuestLog;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The floor of the resume's device phase (issue 10), measured in the guest that resumes: a C loop writes the same
+ * uncompressed stream into {@code /dev/snapshot} in the same 64-page {@code writev} calls and closes the device
+ * unrestored; then {@code torpor resume}, in the same boot, restores the system. Both costs are printed for the
+ * performance page, never asserted: what is asserted is that the C loop took every page and the resume restored.
+ */
+@Tag("guest-java")
+class DeviceFloorTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theCLoopOfTheResumesWritesTakesTheWholeStreamAndTorporResumesAfterIt() throws Exception {
+        GuestKit kit = GuestKit.prepare(Path.of("target", "qemu"), "linux-image-amd64")
+                .withJava(Path.of(System.getProperty("torpor.jar", "target/torpor.jar")));
+        Path disk = tmp.resolve("disk.img");
+        try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
+            f.setLength(768L << 20);
+        }
+        GuestKit.run(tmp, "mkswap", disk.toString());
+        String hibernated = kit.boot(disk, "torpor.mode=javahibernate torpor.compress=lzo", 1200, true);
+        assertThat(GuestLog.frozeAndPoweredOff(hibernated)).as(hibernated).isTrue();
+        String remembered = GuestLog.remembered(hibernated).orElseThrow().toString();
+
+        // more JVM options for the resume, to measure what they change (-Dtorpor.floor.javaopts=-XX:A,-XX:B)
+        String opts = System.getProperty("torpor.floor.javaopts", "");
+        String resumed = kit.boot(disk, "torpor.mode=devicefloor" + (opts.isEmpty() ? "" : " torpor.javaopts=" + opts),
+                1200, true);
+        Matcher c = Pattern.compile("TORPOR-GUEST snapwrite pages=(\\d+) .*").matcher(resumed);
+        assertThat(c.find()).as(resumed).isTrue();
+        assertThat(resumed).as(resumed).contains("TORPOR-GUEST snapwrite-exit=0")
+                .contains("TORPOR-GUEST RESUMED " + remembered).doesNotContain("TORPOR-GUEST NO-RESUME");
+        Matcher phases = Pattern.compile("torpor: resume phases: [^\\r\\n]*").matcher(resumed);
+        Matcher stream = Pattern.compile("torpor: resume stream: [^\\r\\n]*").matcher(resumed);
+        assertThat(phases.find() && stream.find()).as(resumed).isTrue();
+        Matcher v = Pattern.compile("torpor: verified (\\d+) pages").matcher(resumed);
+        assertThat(v.find()).as(resumed).isTrue();
+        assertThat(Long.parseLong(c.group(1))).as("the C loop wrote the stream torpor resume verified")
+                .isEqualTo(Long.parseLong(v.group(1)));
+        System.out.println("device floor, C: " + c.group());
+        StringBuilder cpu = new StringBuilder();
+        Matcher jit = Pattern.compile("torpor: (resume|restoring): [^\\r\\n]*").matcher(resumed);
+        while (jit.find()) {
+            cpu.append("; ").append(jit.group());
+        }
+        System.out.println("device floor, torpor: " + phases.group() + "; " + stream.group() + cpu);
+    }
+}
