@@ -36,11 +36,18 @@ public final class ReadBenchmark {
         }
     }
 
-    /** Loads the compressed units of a compressed image into memory (at most {@code maxUnits}). */
+    /**
+     * Loads the compressed units of a compressed image into memory (at most {@code maxUnits}).
+     *
+     * @throws IllegalArgumentException the image has no compressed units to measure
+     */
     public static ReadBenchmark load(HibernationImage image, int maxUnits) throws IOException {
-        Detection d = image.detection().orElseThrow(() -> new ImageFormatException(0, "not a readable kernel image"));
+        // misuse, not damage: a source without compressed units cannot be measured
+        Detection d = image.detection().orElseThrow(() -> new IllegalArgumentException(image.source()
+                + " holds no readable kernel image; the read benchmark needs one with LZO or LZ4 units"));
         if (d.compressor() == Compressor.NONE) {
-            throw new ImageFormatException(0, "the image is not compressed; the read benchmark needs LZO or LZ4 units");
+            throw new IllegalArgumentException(image.source() + " holds an uncompressed image; the read benchmark "
+                    + "needs LZO or LZ4 units");
         }
         List<byte[]> units = image.compressedUnits(maxUnits);
         return new ReadBenchmark(d.compressor(), d.target().pageSize(), units);
