@@ -12,8 +12,8 @@ import java.util.Optional;
  * What {@link SafeResume#resume} does; {@link #builder(Path)} gives what an initramfs's resume needs.
  *
  * @param device             the block device (or file) that holds the swap area
- * @param resumeOffset       device page of the swap header: 0 for a partition, a swap file's resume offset
- * @param pageSize           the running kernel's page size, the unit of {@code resumeOffset}
+ * @param resumeOffset       device page of the swap header: 0 for a partition, a swap file's resume offset (in
+ *                           the image's page size, which is detected)
  * @param snapshotDevice     the snapshot device, {@code /dev/snapshot}
  * @param key                the key of Torpor's encrypted kind, if the image may be one
  * @param running            the running kernel, which the image's header page must match
@@ -24,7 +24,7 @@ import java.util.Optional;
  * @param scratch            a directory for the JIT directive
  * @param settleTimeout      the longest the JVM may take to come to rest
  */
-public record ResumeOptions(Path device, long resumeOffset, int pageSize, Path snapshotDevice,
+public record ResumeOptions(Path device, long resumeOffset, Path snapshotDevice,
                             Optional<KeyMaterial> key, Resumer.RunningKernel running, boolean handOffToKernel,
                             boolean settleBeforeFreeze, Path scratch, Duration settleTimeout) {
     public ResumeOptions {
@@ -37,16 +37,13 @@ public record ResumeOptions(Path device, long resumeOffset, int pageSize, Path s
         if (resumeOffset < 0) {
             throw new IllegalArgumentException("resumeOffset must be >= 0, not " + resumeOffset);
         }
-        if (pageSize < 4096 || Integer.bitCount(pageSize) != 1) {
-            throw new IllegalArgumentException("pageSize must be a power of two from 4096, not " + pageSize);
-        }
         if (settleTimeout.isNegative() || settleTimeout.isZero()) {
             throw new IllegalArgumentException("settleTimeout must be positive, not " + settleTimeout);
         }
     }
 
     /**
-     * Offset 0, {@code /dev/snapshot}, no key, page size 4096, the running kernel unknown (only the image's own
+     * Offset 0, {@code /dev/snapshot}, no key, the running kernel unknown (only the image's own
      * checks apply: set it, as {@code torpor resume} does), hand-off to the kernel's resume on, settling on with a
      * 60 s limit, scratch in {@code java.io.tmpdir}.
      */
@@ -58,7 +55,6 @@ public record ResumeOptions(Path device, long resumeOffset, int pageSize, Path s
     public static final class Builder {
         private final Path device;
         private long resumeOffset;
-        private int pageSize = 4096;
         private Path snapshotDevice = Path.of("/dev/snapshot");
         private Optional<KeyMaterial> key = Optional.empty();
         private Resumer.RunningKernel running = Resumer.RunningKernel.unknown();
@@ -73,11 +69,6 @@ public record ResumeOptions(Path device, long resumeOffset, int pageSize, Path s
 
         public Builder resumeOffset(long page) {
             this.resumeOffset = page;
-            return this;
-        }
-
-        public Builder pageSize(int bytes) {
-            this.pageSize = bytes;
             return this;
         }
 
@@ -117,7 +108,7 @@ public record ResumeOptions(Path device, long resumeOffset, int pageSize, Path s
         }
 
         public ResumeOptions build() {
-            return new ResumeOptions(device, resumeOffset, pageSize, snapshotDevice, key, running, handOffToKernel,
+            return new ResumeOptions(device, resumeOffset, snapshotDevice, key, running, handOffToKernel,
                     settleBeforeFreeze, scratch, settleTimeout);
         }
     }

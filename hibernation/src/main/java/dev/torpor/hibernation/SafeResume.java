@@ -14,10 +14,8 @@ import dev.torpor.platform.linux.LinuxFacts;
 import dev.torpor.platform.linux.LinuxSnapshotDevice;
 import dev.torpor.platform.linux.LinuxSystem;
 import dev.torpor.snapshot.api.device.SnapshotDevice;
-import dev.torpor.swap.format.SwapSignature;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +44,7 @@ public final class SafeResume {
         }
         try (HibernationImage image = open(options)) {
             if (image.kind() == ImageKind.NONE) {
-                return noImage(options);
+                return noImage(options, image);
             }
             try {
                 return new ResumeOutcome.Resumable(Resumer.verify(image, options.key(), options.running()));
@@ -72,7 +70,7 @@ public final class SafeResume {
         try (FileChannel rw = FileChannel.open(dev, StandardOpenOption.READ, StandardOpenOption.WRITE);
              HibernationImage image = open(options)) {
             if (image.kind() == ImageKind.NONE) {
-                return noImage(options);
+                return noImage(options, image);
             }
             PageStore store = PageStore.of(rw);
             // the swap area is read through the page cache while the kernel allocates the image's pages, and those
@@ -90,9 +88,8 @@ public final class SafeResume {
             long compiled0 = compileMillis();
             long threadCpu0 = THREADS.getCurrentThreadCpuTime();
             long processCpu0 = processCpuNanos();
-            long[] done = new long[1];
+            long[] done = new long[2]; // stream pages and bytes into the device, as Resumer reports them
             JvmQuiescence.Stopped[] jit = new JvmQuiescence.Stopped[1];
-            int page = options.pageSize();
             try (snapshot) {
                 listener.resuming(image.kind(), direct);
                 Resumer.resume(image, store, offset, snapshot, options.key(), options.running(), new ResumeListener() {
@@ -101,6 +98,7 @@ public final class SafeResume {
                     @Override
                     public void update(long pages, long total, long bytes) {
                         done[0] = pages;
+                        done[1] = bytes;
                         listener.update(pages, total, bytes);
                         // updates come every few hundred pages; direct reads leave nothing cached to drop
                         if (!direct && pages - dropped >= DROP_EVERY_PAGES) {
@@ -122,14 +120,14 @@ public final class SafeResume {
                         listener.phases(List.copyOf(all));
                     }
                 }, atOnce -> {
-                    listener.verified(done[0], done[0] * page, Duration.ofNanos(System.nanoTime() - start));
+                    listener.verified(done[0], done[1], Duration.ofNanos(System.nanoTime() - start));
                     dropCachedPages(dev, listener);
                     listener.beforeFreeze(atOnce);
                     if (!atOnce && options.settleBeforeFreeze()) {
                         jit[0] = JvmQuiescence.stopCompilation(options.scratch());
                         listener.atRest(SafeHibernation.settleForRestore(jit[0], options.settleTimeout()));
                     }
-                    listener.restoring(done[0], done[0] * page, Duration.ofNanos(System.nanoTime() - start));
+                    listener.restoring(done[0], done[1], Duration.ofNanos(System.nanoTime() - start));
                 });
                 return new ResumeOutcome.RestoreReturned();
             } catch (Resumer.Refused e) {
@@ -172,21 +170,10 @@ public final class SafeResume {
                 dev.toString(), ReadOptions.defaults().withResumeOffset(options.resumeOffset()));
     }
 
-    private static ResumeOutcome noImage(ResumeOptions options) throws IOException {
+    /** No image: the probe found no swap header at a resume offset other than 0, or a plain swap area. */
+    private static ResumeOutcome noImage(ResumeOptions options, HibernationImage image) {
         long offset = options.resumeOffset();
-        boolean stale = offset > 0 && !signedAt(options.device(), offset * options.pageSize(), options.pageSize());
-        return new ResumeOutcome.NoImage(options.device(), offset, false, stale);
-    }
-
-    /** Whether the page at byte {@code at} ends with a swap signature. */
-    static boolean signedAt(Path device, long at, int pageSize) throws IOException {
-        ByteBuffer page = ByteBuffer.allocate(pageSize);
-        try (FileChannel ch = FileChannel.open(device, StandardOpenOption.READ)) {
-            while (page.hasRemaining() && ch.read(page, at + page.position()) > 0) {
-                // fill the page
-            }
-        }
-        return SwapSignature.at(page, pageSize - SwapSignature.LENGTH).isPresent();
+        return new ResumeOutcome.NoImage(options.device(), offset, false, offset > 0 && image.swapHeader().isEmpty());
     }
 
     /** Whether the image's units are read with O_DIRECT from now on (not where the device or file refuses it). */

@@ -90,7 +90,7 @@ final class ResumeCommand implements Callable<Integer> {
         }
         Optional<String> keyPath = settings.get(Setting.KEY_FILE);
         ResumeOptions.Builder options = ResumeOptions.builder(dev).resumeOffset(offset)
-                .pageSize(facts.kernelPageSize().orElse(4096)).snapshotDevice(location.snapshotDevice)
+                .snapshotDevice(location.snapshotDevice)
                 .running(new Resumer.RunningKernel(Optional.of(LinuxSystem.local().uname()),
                         facts.physPages().isPresent() ? Optional.of(facts.physPages().getAsLong()) : Optional.empty()))
                 // only as its own process: inside another program this would stop that program's JIT

@@ -381,8 +381,11 @@ public final class HibernationImage implements Closeable {
             throw new IllegalStateException("the image is not compressed: it has no units");
         }
         java.util.List<byte[]> units = new java.util.ArrayList<>();
-        for (byte[] u = units.size() < maxUnits ? cursor.nextRawUnit() : null; u != null;
-                u = units.size() < maxUnits ? cursor.nextRawUnit() : null) {
+        while (units.size() < maxUnits) {
+            byte[] u = cursor.nextRawUnit();
+            if (u == null) {
+                break;
+            }
             units.add(u);
         }
         return units;
