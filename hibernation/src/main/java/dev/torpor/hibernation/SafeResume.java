@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The resume side of {@link SafeHibernation}: what an initramfs's resume does around {@link Resumer}. It reads the
@@ -88,6 +89,7 @@ public final class SafeResume {
             long compiled0 = compileMillis();
             long threadCpu0 = THREADS.getCurrentThreadCpuTime();
             long processCpu0 = processCpuNanos();
+            Map<String, Duration> threads0 = JvmQuiescence.otherThreadsCpu();
             long[] done = new long[2]; // stream pages and bytes into the device, as Resumer reports them
             JvmQuiescence.Stopped[] jit = new JvmQuiescence.Stopped[1];
             try (snapshot) {
@@ -115,7 +117,7 @@ public final class SafeResume {
                                 Duration.ofMillis(compileMillis() - compiled0)));
                         long mine = THREADS.getCurrentThreadCpuTime() - threadCpu0;
                         all.add(new Phase("CPU of this thread", Duration.ofNanos(mine)));
-                        all.add(new Phase("CPU of the JVM's other threads",
+                        all.add(new Phase("CPU of the JVM's other threads" + byThread(threads0),
                                 Duration.ofNanos(Math.max(0, processCpuNanos() - processCpu0 - mine))));
                         listener.phases(List.copyOf(all));
                     }
@@ -153,6 +155,18 @@ public final class SafeResume {
             java.lang.management.ManagementFactory.getThreadMXBean();
 
     /** CPU time of the whole process so far; 0 where the JVM does not say. */
+    /** The other threads' CPU since {@code before}, largest first, by thread name: " (C1 CompilerThre 0.40 s, …)". */
+    static String byThread(Map<String, Duration> before) {
+        StringBuilder s = new StringBuilder();
+        JvmQuiescence.otherThreadsCpu().entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue().minus(before.getOrDefault(e.getKey(), Duration.ZERO))))
+                .filter(e -> !e.getValue().isZero() && !e.getValue().isNegative())
+                .sorted(Map.Entry.<String, Duration>comparingByValue().reversed())
+                .forEach(e -> s.append(s.length() == 0 ? " (" : ", ")
+                        .append(String.format(java.util.Locale.ROOT, "%s %.2f s", e.getKey(), e.getValue().toMillis() / 1e3)));
+        return s.length() == 0 ? "" : s.append(')').toString();
+    }
+
     private static long processCpuNanos() {
         return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                 instanceof com.sun.management.OperatingSystemMXBean os ? Math.max(0, os.getProcessCpuTime()) : 0;

@@ -40,8 +40,9 @@ import java.util.concurrent.Callable;
                 + "to rest first. On success this command never returns: the hibernated system carries on.", "",
                 "If there is no image it exits 1 at once. If the image cannot be used it is invalidated, so the swap "
                         + "area is a clean swap area, and the exit code is non-zero: boot continues normally.", "",
-                "In an initramfs, run it with the C1 compiler only, compiling early: the run lasts seconds, often "
-                        + "on one CPU, and quick compiles beat C2's better code there. The launcher and the initramfs "
+                "In an initramfs, run it with the C1 compiler only, compiling Torpor's own code early and the JDK's "
+                        + "start-up code late: the run lasts seconds, often on one CPU, and every compile takes that "
+                        + "CPU from the resume. The launcher and the initramfs "
                         + "scripts take these from /usr/share/torpor/jvm.options when TORPOR_JAVA_OPTS is unset:",
                 "  ${sys:torpor.jvm.resume}", "",
                 "If the restore fails for a reason that is not the image's (the kernel short of memory, say), the "

@@ -83,7 +83,8 @@ public final class GuestKit {
         try (var in = GuestKit.class.getResourceAsStream("/qemu/snapwrite.c")) {
             Files.write(source, in.readAllBytes());
         }
-        HostProgram.run(target, "gcc", "-O2", "-Wall", "-Werror", "-o", program.toString(), source.toString());
+        HostProgram.run(target, "gcc", "-O2", "-Wall", "-Werror", "-o", program.toString(), source.toString(),
+                "-Wl,-Bstatic", "-llzo2", "-lz", "-Wl,-Bdynamic");
         return Files.readAllBytes(program);
     }
 

@@ -230,6 +230,27 @@ public final class JvmQuiescence {
         return busy;
     }
 
+    /**
+     * The CPU each of this JVM's other threads has used so far, by thread name ({@code comm}, numbered names such as
+     * {@code GC Thread#0} added up), from {@code /proc} in ticks of 10 ms; empty where {@code /proc} cannot tell.
+     * Says where a run's CPU went besides the calling thread: the compilers, the collector, the VM thread.
+     */
+    public static Map<String, java.time.Duration> otherThreadsCpu() {
+        Path threadSelf = Path.of("/proc/thread-self");
+        Map<String, java.time.Duration> byName = new java.util.TreeMap<>();
+        try {
+            Path link = Files.readSymbolicLink(threadSelf); // PID/task/TID
+            Path tasks = threadSelf.resolveSibling(link.getParent().toString());
+            for (TaskStat t : taskStats(tasks, link.getFileName().toString()).values()) {
+                String name = t.comm().replaceAll("#?\\d+$", "").trim();
+                byName.merge(name, java.time.Duration.ofMillis(10 * t.cpuTicks()), java.time.Duration::plus);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            return Map.of();
+        }
+        return byName;
+    }
+
     /** One task's {@code /proc/PID/task/TID/stat}: name, state, user plus system CPU ticks. */
     record TaskStat(String comm, char state, long cpuTicks) {
         static TaskStat parse(String stat) {
