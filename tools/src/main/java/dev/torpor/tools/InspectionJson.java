@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.torpor.image.io.read.Detection;
 import dev.torpor.image.io.read.ImageKind;
 import dev.torpor.image.io.read.Inspection;
+import dev.torpor.image.io.read.KernelIdentity;
+import dev.torpor.image.io.read.VmcoreInfo;
 import dev.torpor.image.io.read.MapSummary;
 import dev.torpor.image.io.Problem;
 import dev.torpor.image.io.read.StreamScan;
@@ -89,6 +91,7 @@ final class InspectionJson {
         o.set("compressedUnits", s.map(x -> (JsonNode) F.numberNode(x.compressedUnits())).orElse(F.nullNode()));
         o.set("target", d.map(InspectionJson::target).orElse(F.nullNode()));
         o.set("header", r.info().map(InspectionJson::header).orElse(F.nullNode()));
+        o.set("kernel", r.kernel().map(InspectionJson::kernel).orElse(F.nullNode()));
         o.set("metaPages", r.info().filter(i -> i.pages() > i.imagePages())
                 .map(i -> (JsonNode) F.numberNode(i.metaPages())).orElse(F.nullNode()));
         o.set("dataPfns", s.map(x -> (JsonNode) F.numberNode(x.dataPfns())).orElse(F.nullNode()));
@@ -119,6 +122,37 @@ final class InspectionJson {
         ObjectNode how = t.putObject("decidedBy");
         new java.util.TreeMap<>(d.how()).forEach(how::put);
         return t;
+    }
+
+    /** Which kernel wrote the image, and where each fact was found. */
+    private static JsonNode kernel(KernelIdentity k) {
+        ObjectNode o = F.objectNode();
+        o.put("release", k.release().orElse(null));
+        o.put("releaseFrom", k.release().isEmpty() ? null : k.vmcoreinfo().flatMap(VmcoreInfo::release).isPresent()
+                ? "vmcoreinfo" : "utsname");
+        o.put("buildId", k.buildId().orElse(null));
+        o.set("pageSize", k.pageSize().isPresent() ? F.numberNode(k.pageSize().getAsInt()) : F.nullNode());
+        o.set("kernelOffset", k.kernelOffset().isPresent() ? u64(k.kernelOffset().getAsLong()) : F.nullNode());
+        o.set("physBase", k.physBase().isPresent() ? F.numberNode(k.physBase().getAsLong()) : F.nullNode());
+        o.put("physBaseFrom", k.physBase().isEmpty() ? null
+                : k.vmcoreinfo().map(v -> v.physBase().isPresent()).orElse(false) ? "vmcoreinfo" : "restoreRecord");
+        o.set("vmcoreinfo", k.vmcoreinfo().map(v -> {
+            ObjectNode n = F.objectNode();
+            n.put("pfn", v.pfn());
+            n.put("entries", v.entries().size());
+            return (JsonNode) n;
+        }).orElse(F.nullNode()));
+        o.set("restoreRecord", k.recordPhysBase().isPresent() ? restoreRecord(k) : F.nullNode());
+        return o;
+    }
+
+    private static JsonNode restoreRecord(KernelIdentity k) {
+        ObjectNode n = F.objectNode();
+        n.put("physBase", k.recordPhysBase().getAsLong());
+        n.set("restoreRegistersLinked", k.restoreRegistersLinked().isPresent()
+                ? u64(k.restoreRegistersLinked().getAsLong()) : F.nullNode());
+        n.set("agrees", k.recordAgrees().map(a -> (JsonNode) F.booleanNode(a)).orElse(F.nullNode()));
+        return n;
     }
 
     private static JsonNode header(SnapshotInfo i) {

@@ -2,6 +2,8 @@ package dev.torpor.tools;
 
 import dev.torpor.image.io.read.Detection;
 import dev.torpor.image.io.read.Inspection;
+import dev.torpor.image.io.read.KernelIdentity;
+import dev.torpor.image.io.read.VmcoreInfo;
 import dev.torpor.image.io.read.ImageKind;
 import dev.torpor.image.io.Problem;
 import dev.torpor.image.io.read.SlotsOutside;
@@ -79,6 +81,7 @@ final class InspectionText {
         r.map().ifPresent(m -> out.printf("swap map:      %d map pages, %d stored pages%n", m.mapPages(),
                 m.storedPages()));
         r.info().ifPresent(i -> info(i, out));
+        r.kernel().ifPresent(k -> kernel(k, r.scan().isPresent(), out));
         if (r.scan().isPresent()) {
             StreamScan s = r.scan().get();
             out.printf("stream:        %d pages read, %d compressed units, %d metadata pages%n", s.streamPages(),
@@ -121,7 +124,42 @@ final class InspectionText {
                 u.machine()));
         i.kernelVersion().ifPresent(v -> out.printf("version code:  %s%n", v));
         if (!i.archRecord().fields().isEmpty()) {
-            out.printf("arch record:   %s %s%n", i.archRecord().type(), i.archRecord().fields());
+            StringBuilder fields = new StringBuilder();
+            i.archRecord().fields().forEach((name, v) -> fields.append(fields.length() == 0 ? "" : ", ").append(name)
+                    .append(' ').append(v instanceof Number n ? "0x" + new java.math.BigInteger(n.toString()).toString(16)
+                            : v));
+            out.printf("arch record:   %s: %s%n", i.archRecord().type(), fields);
         }
+    }
+
+    /** Which kernel wrote the image: VMCOREINFO's facts, then what the restore record says of them. */
+    private static void kernel(KernelIdentity k, boolean streamRead, PrintWriter out) {
+        if (k.vmcoreinfo().isPresent()) {
+            VmcoreInfo v = k.vmcoreinfo().get();
+            out.printf("written by:    Linux %s, build ID %s, %s-byte pages (VMCOREINFO at PFN 0x%x)%n",
+                    k.release().orElse("?"), k.buildId().orElse("?"),
+                    k.pageSize().isPresent() ? String.valueOf(k.pageSize().getAsInt()) : "?", v.pfn());
+            String offset = k.kernelOffset().isPresent() ? "KASLR offset 0x" + Long.toHexString(k.kernelOffset()
+                    .getAsLong()) : "no KASLR offset given";
+            String physBase = v.physBase().isPresent() ? ", phys_base " + signedHex(v.physBase().getAsLong()) : "";
+            out.printf("               %s%s%n", offset, physBase);
+        } else {
+            out.printf("written by:    %s%n", k.release().map(r -> "Linux " + r + " (from the header page's utsname)")
+                    .orElse(streamRead ? "no VMCOREINFO note among the saved pages"
+                            : "not known without reading the stream (no --quick)"));
+        }
+        if (k.recordPhysBase().isPresent()) {
+            String agrees = k.recordAgrees().map(a -> a ? "agrees with VMCOREINFO" : "DISAGREES with VMCOREINFO")
+                    .orElse("nothing to compare with");
+            String linked = k.restoreRegistersLinked().isPresent() ? String.format(
+                    "; restore_registers linked at 0x%x (compare System.map)", k.restoreRegistersLinked().getAsLong())
+                    : "";
+            out.printf("restore record: phys_base %s, %s%s%n", signedHex(k.recordPhysBase().getAsLong()), agrees,
+                    linked);
+        }
+    }
+
+    private static String signedHex(long v) {
+        return v < 0 ? "-0x" + Long.toHexString(-v) : "0x" + Long.toHexString(v);
     }
 }

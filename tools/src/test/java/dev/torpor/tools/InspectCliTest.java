@@ -96,6 +96,33 @@ class InspectCliTest {
         assertThat(img.get("zeroPfns").asLong()).isEqualTo(ex.get("zero_pfns").asLong());
         assertThat(img.get("pfnMin").asLong()).isEqualTo(ex.get("pfn_min").asLong());
         assertThat(img.get("pfnMax").asLong()).isEqualTo(ex.get("pfn_max").asLong());
+
+        // which kernel wrote it: VMCOREINFO's text as found independently (testdata/corpus/NAME.vmcoreinfo.txt)
+        List<String> note = Files.readAllLines(Corpus.dir().resolve(name + ".vmcoreinfo.txt"));
+        JsonNode k = img.get("kernel");
+        assertThat(note).contains("OSRELEASE=" + k.get("release").asText(), "BUILD-ID=" + k.get("buildId").asText(),
+                "PAGESIZE=" + k.get("pageSize").asInt(), "NUMBER(phys_base)=" + k.get("physBase").asLong(),
+                "KERNELOFFSET=" + Long.toHexString(k.get("kernelOffset").asLong()));
+        assertThat(k.get("releaseFrom").asText()).isEqualTo("vmcoreinfo");
+        assertThat(k.get("physBaseFrom").asText()).isEqualTo("vmcoreinfo");
+        assertThat(k.at("/vmcoreinfo/entries").asInt()).isEqualTo(note.size());
+        assertThat(k.at("/restoreRecord/physBase").asLong()).isEqualTo(k.get("physBase").asLong());
+        assertThat(k.at("/restoreRecord/agrees").asBoolean()).isTrue();
+    }
+
+    @Test
+    void theTextNamesTheKernelAndShowsTheRecordsAddressesInHex() throws IOException {
+        Cli.Result r = Cli.run("inspect", Corpus.swap("k61-nocompress").toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("written by:    Linux 6.1.0-56-amd64, build ID "
+                        + "eb4fbcd037e7253717950bf2b93bd5566f47c56f, 4096-byte pages (VMCOREINFO at PFN 0x18e2)")
+                .contains("KASLR offset 0x2c800000, phys_base -0x24000000")
+                .contains("restore record: phys_base -0x24000000, agrees with VMCOREINFO; restore_registers linked "
+                        + "at 0xffffffff819d5000")
+                .contains("jumpAddress 0xffffffffae1d5000, jumpAddressPhys 0xa1d5000");
+        Cli.Result quick = Cli.run("inspect", "--quick", Corpus.swap("k61-nocompress").toString());
+        assertThat(quick.out()).contains("written by:    not known without reading the stream (no --quick)")
+                .contains("restore record: phys_base -0x24000000, nothing to compare with");
     }
 
     @Test

@@ -335,11 +335,13 @@ public final class HibernationImage implements Closeable {
         long max = -1;
         boolean complete = false;
         PhysicalPages pages = pages();
+        VmcoreInfoFinder vmcoreinfo = new VmcoreInfoFinder(probe.detection().get().target());
         try {
             for (PhysicalPage p = pages.next(); p != null; p = pages.next()) {
                 if (p.zero()) {
                     zero++;
                 } else {
+                    vmcoreinfo.offer(p.pfn(), p.data());
                     data++;
                     min = Math.min(min, p.pfn());
                     max = Math.max(max, p.pfn());
@@ -351,7 +353,7 @@ public final class HibernationImage implements Closeable {
         }
         return new StreamScan(pages.crc32(), pages.units(), pages.streamPages(), pages.metaPagesRead(), data, zero,
                 max < 0 ? OptionalLong.empty() : OptionalLong.of(min), max < 0 ? OptionalLong.empty()
-                : OptionalLong.of(max), complete);
+                : OptionalLong.of(max), complete, vmcoreinfo.found());
     }
 
     private boolean readable() {

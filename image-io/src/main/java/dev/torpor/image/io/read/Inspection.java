@@ -47,6 +47,14 @@ public record Inspection(String source, Optional<SwapHeader> swap, ImageKind kin
         }
     }
 
+    /**
+     * Which kernel wrote the image: VMCOREINFO from the saved pages (a full inspection only), the header page's
+     * {@code utsname}, x86_64's restore record; empty when none of them is there.
+     */
+    public Optional<KernelIdentity> kernel() {
+        return KernelIdentity.of(info, scan);
+    }
+
     /** Whether the stored CRC matches the computed one; empty when the image has no CRC or it was not computed. */
     public Optional<Boolean> crc32Ok() {
         if (header.isEmpty() || scan.isEmpty() || !header.get().flags().crc32()) {

@@ -1,5 +1,6 @@
 package dev.torpor.image.io.read;
 
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -15,7 +16,9 @@ import java.util.OptionalLong;
  * @param pfnMin          smallest PFN whose data is stored
  * @param pfnMax          largest PFN whose data is stored
  * @param complete        whether the stream was read to its end without a fatal error
+ * @param vmcoreinfo      the kernel's VMCOREINFO note, where a saved page holds one
  */
 public record StreamScan(long crc32Computed, long compressedUnits, long streamPages, long metaPages, long dataPfns,
-                         long zeroPfns, OptionalLong pfnMin, OptionalLong pfnMax, boolean complete) {
+                         long zeroPfns, OptionalLong pfnMin, OptionalLong pfnMax, boolean complete,
+                         Optional<VmcoreInfo> vmcoreinfo) {
 }
