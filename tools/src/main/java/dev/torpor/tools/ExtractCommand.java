@@ -24,7 +24,12 @@ import java.util.concurrent.Callable;
                 "raw:  page PFN at byte offset PFN x page size; a sparse file with holes where the image has no page "
                         + "or a zero page.",
                 "lime: LiME format (Volatility 3 reads it): one range header per contiguous run of PFNs.",
-                "elf:  ELF64 core file: one PT_LOAD per contiguous run, physical address in p_paddr.", "",
+                "elf:  ELF64 core file laid out as kdump writes one (makedumpfile reads it): the "
+                        + "kernel's VMCOREINFO note first, one PT_LOAD per contiguous run (physical address in "
+                        + "p_paddr), and on x86_64 the kernel image again at its virtual addresses. The image is read "
+                        + "twice: the headers come first. For example, the hibernated kernel's log:",
+                "  torpor extract --format elf -o mem.elf /dev/sda2",
+                "  makedumpfile --dump-dmesg mem.elf dmesg.txt", "",
                 "Never overwrites OUT unless --force is given. If the image turns out damaged part-way, what was "
                         + "written so far stays in OUT and the exit code is 2.", "",
                 "Exit codes: 0 done, 1 no image, 2 corrupt image, 3 foreign image, 64 usage error, 73 OUT exists, "

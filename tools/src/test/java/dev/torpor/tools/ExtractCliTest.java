@@ -72,6 +72,21 @@ class ExtractCliTest {
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).containsPattern("at byte \\d+ \\(0x[0-9a-f]+\\)").contains("holds what was extracted");
         assertThat(out).exists();
+
+        // an ELF core of the same image: its headers, written first, name only the runs that were written
+        Path elf = tmp.resolve("partial.elf");
+        Cli.Result e = Cli.run("extract", area.toString(), "-o", elf.toString(), "--format", "elf");
+        assertThat(e.exit()).isEqualTo(2);
+        Process p = new ProcessBuilder("readelf", "-h", "-l", "-W", elf.toString()).redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(text).isZero();
+        assertThat(text).contains("CORE (Core file)").doesNotContain("Warning").doesNotContain("Error");
+        long ramLoads = text.lines().map(String::trim).filter(x -> x.startsWith("LOAD"))
+                .filter(x -> x.split("\\s+")[2].equals("0x0000000000000000")).count();
+        long lastEnd = text.lines().map(String::trim).filter(x -> x.startsWith("LOAD"))
+                .mapToLong(x -> Long.decode(x.split("\\s+")[1]) + Long.decode(x.split("\\s+")[4])).max().orElse(0);
+        assertThat(ramLoads).isPositive();
+        assertThat(lastEnd).as("every segment lies in the file").isLessThanOrEqualTo(Files.size(elf));
     }
 
     @Test

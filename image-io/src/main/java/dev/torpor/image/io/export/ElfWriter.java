@@ -1,52 +1,60 @@
 package dev.torpor.image.io.export;
 
 import dev.torpor.image.io.read.PhysicalPage;
+import dev.torpor.snapshot.api.KernelByteOrder;
 import dev.torpor.snapshot.api.TargetProfile;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
- * An ELF64 core file ({@code ET_CORE}) in the target's byte order: the runs' bytes from the first page
- * boundary on, then one {@code PT_LOAD} program header per run (physical address in {@code p_paddr}, the same
- * value in {@code p_vaddr}), then the ELF header is written at offset 0. Since the number of runs is known
- * only at the end, the program headers follow the data; more than 65534 of them use the {@code PN_XNUM}
- * extension (the count in section header 0's {@code sh_info}).
+ * An ELF64 core file ({@code ET_CORE}) in the target's byte order, laid out as the kernel's kdump ({@code /proc/vmcore})
+ * lays it out, so that crash, makedumpfile and drgn take it: the ELF header, then the program headers, then the
+ * VMCOREINFO note, then the pages from the next page boundary on. Program header 0 is the {@code PT_NOTE}; on x86_64
+ * a {@code PT_LOAD} with the kernel's text-mapping address in {@code p_vaddr} follows for each run that crosses the
+ * kernel image (where drgn reads the kernel's own variables before it can walk page tables); then one {@code PT_LOAD}
+ * per run of saved pages with the physical address in {@code p_paddr} and no virtual one ({@code p_vaddr} 0, as in
+ * QEMU's dumps: the direct map's base is randomised and not in the image). {@code p_align} is 0 throughout. The
+ * layout comes from an {@link ElfPlan}; more than 65534 program headers use {@code PN_XNUM} (the count in section
+ * header 0's {@code sh_info}). If the image fails part-way, the header names only the runs written.
  */
 final class ElfWriter implements MemoryWriter {
     static final int EHDR_SIZE = 64;
     static final int PHDR_SIZE = 56;
     static final int SHDR_SIZE = 64;
     private static final int PN_XNUM = 0xffff;
+    private static final int PT_LOAD = 1;
+    private static final int PT_NOTE = 4;
 
     private final FileChannel out;
     private final TargetProfile target;
+    private final ElfPlan plan;
     private final ByteBuffer zero;
-    private final Path phdrSpool;
-    private final FileChannel phdrs;
-    private long phdrCount;
+    private final long phnum;
+    private final long shoff;
     private long pos;
     private long runStart;
     private long runOffset;
+    /** Runs and kernel-image segments whose program headers are written. */
+    private long runsWritten;
+    private long textWritten;
 
-    ElfWriter(FileChannel out, TargetProfile target) {
+    ElfWriter(FileChannel out, TargetProfile target, ElfPlan plan) throws IOException {
         this.out = out;
         this.target = target;
+        this.plan = plan;
         this.zero = ByteBuffer.allocate(target.pageSize());
-        this.pos = target.pageSize();
-        try {
-            // program headers are spooled to a temporary file: their number is not bounded by memory
-            this.phdrSpool = Files.createTempFile("torpor-phdrs", ".bin");
-            this.phdrs = FileChannel.open(phdrSpool, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                    StandardOpenOption.DELETE_ON_CLOSE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        this.phnum = 1 + plan.textSegments() + plan.runs();
+        long noteOffset = EHDR_SIZE + phnum * PHDR_SIZE;
+        long end = noteOffset + plan.note().length;
+        this.shoff = phnum >= PN_XNUM ? (end + 7) / 8 * 8 : 0;
+        if (shoff != 0) {
+            end = shoff + SHDR_SIZE;
         }
+        this.pos = (end + target.pageSize() - 1) / target.pageSize() * target.pageSize();
+        MemoryWriter.writeFully(out, phdr(PT_NOTE, 0, noteOffset, 0, 0, plan.note().length), EHDR_SIZE);
+        MemoryWriter.writeFully(out, ByteBuffer.wrap(plan.note()), noteOffset);
     }
 
     @Override
@@ -65,57 +73,60 @@ final class ElfWriter implements MemoryWriter {
     public void endRun(long pages) throws IOException {
         long size = pages * target.pageSize();
         long addr = runStart * target.pageSize();
-        ByteBuffer p = ByteBuffer.allocate(PHDR_SIZE).order(target.byteOrder().nio());
-        p.putInt(1) // PT_LOAD
-                .putInt(7) // PF_R | PF_W | PF_X
-                .putLong(runOffset).putLong(addr).putLong(addr).putLong(size).putLong(size)
-                .putLong(target.pageSize());
-        MemoryWriter.writeFully(phdrs, p.flip(), phdrCount * PHDR_SIZE);
-        phdrCount++;
+        if (runsWritten == plan.runs()) {
+            throw new IllegalStateException("more runs than the plan counted: the metadata read differently");
+        }
+        MemoryWriter.writeFully(out, phdr(PT_LOAD, 7, runOffset, 0, addr, size),
+                EHDR_SIZE + (1 + plan.textSegments() + runsWritten) * PHDR_SIZE);
+        runsWritten++;
+        if (plan.text().isPresent() && plan.text().get().crosses(addr, addr + size)
+                && textWritten < plan.textSegments()) {
+            ElfPlan.KernelText t = plan.text().get();
+            long from = Math.max(addr, t.physStart());
+            long to = Math.min(addr + size, t.physEnd());
+            MemoryWriter.writeFully(out, phdr(PT_LOAD, 7, runOffset + (from - addr), t.virtual(from), from, to - from),
+                    EHDR_SIZE + (1 + textWritten) * PHDR_SIZE);
+            textWritten++;
+        }
     }
 
     @Override
     public void finish() throws IOException {
-        try {
-            long phoff = pos;
-            long copied = 0;
-            long total = phdrCount * PHDR_SIZE;
-            while (copied < total) {
-                copied += phdrs.transferTo(copied, total - copied, out.position(phoff + copied));
-            }
-            long shoff = 0;
-            if (phdrCount >= PN_XNUM) {
-                shoff = phoff + total;
-                ByteBuffer sh = ByteBuffer.allocate(SHDR_SIZE).order(target.byteOrder().nio());
-                sh.position(44);
-                sh.putInt((int) phdrCount); // sh_info carries the real program header count
-                sh.clear();
-                MemoryWriter.writeFully(out, sh, shoff);
-            }
-            MemoryWriter.writeFully(out, header(phoff, shoff), 0);
-        } finally {
-            phdrs.close();
-            Files.deleteIfExists(phdrSpool);
+        // after a failure part-way the runs not reached have no program header: the count ends at the last written,
+        // with the kernel-image segments not reached left as PT_NULL entries
+        long count = runsWritten == plan.runs() ? phnum : 1 + plan.textSegments() + runsWritten;
+        if (count >= PN_XNUM) {
+            ByteBuffer sh = ByteBuffer.allocate(SHDR_SIZE).order(target.byteOrder().nio());
+            sh.putInt(44, (int) count); // sh_info carries the real program header count
+            MemoryWriter.writeFully(out, sh, shoff);
         }
+        MemoryWriter.writeFully(out, header(count >= PN_XNUM ? shoff : 0, count), 0);
     }
 
-    private ByteBuffer header(long phoff, long shoff) {
+    private ByteBuffer phdr(int type, int flags, long offset, long vaddr, long paddr, long size) {
+        ByteBuffer p = ByteBuffer.allocate(PHDR_SIZE).order(target.byteOrder().nio());
+        p.putInt(type).putInt(flags).putLong(offset).putLong(vaddr).putLong(paddr).putLong(size).putLong(size)
+                .putLong(0); // p_align 0, as kdump writes it
+        return p.flip();
+    }
+
+    private ByteBuffer header(long sectionHeaders, long count) {
         ByteBuffer h = ByteBuffer.allocate(EHDR_SIZE).order(target.byteOrder().nio());
         h.put(new byte[] {0x7f, 'E', 'L', 'F', 2 /* ELFCLASS64 */,
-                (byte) (target.byteOrder() == dev.torpor.snapshot.api.KernelByteOrder.LITTLE ? 1 : 2), 1 /* EV_CURRENT */,
+                (byte) (target.byteOrder() == KernelByteOrder.LITTLE ? 1 : 2), 1 /* EV_CURRENT */,
                 0, 0, 0, 0, 0, 0, 0, 0, 0});
         h.putShort((short) 4); // ET_CORE
         h.putShort((short) machine(target.arch()));
         h.putInt(1); // e_version
         h.putLong(0); // e_entry
-        h.putLong(phoff);
-        h.putLong(shoff);
+        h.putLong(EHDR_SIZE); // e_phoff: right after this header
+        h.putLong(sectionHeaders);
         h.putInt(0); // e_flags
         h.putShort((short) EHDR_SIZE);
         h.putShort((short) PHDR_SIZE);
-        h.putShort((short) Math.min(phdrCount, PN_XNUM));
-        h.putShort((short) (shoff != 0 ? SHDR_SIZE : 0));
-        h.putShort((short) (shoff != 0 ? 1 : 0));
+        h.putShort((short) Math.min(count, PN_XNUM));
+        h.putShort((short) (sectionHeaders != 0 ? SHDR_SIZE : 0));
+        h.putShort((short) (sectionHeaders != 0 ? 1 : 0));
         h.putShort((short) 0); // e_shstrndx
         return h.flip();
     }

@@ -27,8 +27,10 @@ public final class MemoryExport {
      */
     public static ExportResult export(HibernationImage image, ExportFormat format, Path out, boolean overwrite)
             throws IOException {
+        // an ELF core's headers come first, so a first pass finds what they hold (before the file is created)
+        ElfPlan plan = format == ExportFormat.ELF ? ElfPlan.of(image) : null;
         try (FileChannel ch = FileChannel.open(out, OutputFiles.options(overwrite)); PhysicalPages pages = image.pages()) {
-            MemoryWriter w = format.writer(ch, image.detection().orElseThrow().target());
+            MemoryWriter w = format.writer(ch, image.detection().orElseThrow().target(), plan);
             long count = 0;
             long zero = 0;
             long runs = 0;
@@ -36,23 +38,32 @@ public final class MemoryExport {
             long prev = -2;
             long min = -1;
             long max = -1;
-            for (PhysicalPage p = pages.next(); p != null; p = pages.next()) {
-                if (p.pfn() != prev + 1 || runStart < 0) {
-                    if (runStart >= 0) {
-                        w.endRun(prev - runStart + 1);
+            try {
+                for (PhysicalPage p = pages.next(); p != null; p = pages.next()) {
+                    if (p.pfn() != prev + 1 || runStart < 0) {
+                        if (runStart >= 0) {
+                            w.endRun(prev - runStart + 1);
+                        }
+                        w.startRun(p.pfn());
+                        runStart = p.pfn();
+                        runs++;
                     }
-                    w.startRun(p.pfn());
-                    runStart = p.pfn();
-                    runs++;
+                    w.page(p);
+                    prev = p.pfn();
+                    count++;
+                    if (p.zero()) {
+                        zero++;
+                    }
+                    min = min < 0 ? p.pfn() : Math.min(min, p.pfn());
+                    max = Math.max(max, p.pfn());
                 }
-                w.page(p);
-                prev = p.pfn();
-                count++;
-                if (p.zero()) {
-                    zero++;
+            } catch (ImageFormatException e) {
+                // what was written stays, described by the format's headers: the run so far ends where it broke
+                if (runStart >= 0) {
+                    w.endRun(prev - runStart + 1);
                 }
-                min = min < 0 ? p.pfn() : Math.min(min, p.pfn());
-                max = Math.max(max, p.pfn());
+                w.finish();
+                throw e;
             }
             if (runStart >= 0) {
                 w.endRun(prev - runStart + 1);

@@ -259,6 +259,29 @@ public final class HibernationImage implements Closeable {
         return new PhysicalPages(pfns, meta, data, info, d.target(), crcCheck(), sink);
     }
 
+    /** Receives the saved PFNs in the image's order. */
+    @FunctionalInterface
+    public interface PfnVisitor {
+        /** One saved PFN; {@code zero} if the kernel flagged it all zeros (6.6+). */
+        void pfn(long pfn, boolean zero) throws IOException;
+    }
+
+    /**
+     * Visits the saved PFNs in order from the metadata pages alone, reading no data page: how an export plans its
+     * layout before it writes. Fails with {@link ImageFormatException} where the metadata is damaged.
+     */
+    public void visitPfns(PfnVisitor visitor) throws IOException {
+        requireReadable();
+        Detection d = probe.detection().get();
+        SnapshotInfo info = probe.info().get();
+        long metaPages = Math.min(info.pages() - 1, Math.max(info.metaPages(), 0));
+        StreamCursor meta = new StreamCursor(afterHeaderPage(), reader, d.compressor(), d.target(), metaPages);
+        PfnCursor pfns = new PfnCursor(meta, d.target(), d.encoding(), info.metaPages(), new ArrayList<>());
+        for (dev.torpor.snapshot.api.PfnMetadata.Entry e = pfns.next(); e != null; e = pfns.next()) {
+            visitor.pfn(e.pfn(), e.zero());
+        }
+    }
+
     /**
      * The uncompressed snapshot stream (header page, metadata, data): exactly what a resumer writes into
      * {@code /dev/snapshot}. Decoded and checked as it goes; the CRC32 is compared at the end.

@@ -18,9 +18,10 @@ import java.util.OptionalLong;
  * {@code phys_base}).
  *
  * @param pfn     the page frame number of the note's first page
- * @param entries its {@code KEY=VALUE} lines, in order
+ * @param entries its {@code KEY=VALUE} lines, in order (the first of a repeated key)
+ * @param text    the note's text as the kernel wrote it, without trailing NULs
  */
-public record VmcoreInfo(long pfn, Map<String, String> entries) {
+public record VmcoreInfo(long pfn, Map<String, String> entries, String text) {
     /** The note's name, with its terminating NUL. */
     private static final byte[] NAME = "VMCOREINFO\0".getBytes(StandardCharsets.US_ASCII);
     /** Bytes before the text: {@code n_namesz}, {@code n_descsz}, {@code n_type}, the name padded to 4 bytes. */
@@ -56,6 +57,31 @@ public record VmcoreInfo(long pfn, Map<String, String> entries) {
     /** {@code KERNELOFFSET} (x86 and arm64): the KASLR offset of the kernel's text, hexadecimal in the note. */
     public OptionalLong kernelOffset() {
         return number("KERNELOFFSET", 16);
+    }
+
+    /** A {@code SYMBOL(name)}: the symbol's address in the running kernel, KASLR included. */
+    public OptionalLong symbol(String name) {
+        return number("SYMBOL(" + name + ")", 16);
+    }
+
+    /** Every {@code SYMBOL(...)} address the note gives. */
+    public java.util.stream.LongStream symbols() {
+        return entries.keySet().stream().filter(k -> k.startsWith("SYMBOL(") && k.endsWith(")"))
+                .mapToLong(k -> number(k, 16).orElse(0)).filter(v -> v != 0);
+    }
+
+    /** {@code NUMBER(name)}, a signed decimal. */
+    public OptionalLong numberOf(String name) {
+        return number("NUMBER(" + name + ")", 10);
+    }
+
+    /** The note as it sits in an ELF core's {@code PT_NOTE}: header, name, text, each padded to 4 bytes. */
+    public byte[] elfNote(dev.torpor.snapshot.api.TargetProfile target) {
+        byte[] desc = text.getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer b = ByteBuffer.allocate(TEXT_OFFSET + (desc.length + 3) / 4 * 4).order(target.byteOrder().nio());
+        b.putInt(NAME.length).putInt(desc.length).putInt(0).put(NAME).position(TEXT_OFFSET);
+        b.put(desc);
+        return b.array();
     }
 
     /** {@code NUMBER(phys_base)} (x86_64): where the kernel was loaded against where it was linked, signed. */
@@ -123,6 +149,7 @@ public record VmcoreInfo(long pfn, Map<String, String> entries) {
             }
             start = nl + 1;
         }
-        return entries.containsKey("OSRELEASE") ? Optional.of(new VmcoreInfo(pfn, entries)) : Optional.empty();
+        return entries.containsKey("OSRELEASE") ? Optional.of(new VmcoreInfo(pfn, entries,
+                new String(note, TEXT_OFFSET, end - TEXT_OFFSET, StandardCharsets.US_ASCII))) : Optional.empty();
     }
 }

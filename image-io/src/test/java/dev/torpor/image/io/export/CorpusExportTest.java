@@ -79,7 +79,7 @@ class CorpusExportTest {
         }
         assertThat(DumpReader.contains(out, Corpus.secret(name))).as("secret line in memory").isTrue();
         if (format == ExportFormat.ELF) {
-            checkWithReadelf(out, result.runs());
+            checkWithReadelf(out, result.runs(), name);
         }
     }
 
@@ -94,15 +94,49 @@ class CorpusExportTest {
         assertThat(Files.readString(out)).isEqualTo("keep me");
     }
 
-    /** binutils' readelf must accept the file as an ELF64 core with one LOAD segment per run. */
-    private static void checkWithReadelf(Path elf, long runs) throws Exception {
-        Process p = new ProcessBuilder("readelf", "-h", "-l", "-W", elf.toString()).redirectErrorStream(true).start();
+    /**
+     * binutils' readelf must accept the file as a kdump-style ELF64 core: program headers right after the ELF header,
+     * the VMCOREINFO note first (the image's own, byte for byte), one RAM segment per run, and the kernel image again
+     * at its text-mapping addresses (virtual = physical - phys_base + 0xffffffff80000000), covering swapper_pg_dir.
+     */
+    private static void checkWithReadelf(Path elf, long runs, String name) throws Exception {
+        Process p = new ProcessBuilder("readelf", "-h", "-l", "-n", "-W", elf.toString()).redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
         assertThat(out).contains("ELF64").contains("CORE (Core file)").contains("Advanced Micro Devices X86-64")
-                .doesNotContain("Warning").doesNotContain("Error");
-        long loads = out.lines().filter(l -> l.trim().startsWith("LOAD")).count();
-        assertThat(loads).isEqualTo(runs);
+                .contains("Start of program headers:          64 (bytes into file)")
+                .contains("VMCOREINFO").doesNotContain("Warning").doesNotContain("Error");
+        List<String> segments = out.lines().map(String::trim)
+                .filter(l -> l.startsWith("LOAD") || l.startsWith("NOTE")).toList();
+        assertThat(segments.get(0)).startsWith("NOTE");
+        List<String[]> loads = segments.stream().filter(l -> l.startsWith("LOAD")).map(l -> l.split("\\s+")).toList();
+        assertThat(loads).allSatisfy(f -> assertThat(f[f.length - 1]).as("p_align").isEqualTo("0"));
+        assertThat(loads.stream().filter(f -> hex(f[2]) == 0).count()).isEqualTo(runs);
+
+        java.util.Map<String, String> note = new java.util.HashMap<>();
+        for (String line : Files.readAllLines(Corpus.dir().resolve(name + ".vmcoreinfo.txt"))) {
+            note.putIfAbsent(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+        }
+        long physBase = Long.parseLong(note.get("NUMBER(phys_base)"));
+        long pgd = Long.parseUnsignedLong(note.get("SYMBOL(swapper_pg_dir)"), 16);
+        List<String[]> text = loads.stream().filter(f -> hex(f[2]) != 0).toList();
+        assertThat(text).isNotEmpty().allSatisfy(f -> assertThat(hex(f[2]) - hex(f[3]))
+                .isEqualTo(0xffffffff80000000L - physBase));
+        assertThat(text).anySatisfy(f -> assertThat(Long.compareUnsigned(pgd, hex(f[2])) >= 0
+                && Long.compareUnsigned(pgd, hex(f[2]) + hex(f[4])) < 0).isTrue());
+        try (FileChannel ch = FileChannel.open(elf, StandardOpenOption.READ)) {
+            ByteBuffer hdr = DumpReader.read(ch, 64, 56).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer n = DumpReader.read(ch, hdr.getLong(8), (int) hdr.getLong(32)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            byte[] desc = new byte[n.getInt(4)];
+            n.get(24, desc);
+            assertThat(new String(desc, StandardCharsets.US_ASCII))
+                    .isEqualTo(Files.readString(Corpus.dir().resolve(name + ".vmcoreinfo.txt")));
+        }
+    }
+
+    private static long hex(String text) {
+        return Long.parseUnsignedLong(text.substring(2), 16);
     }
 }

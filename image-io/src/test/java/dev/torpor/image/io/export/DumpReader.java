@@ -46,7 +46,8 @@ final class DumpReader {
                     int phnum = Short.toUnsignedInt(eh.getShort(56));
                     for (int i = 0; i < phnum; i++) {
                         ByteBuffer ph = read(ch, phoff + 56L * i, 56).order(ByteOrder.LITTLE_ENDIAN);
-                        if (ph.getInt(0) == 1) {
+                        // the RAM segments (no virtual address); the kernel image's second view is checked apart
+                        if (ph.getInt(0) == 1 && ph.getLong(16) == 0) {
                             ranges.add(new Range(ph.getLong(24), ph.getLong(32), ph.getLong(8)));
                         }
                     }
