@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
                 "raw:  page PFN at byte offset PFN x page size; a sparse file with holes where the image has no page "
                         + "or a zero page.",
                 "lime: LiME format (Volatility 3 reads it): one range header per contiguous run of PFNs.",
-                "elf:  ELF64 core file laid out as kdump writes one (makedumpfile reads it): the "
+                "elf:  ELF64 core file laid out as kdump writes one (makedumpfile reads it; drgn and crash too, with "
+                        + "the kernel's debug vmlinux): the "
                         + "kernel's VMCOREINFO note first, one PT_LOAD per contiguous run (physical address in "
                         + "p_paddr), and on x86_64 the kernel image again at its virtual addresses. The image is read "
                         + "twice: the headers come first. For example, the hibernated kernel's log:",

@@ -18,10 +18,15 @@ import java.util.concurrent.Callable;
                 + "it is intact: swap header, signature fields, target detection, swap map, header page, and (unless "
                 + "--quick) every compressed unit, the CRC32 and the PFN metadata.", "",
                 "Every problem is reported with the byte offset in SOURCE where it was found.", "",
+                "--map draws the physical memory the image holds as an SVG picture: one cell per block of PFNs, grey "
+                        + "where nothing was saved, white where only zero pages were, and coloured by how well the "
+                        + "pages compressed (green: the image stores little of them, red: all of it).", "",
                 "Exit codes: 0 valid kernel image, 1 no image, 2 corrupt image, 3 foreign image, 4 Torpor encrypted "
-                        + "image (give --key to authenticate it), 64 usage error, 74 I/O error."},
+                        + "image (give --key to authenticate it), 64 usage error, 73 the map file exists, 74 I/O "
+                        + "error."},
         footer = {"", "Examples:", "  torpor inspect /dev/sdb2", "  torpor inspect --json swap.img.gz",
-                "  torpor inspect --resume-offset 34816 /dev/nvme0n1p3   # image in a swap file"})
+                "  torpor inspect --resume-offset 34816 /dev/nvme0n1p3   # image in a swap file",
+                "  torpor inspect --map memory.svg /dev/sdb2"})
 final class InspectCommand implements Callable<Integer> {
     @Mixin
     SourceOptions source;
@@ -38,6 +43,13 @@ final class InspectCommand implements Callable<Integer> {
                     + "verify, 2 if not).")
     java.nio.file.Path key;
 
+    @Option(names = "--map", paramLabel = "FILE.svg",
+            description = "Also draw the image's physical memory into this SVG file (reads the image once more).")
+    java.nio.file.Path map;
+
+    @Option(names = "--force", description = "Overwrite the --map file if it exists.")
+    boolean force;
+
     @Spec
     CommandSpec spec;
 
@@ -45,6 +57,10 @@ final class InspectCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         try (OpenedSource src = OpenedSource.open(source.source, source.readOptions(), spec.commandLine().getErr())) {
+            if (map != null && quick) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--map reads every page; it cannot be combined with --quick");
+            }
             Inspection r = src.image.inspect(quick, !quick);
             if (key != null && src.image.encrypted().isPresent()) {
                 return verifyEncrypted(src, r, out);
@@ -56,8 +72,25 @@ final class InspectCommand implements Callable<Integer> {
             } else {
                 InspectionText.print(r, out);
             }
+            if (map != null) {
+                drawMap(src, r);
+            }
             return exitCode(r);
         }
+    }
+
+    /** The picture, for a kernel image whose stream was read; a damaged one still gets what could be drawn. */
+    private void drawMap(OpenedSource src, Inspection r) throws java.io.IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        if (r.kind() != dev.torpor.image.io.read.ImageKind.KERNEL || r.info().isEmpty()) {
+            err.println("torpor: no map drawn: " + source.source + " holds no readable kernel image");
+            return;
+        }
+        dev.torpor.image.io.export.MemoryMap.Summary m = dev.torpor.image.io.export.MemoryMap.write(src.image, map,
+                force);
+        err.printf("map: %s (%d PFNs per cell, %d cells, %d of them with nothing saved)%n", map, m.pfnsPerCell(),
+                m.cells(), m.holeCells());
+        err.flush();
     }
 
     private static int exitCode(Inspection r) {

@@ -111,6 +111,24 @@ class InspectCliTest {
     }
 
     @Test
+    void mapDrawsTheMemoryAndRefusesToOverwriteOrToSkipTheStream() throws IOException {
+        Path svg = tmp.resolve("memory.svg");
+        Cli.Result r = Cli.run("inspect", "--map", svg.toString(), Corpus.swap("k612-lzo").toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.err()).contains("map: " + svg).containsPattern("\\d+ PFNs per cell");
+        assertThat(Files.readString(svg)).startsWith("<svg").contains("data, compressed well").endsWith("</svg>\n");
+        Cli.Result again = Cli.run("inspect", "--map", svg.toString(), Corpus.swap("k612-lzo").toString());
+        assertThat(again.exit()).isEqualTo(73);
+        assertThat(again.err()).contains("give --force");
+        assertThat(Cli.run("inspect", "--map", svg.toString(), "--force", Corpus.swap("k61-nocompress").toString())
+                .exit()).isZero();
+        assertThat(Files.readString(svg)).contains("data (uncompressed image)");
+        Cli.Result quick = Cli.run("inspect", "--quick", "--map", svg.toString(), Corpus.swap("k612-lzo").toString());
+        assertThat(quick.exit()).isEqualTo(64);
+        assertThat(quick.err()).contains("--map reads every page");
+    }
+
+    @Test
     void theTextNamesTheKernelAndShowsTheRecordsAddressesInHex() throws IOException {
         Cli.Result r = Cli.run("inspect", Corpus.swap("k61-nocompress").toString());
         assertThat(r.exit()).isZero();

@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * An analyst's question answered with a real tool: which processes were running? A guest with the kernel the archive
  * offers now (6.1, and 6.12 from bookworm-backports) hibernates with {@code torpor hibernate} while a process the test
  * named is waiting; Torpor exports the image as an ELF core; drgn, with the exact kernel's debug {@code vmlinux},
- * lists the tasks, and the test's process and the hibernating JVM are among them. Inspect's kernel identity is checked
- * against the debug file's build ID.
+ * lists the tasks, and the test's process and the hibernating JVM are among them; bookworm's crash finds them in the
+ * 6.1 core as well. Inspect's kernel identity is checked against the debug file's build ID.
  */
 @Tag("guest-java")
 class DrgnTest {
@@ -78,5 +78,16 @@ class DrgnTest {
                 .containsPattern("(?m)^\\d+ " + marker + "$")
                 .containsPattern("(?m)^\\d+ java$");
         System.out.printf("drgn on %s: %d tasks%n", release, tasks.lines().filter(l -> l.matches("\\d+ .*")).count());
+
+        if (kernel.equals("6.1")) {
+            // bookworm's crash opens the 6.1 core too (it does not know 6.12); its task list walks the same list
+            Path commands = Files.writeString(tmp.resolve("crash.in"),
+                    "sys\nlist task_struct.tasks -s task_struct.comm -h init_task\nquit\n");
+            String crash = HostProgram.run(tmp, "sh", "-c", "crash -s '" + vmlinux + "' '" + elf + "' < '" + commands
+                    + "'");
+            assertThat(crash).as(crash).containsPattern("RELEASE: " + java.util.regex.Pattern.quote(release))
+                    // crash prints the whole 16-byte field, NULs as \000
+                    .contains("comm = \"" + marker + "\\000").contains("comm = \"java\\000");
+        }
     }
 }

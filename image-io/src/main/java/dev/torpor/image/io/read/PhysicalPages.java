@@ -100,6 +100,17 @@ public final class PhysicalPages implements Closeable {
         }
     }
 
+    /**
+     * How much of the page last returned the image stores: its unit's stored bytes over the unit's decoded bytes
+     * (1 for uncompressed images, 0 for a zero page, whose data is not stored).
+     */
+    public double storedFraction(PhysicalPage page) {
+        if (page.zero()) {
+            return 0;
+        }
+        return data.plain() || data.lastUnitBytes == 0 ? 1 : (double) data.lastUnitStored / data.lastUnitBytes;
+    }
+
     /** {@code crc32_le(0, …)} over the stream pages decoded so far. */
     public long crc32() {
         return data.crc32();

@@ -42,6 +42,9 @@ final class StreamCursor {
     private long pageOffset;
     /** Nanoseconds reading the area, decoding units, and computing the CRC32, clocked per unit. */
     long readNanos;
+    /** The last unit read: its bytes as stored (length field included) and decoded (0 before the first). */
+    long lastUnitStored;
+    long lastUnitBytes;
     long decodeNanos;
     long crcNanos;
 
@@ -223,6 +226,8 @@ final class StreamCursor {
         crc.update(out, 0, uncLen);
         crcNanos += System.nanoTime() - t2;
         units++;
+        lastUnitStored = target.wordSize() + cmpLen;
+        lastUnitBytes = uncLen;
         outPages = uncLen / pageSize;
         outNext = 0;
     }
