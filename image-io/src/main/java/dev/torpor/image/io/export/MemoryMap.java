@@ -1,5 +1,6 @@
 package dev.torpor.image.io.export;
 
+import dev.torpor.image.io.ImageFormatException;
 import dev.torpor.image.io.read.HibernationImage;
 import dev.torpor.image.io.read.PhysicalPage;
 import dev.torpor.image.io.read.PhysicalPages;
@@ -46,15 +47,21 @@ public final class MemoryMap {
     /**
      * Draws the memory of {@code image} into {@code out}; never overwrites it unless {@code overwrite}.
      *
-     * @throws dev.torpor.image.io.ImageFormatException if the image is damaged (nothing is left in {@code out} then
-     *                                                   but what was drawn: the map is written at the end)
+     * @throws ImageFormatException if the image is damaged, after drawing what was read before the damage
      */
     public static Summary write(HibernationImage image, Path out, boolean overwrite) throws IOException {
+        if (image.detection().isEmpty() || image.info().isEmpty()) {
+            image.pages().close(); // no readable kernel image: the reader's own refusal
+        }
         int pageSize = image.detection().orElseThrow().target().pageSize();
         long maxPfn = -1;
         // a first pass over the metadata alone: how far the map reaches
         long[] max = {-1};
-        image.visitPfns((pfn, zero) -> max[0] = Math.max(max[0], pfn));
+        try {
+            image.visitPfns((pfn, zero) -> max[0] = Math.max(max[0], pfn));
+        } catch (ImageFormatException e) {
+            // damaged metadata: the pages pass stops at the same entry, so what came before is the picture
+        }
         maxPfn = max[0];
         long perCell = 1;
         while ((maxPfn + 1 + perCell - 1) / perCell > MAX_CELLS) {
@@ -67,8 +74,9 @@ public final class MemoryMap {
         boolean compressed = false;
         long dataPages = 0;
         long zeroPages = 0;
+        ImageFormatException damage = null;
         try (PhysicalPages pages = image.pages()) {
-            for (PhysicalPage p = pages.next(); p != null; p = pages.next()) {
+            for (PhysicalPage p = pages.next(); p != null && p.pfn() <= maxPfn; p = pages.next()) {
                 int c = (int) Math.min(cells - 1, p.pfn() / perCell);
                 if (p.zero()) {
                     zero[c]++;
@@ -81,6 +89,8 @@ public final class MemoryMap {
                     dataPages++;
                 }
             }
+        } catch (ImageFormatException e) {
+            damage = e; // drawn as far as it was read, then reported
         }
         int holes = 0;
         for (int c = 0; c < cells; c++) {
@@ -89,6 +99,9 @@ public final class MemoryMap {
         try (FileChannel ch = FileChannel.open(out, OutputFiles.options(overwrite));
              Writer w = new BufferedWriter(Channels.newWriter(ch, StandardCharsets.UTF_8))) {
             draw(w, image.source(), pageSize, perCell, cells, data, zero, stored, compressed);
+        }
+        if (damage != null) {
+            throw damage;
         }
         return new Summary(perCell, cells, dataPages, zeroPages, holes);
     }

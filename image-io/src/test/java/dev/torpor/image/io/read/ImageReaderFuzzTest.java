@@ -46,6 +46,7 @@ class ImageReaderFuzzTest {
                 return null;
             });
             refusedOnly(() -> MemoryExport.export(image, ExportFormat.ELF, DIR.resolve("core.elf"), true));
+            refusedOnly(() -> dev.torpor.image.io.export.MemoryMap.write(image, DIR.resolve("map.svg"), true));
         }
     }
 
