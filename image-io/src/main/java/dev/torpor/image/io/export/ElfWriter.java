@@ -74,7 +74,9 @@ final class ElfWriter implements MemoryWriter {
         long size = pages * target.pageSize();
         long addr = runStart * target.pageSize();
         if (runsWritten == plan.runs()) {
-            throw new IllegalStateException("more runs than the plan counted: the metadata read differently");
+            // the first pass counted fewer runs in the same metadata: the source changed in between
+            throw new dev.torpor.image.io.ImageFormatException(0, "the image changed while it was exported (its "
+                    + "metadata now lists more runs of pages than a moment before): export a copy that is not in use");
         }
         MemoryWriter.writeFully(out, phdr(PT_LOAD, 7, runOffset, 0, addr, size),
                 EHDR_SIZE + (1 + plan.textSegments() + runsWritten) * PHDR_SIZE);
