@@ -154,7 +154,6 @@ public final class SafeResume {
     private static final java.lang.management.ThreadMXBean THREADS =
             java.lang.management.ManagementFactory.getThreadMXBean();
 
-    /** CPU time of the whole process so far; 0 where the JVM does not say. */
     /** The other threads' CPU since {@code before}, largest first, by thread name: " (C1 CompilerThre 0.40 s, …)". */
     static String byThread(Map<String, Duration> before) {
         StringBuilder s = new StringBuilder();
@@ -167,6 +166,7 @@ public final class SafeResume {
         return s.length() == 0 ? "" : s.append(')').toString();
     }
 
+    /** CPU time of the whole process so far; 0 where the JVM does not say. */
     private static long processCpuNanos() {
         return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                 instanceof com.sun.management.OperatingSystemMXBean os ? Math.max(0, os.getProcessCpuTime()) : 0;

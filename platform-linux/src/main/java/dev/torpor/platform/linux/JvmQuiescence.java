@@ -200,15 +200,12 @@ public final class JvmQuiescence {
      * ran at the deadline ({@code comm}, state); empty where {@code /proc} cannot tell.
      */
     static List<String> awaitSleepingTasks(Path threadSelf, long deadline) throws InterruptedException {
-        Path tasks;
-        String me;
-        try {
-            Path link = Files.readSymbolicLink(threadSelf); // PID/task/TID
-            me = link.getFileName().toString();
-            tasks = threadSelf.resolveSibling(link.getParent().toString());
-        } catch (IOException | UnsupportedOperationException e) {
+        java.util.Optional<OtherTasks> others = OtherTasks.of(threadSelf);
+        if (others.isEmpty()) {
             return List.of();
         }
+        Path tasks = others.get().dir();
+        String me = others.get().me();
         Map<String, TaskStat> before = taskStats(tasks, me);
         List<String> busy = List.of("(not looked at)");
         while (System.nanoTime() < deadline) {
@@ -236,19 +233,29 @@ public final class JvmQuiescence {
      * Says where a run's CPU went besides the calling thread: the compilers, the collector, the VM thread.
      */
     public static Map<String, java.time.Duration> otherThreadsCpu() {
-        Path threadSelf = Path.of("/proc/thread-self");
-        Map<String, java.time.Duration> byName = new java.util.TreeMap<>();
-        try {
-            Path link = Files.readSymbolicLink(threadSelf); // PID/task/TID
-            Path tasks = threadSelf.resolveSibling(link.getParent().toString());
-            for (TaskStat t : taskStats(tasks, link.getFileName().toString()).values()) {
-                String name = t.comm().replaceAll("#?\\d+$", "").trim();
-                byName.merge(name, java.time.Duration.ofMillis(10 * t.cpuTicks()), java.time.Duration::plus);
-            }
-        } catch (IOException | UnsupportedOperationException e) {
+        java.util.Optional<OtherTasks> others = OtherTasks.of(Path.of("/proc/thread-self"));
+        if (others.isEmpty()) {
             return Map.of();
         }
+        Map<String, java.time.Duration> byName = new java.util.TreeMap<>();
+        for (TaskStat t : taskStats(others.get().dir(), others.get().me()).values()) {
+            String name = t.comm().replaceAll("#?\\d+$", "").trim();
+            byName.merge(name, java.time.Duration.ofMillis(10 * t.cpuTicks()), java.time.Duration::plus);
+        }
         return byName;
+    }
+
+    /** This process's task directory ({@code /proc/PID/task}) and the calling thread's TID, from {@code threadSelf}. */
+    private record OtherTasks(Path dir, String me) {
+        static java.util.Optional<OtherTasks> of(Path threadSelf) {
+            try {
+                Path link = Files.readSymbolicLink(threadSelf); // PID/task/TID
+                return java.util.Optional.of(new OtherTasks(threadSelf.resolveSibling(link.getParent().toString()),
+                        link.getFileName().toString()));
+            } catch (IOException | UnsupportedOperationException e) {
+                return java.util.Optional.empty();
+            }
+        }
     }
 
     /** One task's {@code /proc/PID/task/TID/stat}: name, state, user plus system CPU ticks. */

@@ -21,8 +21,7 @@ import java.util.OptionalLong;
  * @param textSegments the runs that cross {@code text}: one more {@code PT_LOAD} each
  */
 record ElfPlan(long runs, byte[] note, Optional<KernelText> text, long textSegments) {
-    /** Where x86_64 links the kernel's text mapping ({@code __START_KERNEL_map}). */
-    static final long START_KERNEL_MAP = 0xffffffff80000000L;
+    private static final long START_KERNEL_MAP = KernelIdentity.START_KERNEL_MAP;
     /** x86_64 maps the kernel in 2 MiB pages. */
     private static final long HUGE = 2L << 20;
 
@@ -44,10 +43,8 @@ record ElfPlan(long runs, byte[] note, Optional<KernelText> text, long textSegme
     }
 
     static ElfPlan of(HibernationImage image) throws IOException {
+        image.requireReadable();
         Optional<KernelIdentity> kernel = image.inspect(false).kernel(); // never throws for damage: it reports it
-        if (image.detection().isEmpty() || image.info().isEmpty()) {
-            image.visitPfns((pfn, zero) -> { }); // an unreadable image: the reader's own refusal
-        }
         TargetProfile target = image.detection().orElseThrow().target();
         Optional<VmcoreInfo> vmcoreinfo = kernel.flatMap(KernelIdentity::vmcoreinfo);
         Optional<KernelText> text = "x86_64".equals(target.arch()) ? kernel.flatMap(ElfPlan::kernelText)

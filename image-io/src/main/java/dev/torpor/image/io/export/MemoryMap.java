@@ -50,11 +50,8 @@ public final class MemoryMap {
      * @throws ImageFormatException if the image is damaged, after drawing what was read before the damage
      */
     public static Summary write(HibernationImage image, Path out, boolean overwrite) throws IOException {
-        if (image.detection().isEmpty() || image.info().isEmpty()) {
-            image.pages().close(); // no readable kernel image: the reader's own refusal
-        }
+        image.requireReadable();
         int pageSize = image.detection().orElseThrow().target().pageSize();
-        long maxPfn = -1;
         // a first pass over the metadata alone: how far the map reaches
         long[] max = {-1};
         try {
@@ -62,7 +59,7 @@ public final class MemoryMap {
         } catch (ImageFormatException e) {
             // damaged metadata: the pages pass stops at the same entry, so what came before is the picture
         }
-        maxPfn = max[0];
+        long maxPfn = max[0];
         long perCell = 1;
         while ((maxPfn + 1 + perCell - 1) / perCell > MAX_CELLS) {
             perCell <<= 1;

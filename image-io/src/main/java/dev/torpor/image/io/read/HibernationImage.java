@@ -384,7 +384,11 @@ public final class HibernationImage implements Closeable {
                 && map.isPresent() && probe.info().get().pages() >= 1;
     }
 
-    private void requireReadable() throws ImageFormatException {
+    /**
+     * Refuses a source that holds no readable kernel image (another kind, or headers that could not be read), with
+     * the reason: what {@link #pages()}, {@link #stream()} and {@link #visitPfns} do first.
+     */
+    public void requireReadable() throws ImageFormatException {
         if (!readable()) {
             String why = probe.kind() != ImageKind.KERNEL ? "the source holds no kernel hibernation image"
                     : "the image's headers could not be read";

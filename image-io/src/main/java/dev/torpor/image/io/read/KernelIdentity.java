@@ -20,7 +20,7 @@ import java.util.OptionalLong;
 public record KernelIdentity(Optional<VmcoreInfo> vmcoreinfo, Optional<Utsname> uts,
                              Optional<X86RestoreRecord> record) {
     /** Where x86_64 links the kernel's text mapping ({@code __START_KERNEL_map}). */
-    static final long START_KERNEL_MAP = 0xffffffff80000000L;
+    public static final long START_KERNEL_MAP = 0xffffffff80000000L;
 
     /** From an inspection's header page and stream scan; empty when neither says anything about the kernel. */
     static Optional<KernelIdentity> of(Optional<SnapshotInfo> info, Optional<StreamScan> scan) {

@@ -42,11 +42,11 @@ final class StreamCursor {
     private long pageOffset;
     /** Nanoseconds reading the area, decoding units, and computing the CRC32, clocked per unit. */
     long readNanos;
+    long decodeNanos;
+    long crcNanos;
     /** The last unit read: its bytes as stored (length field included) and decoded (0 before the first). */
     long lastUnitStored;
     long lastUnitBytes;
-    long decodeNanos;
-    long crcNanos;
 
     /**
      * @param streamPages pages after the header page that the stream should hold ({@code pages − 1})
