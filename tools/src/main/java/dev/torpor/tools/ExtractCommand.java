@@ -65,7 +65,7 @@ final class ExtractCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (OpenedSource src = OpenedSource.open(source.source, source.readOptions(), err)) {
+        try (OpenedSource src = OpenedSource.open(source, err)) {
             HibernationImage image = src.image;
             if (image.kind() == ImageKind.NONE) {
                 err.println("torpor: " + source.source + " holds no hibernation image; nothing extracted");

@@ -56,7 +56,7 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (OpenedSource src = OpenedSource.open(source.source, source.readOptions(), spec.commandLine().getErr())) {
+        try (OpenedSource src = OpenedSource.open(source, spec.commandLine().getErr())) {
             if (map != null && quick) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                         "--map reads every page; it cannot be combined with --quick");

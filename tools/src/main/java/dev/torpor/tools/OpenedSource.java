@@ -1,5 +1,8 @@
 package dev.torpor.tools;
 
+import dev.torpor.image.io.disk.DiskLayout;
+import dev.torpor.image.io.disk.Volume;
+import dev.torpor.image.io.disk.VolumeChannel;
 import dev.torpor.image.io.read.GzipSources;
 import dev.torpor.image.io.read.HibernationImage;
 import dev.torpor.image.io.read.ReadOptions;
@@ -27,6 +30,16 @@ final class OpenedSource implements AutoCloseable {
     }
 
     static OpenedSource open(String name, ReadOptions options, PrintWriter err) throws IOException {
+        return open(name, null, options, err);
+    }
+
+    /** As {@link #open(String, ReadOptions, PrintWriter)}, reading the volume {@code volume} of the disk if not null. */
+    static OpenedSource open(SourceOptions source, PrintWriter err) throws IOException {
+        return open(source.source, source.volume, source.readOptions(), err);
+    }
+
+    private static OpenedSource open(String name, String volume, ReadOptions options, PrintWriter err)
+            throws IOException {
         Path path = Path.of(name);
         if (!Files.exists(path)) {
             throw new NoSuchFileException(name, null, "no such file or device");
@@ -58,6 +71,16 @@ final class OpenedSource implements AutoCloseable {
         }
         FileChannel ch = FileChannel.open(readFrom, StandardOpenOption.READ);
         try {
+            if (volume != null) {
+                String disk = name;
+                DiskLayout layout = DiskLayout.read(ch, size, disk);
+                Volume v = layout.volume(volume).orElseThrow(() -> new IllegalArgumentException("no volume '"
+                        + volume + "' on " + disk + "; it has " + String.join(", ", layout.names())
+                        + " (see torpor scan " + disk + ")"));
+                ch = new VolumeChannel(ch, v.extents(), true);
+                size = v.size();
+                name = name + " volume " + v.name();
+            }
             return new OpenedSource(HibernationImage.open(ch, size, name, options), temporary);
         } catch (IOException | RuntimeException e) {
             ch.close();

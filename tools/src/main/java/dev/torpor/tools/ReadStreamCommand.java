@@ -56,7 +56,7 @@ final class ReadStreamCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (OpenedSource src = OpenedSource.open(source.source, source.readOptions(), err)) {
+        try (OpenedSource src = OpenedSource.open(source, err)) {
             dev.torpor.image.io.read.SlotsOutside outside = null;
             if (src.image.kind() == ImageKind.KERNEL || src.image.kind() == ImageKind.TORPOR) {
                 outside = src.image.slotsOutsideImage();

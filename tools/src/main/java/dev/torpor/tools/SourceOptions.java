@@ -14,8 +14,14 @@ final class SourceOptions {
 
     @Option(names = "--resume-offset", paramLabel = "N", defaultValue = "0",
             description = "Page index of the swap header on the device (the kernel's resume_offset): needed when "
-                    + "SOURCE is the device holding a swap file; map entries are device-relative. Default: ${DEFAULT-VALUE}.")
+                    + "SOURCE is the device holding a swap file; map entries are device-relative. With --volume, "
+                    + "counted from the volume's start. Default: ${DEFAULT-VALUE}.")
     long resumeOffset;
+
+    @Option(names = "--volume", paramLabel = "NAME",
+            description = "Read the volume of the disk SOURCE that torpor scan named: p2 (partition 2), vg/lv (an "
+                    + "LVM2 logical volume), disk (a disk without a partition table). Default: SOURCE itself.")
+    String volume;
 
     @Option(names = "--page-size", paramLabel = "N",
             description = "Kernel page size (4096, 16384, 65536, ...). Default: detected from where the signature is.")

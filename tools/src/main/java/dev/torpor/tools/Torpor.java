@@ -18,7 +18,7 @@ import java.util.function.Supplier;
 @Command(name = "torpor", mixinStandardHelpOptions = true, versionProvider = Torpor.Version.class,
         subcommands = {InspectCommand.class, ExtractCommand.class, ReadStreamCommand.class, WriteImageCommand.class,
                 InvalidateCommand.class, SwapOffsetCommand.class, CheckCommand.class, HibernateCommand.class,
-                ResumeCommand.class, ConfigCommand.class, BenchCommand.class,
+                ResumeCommand.class, ConfigCommand.class, BenchCommand.class, ScanCommand.class,
                 CommandLine.HelpCommand.class},
         description = {"Linux userspace hibernation: read, check, extract and write hibernation images.", "",
                 "Exit codes: 0 success (inspect: valid kernel image), 1 no image, 2 corrupt image, 3 foreign image,",

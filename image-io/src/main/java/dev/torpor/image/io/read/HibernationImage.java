@@ -124,6 +124,11 @@ public final class HibernationImage implements Closeable {
         return source;
     }
 
+    /** The page size the swap header was found with (the first one tried when there is none). */
+    public int pageSize() {
+        return probe.pageSize();
+    }
+
     /** Whether the source holds a kernel image, a foreign one, or none. */
     public ImageKind kind() {
         return probe.kind();
