@@ -96,9 +96,16 @@ final class ScanJson {
         return o;
     }
 
-    /** The arguments of {@code torpor inspect} that read {@code f}. */
+    /** The arguments of {@code torpor inspect} that read {@code f} (no {@code --volume} for a disk without a table). */
     static List<String> arguments(Finding f, String disk) {
-        return f.swapFile() ? List.of("inspect", "--volume", f.volume(), "--resume-offset",
-                Long.toString(f.resumeOffset()), disk) : List.of("inspect", "--volume", f.volume(), disk);
+        List<String> a = new java.util.ArrayList<>(List.of("inspect"));
+        if (!f.volume().equals("disk")) {
+            a.addAll(List.of("--volume", f.volume()));
+        }
+        if (f.swapFile()) {
+            a.addAll(List.of("--resume-offset", Long.toString(f.resumeOffset())));
+        }
+        a.add(disk);
+        return a;
     }
 }

@@ -36,8 +36,7 @@ final class ScanText {
             for (Finding f : v.findings()) {
                 out.printf("    %s: %s%n", f.swapFile() ? "swap file at resume_offset " + f.resumeOffset()
                         + " (disk byte " + f.diskOffset() + ")" : "swap area", summary(f.inspection()));
-                out.printf("    inspect: torpor inspect --volume %s%s %s%n", f.volume(),
-                        f.swapFile() ? " --resume-offset " + f.resumeOffset() : "", disk);
+                out.printf("    inspect: torpor %s%n", String.join(" ", ScanJson.arguments(f, disk)));
             }
         }
         List<Problem> problems = new ArrayList<>(r.problems());
