@@ -70,7 +70,7 @@ public record VmcoreInfo(long pfn, Map<String, String> entries, String text) {
                 .mapToLong(k -> number(k, 16).orElse(0)).filter(v -> v != 0);
     }
 
-    /** {@code NUMBER(name)}, a signed decimal. */
+    /** {@code NUMBER(name)}: a signed decimal, or hex with {@code 0x} as arm64 writes some ({@code kimage_voffset}). */
     public OptionalLong numberOf(String name) {
         return number("NUMBER(" + name + ")", 10);
     }
@@ -95,6 +95,9 @@ public record VmcoreInfo(long pfn, Map<String, String> entries, String text) {
             return OptionalLong.empty();
         }
         try {
+            if (v.startsWith("0x") || v.startsWith("0X")) {
+                return OptionalLong.of(Long.parseUnsignedLong(v.substring(2), 16));
+            }
             return OptionalLong.of(radix == 16 ? Long.parseUnsignedLong(v, 16) : Long.parseLong(v));
         } catch (NumberFormatException e) {
             return OptionalLong.empty();
