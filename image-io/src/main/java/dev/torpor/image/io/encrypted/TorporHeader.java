@@ -19,12 +19,17 @@ import java.util.Arrays;
  *  24   8  stream pages (the kernel's snapshot stream, header page included)
  *  32   8  units
  *  40   4  compressor inside the encryption (0 none, 1 LZO, 2 LZ4)
- *  44   4  key derivation (0 raw 256-bit key, 1 PBKDF2-HMAC-SHA256 of a passphrase)
- *  48   4  KDF iterations
- *  52  16  KDF salt
+ *  44   4  key derivation (0 raw 256-bit key, 1 PBKDF2-HMAC-SHA256 of a passphrase, 2 X25519 + HKDF-SHA256)
+ *  48   4  KDF iterations (PBKDF2; 0 otherwise)
+ *  52  16  KDF salt (PBKDF2's, or HKDF's)
  *  68   4  nonce prefix (random per image; the GCM nonce is prefix || 8-byte unit index)
- *  72  56  reserved, zero
+ *  72  32  X25519: the image's ephemeral public key (zero otherwise)
+ * 104  16  X25519: the recipient public key's fingerprint, SHA-256 truncated (zero otherwise)
+ * 120   8  reserved, zero
  * </pre>
+ *
+ * <p>With X25519 the image key is HKDF-SHA256(salt, X25519(ephemeral, recipient), "torpor image key v1" ||
+ * ephemeral public || recipient public), 32 bytes: the writer needs only the recipient's public key.
  *
  * @param pageSize     page size of the stream
  * @param streamPages  pages of the snapshot stream
@@ -34,9 +39,11 @@ import java.util.Arrays;
  * @param iterations   PBKDF2 iterations
  * @param salt         PBKDF2 salt (16 bytes)
  * @param noncePrefix  4 random bytes opening every nonce of this image
+ * @param ephemeral    X25519: the image's ephemeral public key (32 zero bytes otherwise)
+ * @param recipient    X25519: the fingerprint of the public key the image was encrypted to (16 zero bytes otherwise)
  */
 public record TorporHeader(int pageSize, long streamPages, long units, Compressor compressor, int kdf, int iterations,
-                           byte[] salt, int noncePrefix) {
+                           byte[] salt, int noncePrefix, byte[] ephemeral, byte[] recipient) {
 
     public static final byte[] MAGIC = Arrays.copyOf("TORPOR-IMAGE".getBytes(StandardCharsets.US_ASCII), 16);
     public static final int VERSION = 1;
@@ -46,12 +53,32 @@ public record TorporHeader(int pageSize, long streamPages, long units, Compresso
     public static final int UNIT_PAGES = 32;
     public static final int KDF_RAW = 0;
     public static final int KDF_PBKDF2 = 1;
+    public static final int KDF_X25519 = 2;
 
     public TorporHeader {
         salt = salt.clone();
-        if (salt.length != 16) {
-            throw new IllegalArgumentException("salt must be 16 bytes");
+        ephemeral = ephemeral.clone();
+        recipient = recipient.clone();
+        if (salt.length != 16 || ephemeral.length != X25519.KEY_BYTES || recipient.length != X25519.FINGERPRINT_BYTES) {
+            throw new IllegalArgumentException("salt 16, ephemeral key 32 and fingerprint 16 bytes");
         }
+    }
+
+    /** A header of the passphrase or raw-key kinds (no X25519 fields). */
+    public TorporHeader(int pageSize, long streamPages, long units, Compressor compressor, int kdf, int iterations,
+                        byte[] salt, int noncePrefix) {
+        this(pageSize, streamPages, units, compressor, kdf, iterations, salt, noncePrefix, new byte[X25519.KEY_BYTES],
+                new byte[X25519.FINGERPRINT_BYTES]);
+    }
+
+    @Override
+    public byte[] ephemeral() {
+        return ephemeral.clone();
+    }
+
+    @Override
+    public byte[] recipient() {
+        return recipient.clone();
     }
 
     @Override
@@ -69,7 +96,7 @@ public record TorporHeader(int pageSize, long streamPages, long units, Compresso
         ByteBuffer b = ByteBuffer.allocate(pageSize).order(ByteOrder.LITTLE_ENDIAN);
         b.put(0, MAGIC).putInt(16, VERSION).putInt(20, pageSize).putLong(24, streamPages).putLong(32, units)
                 .putInt(40, compressor.ordinal()).putInt(44, kdf).putInt(48, iterations).put(52, salt)
-                .putInt(68, noncePrefix);
+                .putInt(68, noncePrefix).put(72, ephemeral).put(104, recipient);
         return b;
     }
 
@@ -104,13 +131,17 @@ public record TorporHeader(int pageSize, long streamPages, long units, Compresso
         int c = b.getInt(40);
         int kdf = b.getInt(44);
         int iterations = b.getInt(48);
-        if (c < 0 || c > 2 || kdf < 0 || kdf > 1 || (kdf == KDF_PBKDF2 && (iterations < 1 || iterations > 100_000_000))) {
+        if (c < 0 || c > 2 || kdf < 0 || kdf > 2 || (kdf == KDF_PBKDF2 && (iterations < 1 || iterations > 100_000_000))) {
             throw new ImageFormatException(base + 40, "unknown compressor or key derivation");
         }
         byte[] salt = new byte[16];
         b.get(52, salt);
+        byte[] ephemeral = new byte[X25519.KEY_BYTES];
+        byte[] recipient = new byte[X25519.FINGERPRINT_BYTES];
+        b.get(72, ephemeral);
+        b.get(104, recipient);
         return new TorporHeader(pageSize, streamPages, units, Compressor.values()[c], kdf, iterations, salt,
-                b.getInt(68));
+                b.getInt(68), ephemeral, recipient);
     }
 
     /** The 12-byte GCM nonce of unit {@code index}. */

@@ -117,7 +117,7 @@ public final class EncryptedImage {
             reader.readPage(headerSlot, pageSize, page, 0);
             header = TorporHeader.parse(ByteBuffer.wrap(page), headerSlot * pageSize);
             headerBytes = TorporHeader.authenticated(ByteBuffer.wrap(page));
-            key = km.key(header.kdf(), header.iterations(), header.salt());
+            key = km.key(header);
             try {
                 cipher = Cipher.getInstance("AES/GCM/NoPadding");
             } catch (GeneralSecurityException e) {

@@ -55,9 +55,26 @@ final class EncryptedImageWriter {
         SecureRandom random = new SecureRandom();
         byte[] salt = new byte[16];
         random.nextBytes(salt);
-        TorporHeader header = new TorporHeader(p, pages, TorporHeader.unitsFor(pages), compressor,
-                key.isRawKey() ? TorporHeader.KDF_RAW : TorporHeader.KDF_PBKDF2, iterations, salt, random.nextInt());
-        SecretKeySpec aes = key.key(header.kdf(), header.iterations(), header.salt());
+        TorporHeader header;
+        SecretKeySpec aes;
+        if (key.isPublicKey()) {
+            // a fresh key pair per image: only the recipient's secret key opens it, and nothing secret is needed here
+            byte[] ephemeral = dev.torpor.image.io.encrypted.X25519.newPrivateKey(random);
+            try {
+                header = new TorporHeader(p, pages, TorporHeader.unitsFor(pages), compressor, TorporHeader.KDF_X25519,
+                        0, salt, random.nextInt(), dev.torpor.image.io.encrypted.X25519.publicKey(ephemeral),
+                        key.fingerprint());
+                aes = key.imageKey(header, ephemeral);
+            } catch (java.security.InvalidKeyException e) {
+                throw new IllegalArgumentException("the recipient's public key is not usable: " + e.getMessage(), e);
+            } finally {
+                java.util.Arrays.fill(ephemeral, (byte) 0);
+            }
+        } else {
+            header = new TorporHeader(p, pages, TorporHeader.unitsFor(pages), compressor,
+                    key.isRawKey() ? TorporHeader.KDF_RAW : TorporHeader.KDF_PBKDF2, iterations, salt, random.nextInt());
+            aes = key.key(header);
+        }
         ByteBuffer headerPage = header.toPage();
         byte[] authenticated = TorporHeader.authenticated(headerPage);
 
