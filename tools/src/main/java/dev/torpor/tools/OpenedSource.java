@@ -77,6 +77,8 @@ final class OpenedSource implements AutoCloseable {
                 Volume v = layout.volume(volume).orElseThrow(() -> new IllegalArgumentException("no volume '"
                         + volume + "' on " + disk + "; it has " + String.join(", ", layout.names())
                         + " (see torpor scan " + disk + ")"));
+                layout.problems().forEach(p -> err.println("torpor: " + disk + ": " + p));
+                err.flush();
                 ch = new VolumeChannel(ch, v.extents(), true);
                 size = v.size();
                 name = name + " volume " + v.name();

@@ -65,7 +65,17 @@ final class ScanCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ScanReport report;
-        try (FileChannel ch = FileChannel.open(disk, StandardOpenOption.READ)) {
+        Path readFrom = disk;
+        Path temporary = null;
+        if (Files.isRegularFile(disk) && dev.torpor.image.io.read.GzipSources.isGzip(disk)) {
+            temporary = Files.createTempFile("torpor-", ".disk");
+            err.println("torpor: " + disk + " is gzip-compressed; inflating to a temporary sparse file");
+            err.flush();
+            dev.torpor.image.io.read.GzipSources.inflateSparse(disk, temporary);
+            readFrom = temporary;
+            size = Files.size(temporary);
+        }
+        try (FileChannel ch = FileChannel.open(readFrom, StandardOpenOption.READ)) {
             long[] lastShown = {0};
             report = new DiskScan(!noFiles, full, searched -> {
                 if (searched - lastShown[0] >= (1L << 30)) {
@@ -74,6 +84,10 @@ final class ScanCommand implements Callable<Integer> {
                     err.flush();
                 }
             }).scan(ch, size, disk.toString());
+        } finally {
+            if (temporary != null) {
+                Files.deleteIfExists(temporary);
+            }
         }
         if (json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)

@@ -103,6 +103,9 @@ final class ScanJson {
             a.addAll(List.of("--volume", f.volume()));
         }
         if (f.swapFile()) {
+            if (f.pageSize() != 4096) {
+                a.addAll(List.of("--page-size", Integer.toString(f.pageSize())));
+            }
             a.addAll(List.of("--resume-offset", Long.toString(f.resumeOffset())));
         }
         a.add(disk);

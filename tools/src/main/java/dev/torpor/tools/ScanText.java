@@ -36,7 +36,8 @@ final class ScanText {
             for (Finding f : v.findings()) {
                 out.printf("    %s: %s%n", f.swapFile() ? "swap file at resume_offset " + f.resumeOffset()
                         + " (disk byte " + f.diskOffset() + ")" : "swap area", summary(f.inspection()));
-                out.printf("    inspect: torpor %s%n", String.join(" ", ScanJson.arguments(f, disk)));
+                out.printf("    inspect: torpor %s%n", String.join(" ", ScanJson.arguments(f, disk).stream()
+                        .map(ScanText::quoted).toList()));
             }
         }
         List<Problem> problems = new ArrayList<>(r.problems());
@@ -71,6 +72,11 @@ final class ScanText {
             s.append("; ").append(errors).append(" error").append(errors == 1 ? "" : "s").append(" (see inspect)");
         }
         return s.toString();
+    }
+
+    /** An argument as a shell takes it back: quoted when it holds anything but safe characters. */
+    static String quoted(String arg) {
+        return arg.matches("[A-Za-z0-9_./:=+,@%-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'";
     }
 
     static String bytes(long n) {

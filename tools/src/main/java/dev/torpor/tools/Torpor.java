@@ -18,7 +18,7 @@ import java.util.function.Supplier;
 @Command(name = "torpor", mixinStandardHelpOptions = true, versionProvider = Torpor.Version.class,
         subcommands = {InspectCommand.class, ExtractCommand.class, ReadStreamCommand.class, WriteImageCommand.class,
                 InvalidateCommand.class, SwapOffsetCommand.class, CheckCommand.class, HibernateCommand.class,
-                ResumeCommand.class, ConfigCommand.class, BenchCommand.class, ScanCommand.class,
+                ResumeCommand.class, ConfigCommand.class, BenchCommand.class, ScanCommand.class, KeygenCommand.class,
                 CommandLine.HelpCommand.class},
         description = {"Linux userspace hibernation: read, check, extract and write hibernation images.", "",
                 "Exit codes: 0 success (inspect: valid kernel image), 1 no image, 2 corrupt image, 3 foreign image,",
@@ -125,6 +125,9 @@ public final class Torpor implements Runnable {
         if (ex instanceof ImageFormatException) {
             return ExitCodes.CORRUPT;
         }
+        if (ex instanceof dev.torpor.image.io.encrypted.KeyFileException) {
+            return ExitCodes.USAGE;
+        }
         if (ex instanceof FileAlreadyExistsException) {
             return ExitCodes.CANT_CREATE;
         }
@@ -144,6 +147,9 @@ public final class Torpor implements Runnable {
         }
         if (ex instanceof FileAlreadyExistsException) {
             return ((FileAlreadyExistsException) ex).getFile() + " exists; give --force to overwrite it";
+        }
+        if (ex instanceof dev.torpor.image.io.encrypted.KeyFileException) {
+            return ex.getMessage();
         }
         if (ex instanceof NoSuchFileException) {
             return ((NoSuchFileException) ex).getFile() + ": no such file or device";

@@ -38,15 +38,18 @@ public record DiskLayout(String source, long size, Optional<PartitionTable> tabl
         List<Volume> volumes = new ArrayList<>();
         if (table.isPresent()) {
             problems.addAll(table.get().problems());
+        }
+        if (table.isPresent() && !table.get().partitions().isEmpty()) {
             for (Partition p : table.get().partitions()) {
                 volumes.add(new Volume("p" + p.number(), Volume.Kind.PARTITION,
-                        List.of(new DiskExtent(p.offset(), p.size())), p.size(), table.get().scheme().toUpperCase()
+                        List.of(new DiskExtent(p.offset(), p.size())), p.size(), table.get().scheme().toUpperCase(java.util.Locale.ROOT)
                         + " partition " + p.number() + ", type " + p.type()
                         + p.name().map(n -> ", name '" + n + "'").orElse("")));
             }
         } else {
             volumes.add(new Volume("disk", Volume.Kind.DISK, List.of(new DiskExtent(0, diskSize)), diskSize,
-                    "the whole disk (no partition table)"));
+                    table.isPresent() ? "the whole disk (its partition table names no partition)"
+                            : "the whole disk (no partition table)"));
         }
         Map<String, Volume> pvByUuid = new HashMap<>();
         Map<String, VolumeGroup> newest = new LinkedHashMap<>();
@@ -111,7 +114,12 @@ public record DiskLayout(String source, long size, Optional<PartitionTable> tabl
                 return Optional.empty();
             }
             extents.addAll(slice(on, from, length));
-            size += length;
+            try {
+                size = Math.addExact(size, length);
+            } catch (ArithmeticException e) {
+                problems.add(Problem.warning(g.textOffset(), "LV " + name + " is not read: its size overflows"));
+                return Optional.empty();
+            }
         }
         return Optional.of(new Volume(name, Volume.Kind.LOGICAL_VOLUME, extents, size, "LVM2 logical volume "
                 + lv.name() + " of VG " + g.name() + ", " + lv.segments().size() + " linear segment"
@@ -134,8 +142,8 @@ public record DiskLayout(String source, long size, Optional<PartitionTable> tabl
     }
 
     private static Problem onDisk(Problem p, VolumeChannel ch) {
-        long at = p.offset() < 0 ? p.offset() : ch.diskOffset(p.offset());
-        return new Problem(at, p.message(), p.severity());
+        long at = ch.diskOffset(p.offset());
+        return new Problem(at < 0 ? ch.diskOffset(0) : at, p.message(), p.severity());
     }
 
     /** The volume {@code scan} named {@code name}. */

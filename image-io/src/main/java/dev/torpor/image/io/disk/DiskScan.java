@@ -13,6 +13,7 @@ import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.LongConsumer;
 
 /**
@@ -23,6 +24,8 @@ import java.util.function.LongConsumer;
 public final class DiskScan {
     /** Bytes read at a time while searching a volume for swap files. */
     static final int CHUNK = 4 << 20;
+    /** Swap areas inspected on one disk at most: more is a planted pattern, not a disk anyone used. */
+    static final int MAX_FINDINGS = 256;
     private static final int BLOCK = 4096;
     private final boolean searchFiles;
     private final boolean full;
@@ -45,32 +48,53 @@ public final class DiskScan {
         List<ScannedVolume> out = new ArrayList<>();
         List<Problem> problems = new ArrayList<>(layout.problems());
         long[] searched = {0};
+        int[] found = {0};
+        List<DiskExtent> searchedRanges = new ArrayList<>();
         for (Volume v : layout.volumes()) {
             try (VolumeChannel ch = new VolumeChannel(disk, v.extents(), false)) {
                 VolumeContent content = VolumeContent.of(ch);
                 List<Finding> findings = new ArrayList<>();
                 if (content.type() == VolumeContent.Type.SWAP_AREA) {
-                    findings.add(inspect(disk, v, 0, OptionalPage.none()));
+                    if (found[0]++ < MAX_FINDINGS) {
+                        findings.add(inspect(disk, v, 0, OptionalInt.empty()));
+                    }
                 } else if (searchFiles && content.type().mayHoldSwapFiles()) {
-                    searchFiles(disk, ch, v, findings, searched);
+                    Optional<DiskExtent> overlap = overlap(v, searchedRanges);
+                    if (overlap.isPresent()) {
+                        problems.add(Problem.warning(v.diskOffset(), v.name() + " overlaps bytes "
+                                + overlap.get().diskOffset() + "+" + overlap.get().length()
+                                + " that were searched already; it is not searched again"));
+                    } else {
+                        searchFiles(disk, ch, v, findings, searched, found, problems);
+                        searchedRanges.addAll(v.extents());
+                    }
                 }
                 out.add(new ScannedVolume(v, content, findings));
             }
         }
+        if (found[0] > MAX_FINDINGS) {
+            problems.add(Problem.warning(0, found[0] + " swap signatures found; only the first " + MAX_FINDINGS
+                    + " were inspected"));
+        }
         return new ScanReport(layout, out, problems);
     }
 
-    /** A page size to insist on, or none (then the reader detects it). */
-    private record OptionalPage(int size) {
-        static OptionalPage none() {
-            return new OptionalPage(0);
+    private static Optional<DiskExtent> overlap(Volume v, List<DiskExtent> searched) {
+        for (DiskExtent e : v.extents()) {
+            for (DiskExtent s : searched) {
+                if (e.diskOffset() < s.diskOffset() + s.length() && s.diskOffset() < e.diskOffset() + e.length()) {
+                    return Optional.of(s);
+                }
+            }
         }
+        return Optional.empty();
     }
 
-    private Finding inspect(FileChannel disk, Volume v, long resumeOffset, OptionalPage page) throws IOException {
+    /** Inspects the swap area whose header is page {@code resumeOffset} of {@code v} (of {@code page} bytes if given). */
+    private Finding inspect(FileChannel disk, Volume v, long resumeOffset, OptionalInt page) throws IOException {
         ReadOptions o = ReadOptions.defaults().withResumeOffset(resumeOffset);
-        if (page.size() != 0) {
-            o = o.withPageSize(page.size());
+        if (page.isPresent()) {
+            o = o.withPageSize(page.getAsInt());
         }
         VolumeChannel ch = new VolumeChannel(disk, v.extents(), false);
         try (HibernationImage image = HibernationImage.open(ch, v.size(), v.name(), o)) {
@@ -80,8 +104,12 @@ public final class DiskScan {
         }
     }
 
-    private void searchFiles(FileChannel disk, VolumeChannel ch, Volume v, List<Finding> findings, long[] searched)
-            throws IOException {
+    /**
+     * Searches {@code v} block by block. A swap file's pages need not follow its header on the disk (file systems
+     * fragment files), so the search goes on right after each header it finds.
+     */
+    private void searchFiles(FileChannel disk, VolumeChannel ch, Volume v, List<Finding> findings, long[] searched,
+                             int[] found, List<Problem> problems) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(CHUNK);
         long pos = BLOCK; // the volume's own first page is its content, told apart already
         while (pos + BLOCK <= v.size()) {
@@ -97,7 +125,6 @@ public final class DiskScan {
             if (got == 0) {
                 return; // the disk is shorter than the table says; the layout's problems say so
             }
-            long skipTo = -1;
             for (int b = 0; b < got; b += BLOCK) {
                 byte c = buf.get(b + BLOCK - SwapSignature.LENGTH);
                 if (c != 'S' && c != 'U' && c != 'L' && c != 'T') {
@@ -106,16 +133,17 @@ public final class DiskScan {
                 if (SwapSignature.at(buf, b + BLOCK - SwapSignature.LENGTH).isEmpty()) {
                     continue;
                 }
+                if (found[0] >= MAX_FINDINGS) {
+                    found[0]++;
+                    continue;
+                }
                 Optional<Finding> f = candidate(disk, ch, v, base + b + BLOCK);
                 if (f.isPresent()) {
+                    found[0]++;
                     findings.add(f.get());
-                    long end = f.get().inspection().swap().map(h -> h.lastPage() + 1).orElse(1L) * f.get().pageSize()
-                            + f.get().resumeOffset() * f.get().pageSize();
-                    skipTo = Math.max(end, base + b + BLOCK);
-                    break;
                 }
             }
-            pos = skipTo > 0 ? (skipTo + BLOCK - 1) / BLOCK * BLOCK : base + got;
+            pos = base + got;
             searched[0] += got;
             progress.accept(searched[0]);
         }
@@ -123,12 +151,11 @@ public final class DiskScan {
 
     /**
      * A swap area whose signature ends at volume byte {@code sigEnd}: its header page is the page of some size that
-     * ends there and holds swap version 1; the largest page size that fits is tried first.
+     * ends there and holds swap version 1. The smallest page size is tried first: a larger page's block before the
+     * signature is the header's own unused space, where no version field reads 1.
      */
     private Optional<Finding> candidate(FileChannel disk, VolumeChannel ch, Volume v, long sigEnd) throws IOException {
-        int[] sizes = SwapHeader.pageSizes();
-        for (int i = sizes.length - 1; i >= 0; i--) {
-            int p = sizes[i];
+        for (int p : SwapHeader.pageSizes()) {
             long header = sigEnd - p;
             if (header <= 0 || header % p != 0) {
                 continue;
@@ -137,7 +164,7 @@ public final class DiskScan {
             if (page.limit() < p || SwapHeader.byteOrderOfVersion(page).isEmpty()) {
                 continue;
             }
-            return Optional.of(inspect(disk, v, header / p, new OptionalPage(p)));
+            return Optional.of(inspect(disk, v, header / p, OptionalInt.of(p)));
         }
         return Optional.empty();
     }

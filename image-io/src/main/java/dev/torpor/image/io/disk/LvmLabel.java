@@ -44,8 +44,13 @@ record LvmLabel(String uuid, Optional<String> text, long textOffset, List<Proble
         }
         List<Problem> problems = new ArrayList<>();
         int labelAt = sector * 512;
-        int pvAt = labelAt + head.getInt(labelAt + 20);
-        if (pvAt < labelAt || pvAt + 32 + 8 + 16 > labelAt + 512) {
+        if (head.limit() < labelAt + 512) {
+            problems.add(Problem.error(head.limit(), "the volume ends inside its LVM label's sector"));
+            return Optional.of(new LvmLabel("", Optional.empty(), 0, problems));
+        }
+        long pvAtLong = labelAt + Integer.toUnsignedLong(head.getInt(labelAt + 20));
+        int pvAt = (int) Math.min(pvAtLong, Integer.MAX_VALUE);
+        if (pvAtLong < labelAt || pvAtLong + 32 + 8 + 16 > labelAt + 512) {
             problems.add(Problem.error(labelAt + 20, "the LVM label puts its PV header outside its sector"));
             return Optional.of(new LvmLabel("", Optional.empty(), 0, problems));
         }
@@ -57,7 +62,7 @@ record LvmLabel(String uuid, Optional<String> text, long textOffset, List<Proble
         // data areas, then metadata areas, each list ended by a zero offset
         List<long[]> metadataAreas = new ArrayList<>();
         int list = 0;
-        while (list < 2 && at + 16 <= labelAt + 512) {
+        while (list < 2 && at + 16 <= Math.min(labelAt + 512, head.limit())) {
             long off = head.getLong(at);
             long len = head.getLong(at + 8);
             at += 16;
@@ -74,8 +79,14 @@ record LvmLabel(String uuid, Optional<String> text, long textOffset, List<Proble
         }
         long mda = metadataAreas.get(0)[0];
         long mdaSize = metadataAreas.get(0)[1];
+        long size = volume.size();
+        if (mda < 0 || mda >= size || mdaSize <= MDA_HEADER_SIZE || mdaSize > size - mda) {
+            problems.add(Problem.error(pvAt, "PV " + uuid + "'s metadata area " + mda + "+" + mdaSize
+                    + " is not inside the volume"));
+            return Optional.of(new LvmLabel(uuid, Optional.empty(), 0, problems));
+        }
         ByteBuffer mh = Reads.at(volume, mda, MDA_HEADER_SIZE);
-        if (!Reads.matches(mh, 4, MDA_MAGIC)) {
+        if (mh.limit() < MDA_HEADER_SIZE || !Reads.matches(mh, 4, MDA_MAGIC)) {
             problems.add(Problem.error(mda + 4, "no LVM2 metadata area header at the offset the label gives"));
             return Optional.of(new LvmLabel(uuid, Optional.empty(), 0, problems));
         }

@@ -81,6 +81,9 @@ final class LvmText {
             return string();
         }
         if (c == '[') {
+            if (depth < 0) {
+                throw new SyntaxException(at, "a list inside a list");
+            }
             at++;
             List<Object> list = new ArrayList<>();
             while (true) {
@@ -92,10 +95,8 @@ final class LvmText {
                 if (++items > MAX_ITEMS) {
                     throw new SyntaxException(at, "more than " + MAX_ITEMS + " items");
                 }
-                Object v = value(depth + 1);
-                if (v instanceof List<?>) {
-                    throw new SyntaxException(at, "a list inside a list");
-                }
+                Object v = value(-1); // inside a list: no list may open
+
                 list.add(v);
                 skipSpace();
                 if (peek() == ',') {

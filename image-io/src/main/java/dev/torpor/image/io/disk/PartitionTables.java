@@ -58,6 +58,11 @@ public final class PartitionTables {
             for (int sector : new int[] {512, 4096}) {
                 ByteBuffer header = Reads.at(disk, sector, 512);
                 if (Reads.matches(header, 0, GPT_MAGIC)) {
+                    if (header.limit() < 92) {
+                        List<Problem> cut = List.of(Problem.error(sector + header.limit(),
+                                "the disk ends inside the GPT header"));
+                        return Optional.of(new PartitionTable("gpt", sector, Optional.empty(), List.of(), cut));
+                    }
                     return Optional.of(gpt(disk, size, sector, header));
                 }
             }
@@ -87,7 +92,8 @@ public final class PartitionTables {
                 logical = logicals(disk, size, start, count, logical, parts, problems);
                 continue;
             }
-            parts.add(new Partition(i + 1, start * 512, count * 512, mbrType(type), Optional.empty(), Optional.empty()));
+            parts.add(new Partition(i + 1, start * 512, clamp(start * 512, count * 512, size), mbrType(type),
+                    Optional.empty(), Optional.empty()));
         }
         parts.sort(java.util.Comparator.comparingInt(Partition::number));
         String id = String.format(Locale.ROOT, "0x%08x", sector0.getInt(440));
@@ -123,8 +129,8 @@ public final class PartitionTables {
                     problems.add(Problem.error(at + 446, "logical partition " + number + " ends past its extended "
                             + "partition (sectors " + first + "+" + count + ")"));
                 } else if (inside(first * 512, count * 512, size, at + 446, "partition " + number, problems)) {
-                    parts.add(new Partition(number, first * 512, count * 512, mbrType(type), Optional.empty(),
-                            Optional.empty()));
+                    parts.add(new Partition(number, first * 512, clamp(first * 512, count * 512, size),
+                            mbrType(type), Optional.empty(), Optional.empty()));
                 }
                 number++;
             }
@@ -157,7 +163,7 @@ public final class PartitionTables {
         long entriesLba = h.getLong(72);
         long count = Integer.toUnsignedLong(h.getInt(80));
         long entrySize = Integer.toUnsignedLong(h.getInt(84));
-        if (entrySize < 128 || entrySize % 8 != 0 || count * entrySize > MAX_GPT_ARRAY) {
+        if (entrySize < 128 || entrySize % 8 != 0 || entrySize > MAX_GPT_ARRAY || count > MAX_GPT_ARRAY / entrySize) {
             problems.add(Problem.error(sector + 80L, "GPT entry array of " + count + " entries of " + entrySize
                     + " bytes is not plausible (entries of at least 128 bytes, a multiple of 8, at most "
                     + MAX_GPT_ARRAY + " bytes in all)"));
@@ -195,24 +201,34 @@ public final class PartitionTables {
             if (!inside(offset, length, size, entryAt + 32, "partition " + (i + 1), problems)) {
                 continue;
             }
-            String name = new String(array.array(), at + 56, 72, StandardCharsets.UTF_16LE);
+            String name = new String(array.array(), array.arrayOffset() + at + 56, 72, StandardCharsets.UTF_16LE);
             int nul = name.indexOf('\0');
             name = (nul < 0 ? name : name.substring(0, nul)).strip();
-            parts.add(new Partition(i + 1, offset, length, type + Optional.ofNullable(GPT_TYPES.get(type))
-                    .map(n -> " (" + n + ")").orElse(""), name.isEmpty() ? Optional.empty() : Optional.of(name),
+            parts.add(new Partition(i + 1, offset, clamp(offset, length, size), type
+                    + Optional.ofNullable(GPT_TYPES.get(type)).map(n -> " (" + n + ")").orElse(""),
+                    name.isEmpty() ? Optional.empty() : Optional.of(Reads.printable(name, 72)),
                     Optional.of(guid(array, at + 16).toLowerCase(Locale.ROOT))));
         }
         return new PartitionTable("gpt", sector, Optional.of(diskGuid), parts, problems);
     }
 
+    /** Whether the entry starts on the disk; one that runs past its end is reported (and clamped by its caller). */
     private static boolean inside(long offset, long length, long size, long where, String what,
                                   List<Problem> problems) {
-        if (size >= 0 && (offset > size || length > size - offset)) {
-            problems.add(Problem.error(where, what + " (bytes " + offset + "+" + length + ") ends past the disk's "
-                    + size + " bytes"));
+        if (size >= 0 && offset >= size) {
+            problems.add(Problem.error(where, what + " (bytes " + offset + "+" + length + ") starts past the "
+                    + "disk's " + size + " bytes"));
             return false;
         }
+        if (size >= 0 && length > size - offset) {
+            problems.add(Problem.warning(where, what + " (bytes " + offset + "+" + length + ") ends past the disk's "
+                    + size + " bytes (a truncated copy?); what the disk holds of it is read"));
+        }
         return true;
+    }
+
+    private static long clamp(long offset, long length, long size) {
+        return size >= 0 ? Math.min(length, size - offset) : length;
     }
 
     private static String mbrType(int type) {

@@ -36,6 +36,14 @@ final class Reads {
         return true;
     }
 
+    /** {@code s} with control characters as {@code ?} and at most {@code max} characters: safe to print. */
+    static String printable(String s, int max) {
+        StringBuilder b = new StringBuilder();
+        s.codePoints().limit(max).forEach(c -> b.appendCodePoint(Character.isISOControl(c)
+                || Character.getType(c) == Character.FORMAT ? '?' : c));
+        return b.toString();
+    }
+
     /** Printable ASCII of {@code b[at, at + length)} up to the first NUL, or "" past the end. */
     static String ascii(ByteBuffer b, int at, int length) {
         StringBuilder s = new StringBuilder();

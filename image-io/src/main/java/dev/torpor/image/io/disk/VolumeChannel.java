@@ -76,6 +76,9 @@ public final class VolumeChannel extends FileChannel {
         if (pos >= size) {
             return -1;
         }
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
         int total = 0;
         while (dst.hasRemaining() && pos < size) {
             int i = extentOf(pos);

@@ -37,9 +37,9 @@ public record VolumeContent(Type type, String detail) {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
 
-        /** Whether swap files may live inside (a file system, or something not recognised). */
+        /** Whether swap files may live inside (a file system, something not recognised, or a wiped start). */
         public boolean mayHoldSwapFiles() {
-            return this == EXT || this == XFS || this == BTRFS || this == UNKNOWN;
+            return this == EXT || this == XFS || this == BTRFS || this == UNKNOWN || this == EMPTY;
         }
     }
 
@@ -54,7 +54,7 @@ public record VolumeContent(Type type, String detail) {
         if (LvmLabel.labelSector(b) >= 0) {
             return new VolumeContent(Type.LVM_PV, "LVM2 physical volume");
         }
-        if (Reads.matches(b, 0, LUKS_MAGIC)) {
+        if (Reads.matches(b, 0, LUKS_MAGIC) && b.limit() >= 208) {
             int version = b.order(java.nio.ByteOrder.BIG_ENDIAN).getShort(6) & 0xffff;
             b.order(java.nio.ByteOrder.LITTLE_ENDIAN);
             String label = version == 2 ? Reads.ascii(b, 24, 48) : "";
@@ -66,7 +66,7 @@ public record VolumeContent(Type type, String detail) {
             return new VolumeContent(Type.SWAP_AREA, "signature " + sig.get().label());
         }
         if (b.limit() >= 1082 && (b.getShort(1080) & 0xffff) == 0xef53) {
-            String label = Reads.ascii(b, 1024 + 120, 16);
+            String label = Reads.printable(Reads.ascii(b, 1024 + 120, 16), 16);
             return new VolumeContent(Type.EXT, "ext2/3/4 file system, UUID " + uuid(b, 1024 + 104)
                     + (label.isEmpty() ? "" : ", label '" + label + "'"));
         }

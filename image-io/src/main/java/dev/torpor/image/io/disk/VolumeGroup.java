@@ -58,8 +58,14 @@ public record VolumeGroup(String name, long seqno, long extentBytes, List<Physic
                 List<PhysicalVolume> pvs = new ArrayList<>();
                 for (Map.Entry<?, ?> p : pvMap.entrySet()) {
                     if (p.getValue() instanceof Map<?, ?> pv) {
-                        pvs.add(new PhysicalVolume(String.valueOf(p.getKey()), String.valueOf(pv.get("id")),
-                                Math.max(0, number(pv.get("pe_start"))) * 512));
+                        long peStart = number(pv.get("pe_start"));
+                        if (peStart < 0 || peStart > Long.MAX_VALUE / 512) {
+                            problems.add(Problem.error(textOffset, "VG " + e.getKey() + "'s PV " + p.getKey()
+                                    + " has no usable pe_start"));
+                            continue;
+                        }
+                        pvs.add(new PhysicalVolume(String.valueOf(p.getKey()),
+                                Reads.printable(String.valueOf(pv.get("id")), 64), peStart * 512));
                     }
                 }
                 List<LogicalVolume> lvs = new ArrayList<>();
@@ -84,11 +90,11 @@ public record VolumeGroup(String name, long seqno, long extentBytes, List<Physic
             if (!(s.getValue() instanceof Map<?, ?> seg) || !String.valueOf(s.getKey()).startsWith("segment")) {
                 continue;
             }
-            String type = String.valueOf(seg.get("type"));
+            String type = Reads.printable(String.valueOf(seg.get("type")), 32);
             long stripes = seg.containsKey("stripe_count") ? number(seg.get("stripe_count")) : 1;
             if (!(type.equals("striped") || type.equals("linear")) || stripes != 1
                     || !(seg.get("stripes") instanceof List<?> st) || st.size() != 2
-                    || !(st.get(0) instanceof String pv) || !(st.get(1) instanceof Long startPe)) {
+                    || !(st.get(0) instanceof String pvName) || !(st.get(1) instanceof Long startPe)) {
                 return new LogicalVolume(name, List.of(), Optional.of("segment " + s.getKey() + " is of type " + type
                         + (stripes != 1 ? " with " + stripes + " stripes" : "") + ", not linear"));
             }
@@ -98,7 +104,7 @@ public record VolumeGroup(String name, long seqno, long extentBytes, List<Physic
                 return new LogicalVolume(name, List.of(), Optional.of("segment " + s.getKey() + " has extents "
                         + start + "+" + count + " from PE " + startPe));
             }
-            segments.add(new Segment(start, count, pv, startPe));
+            segments.add(new Segment(start, count, Reads.printable(pvName, 64), startPe));
         }
         segments.sort(java.util.Comparator.comparingLong(Segment::startExtent));
         long next = 0;

@@ -79,14 +79,21 @@ class PartitionTablesTest {
     }
 
     @Test
-    void aPartitionPastTheEndOfATruncatedDiskIsLeftOut() throws Exception {
+    void aPartitionPastTheEndOfATruncatedDiskIsKeptAsFarAsTheDiskGoes() throws Exception {
         long cut = 1910784L * 512 + 4096; // inside partition 4
         DiskLayout l = DiskData.layout(DiskData.disk(tmp, "t.img", DiskData.bytes("gpt-head.bin.gz"), cut));
-        assertThat(l.names()).containsExactly("p1", "p2", "p3");
+        assertThat(l.names()).containsExactly("p1", "p2", "p3", "p4");
+        assertThat(l.volume("p4").orElseThrow().size()).isEqualTo(4096);
         assertThat(l.problems()).singleElement().satisfies(p -> {
-            assertThat(p.message()).contains("partition 4").contains("ends past the disk");
+            assertThat(p.message()).contains("partition 4").contains("ends past the disk").contains("truncated");
+            assertThat(p.severity()).isEqualTo(Problem.Severity.WARNING);
             assertThat(p.offset()).isEqualTo(1024L + 3 * 128 + 32); // the entry's first-LBA field
         });
+        DiskLayout before = DiskData.layout(DiskData.disk(tmp, "u.img", DiskData.bytes("gpt-head.bin.gz"),
+                1910784L * 512));
+        assertThat(before.names()).containsExactly("p1", "p2", "p3");
+        assertThat(before.problems()).singleElement().extracting(Problem::message,
+                org.assertj.core.api.InstanceOfAssertFactories.STRING).contains("starts past the disk");
     }
 
     @Test
@@ -95,6 +102,7 @@ class PartitionTablesTest {
         head[512] = 'X';
         DiskLayout l = DiskData.layout(DiskData.disk(tmp, "p.img", head, DiskData.GPT_DISK_SIZE));
         assertThat(l.table().orElseThrow().partitions()).isEmpty();
+        assertThat(l.names()).as("the whole disk is still a volume, to be searched").containsExactly("disk");
         assertThat(l.problems()).singleElement().extracting(Problem::message, org.assertj.core.api.InstanceOfAssertFactories.STRING)
                 .contains("no 'EFI PART'");
     }
