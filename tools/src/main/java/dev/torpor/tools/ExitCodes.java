@@ -28,6 +28,8 @@ public final class ExitCodes {
     public static final int TEMP_FAIL = 75;
     /** EX_IOERR: reading or writing failed. */
     public static final int IO_ERROR = 74;
+    /** The secret key's passphrase was not given right (or could not be asked for): the image is untouched. */
+    public static final int KEPT = 77;
 
     private ExitCodes() {
     }

@@ -40,8 +40,13 @@ final class InspectCommand implements Callable<Integer> {
 
     @Option(names = "--key", paramLabel = "KEYFILE",
             description = "For Torpor's encrypted images: authenticate every unit with this key (exit 0 if all "
-                    + "verify, 2 if not).")
+                    + "verify, 2 if not): the key file, the passphrase file, or the secret key file of torpor keygen "
+                    + "(its passphrase is asked for, or read from --passphrase-file).")
     java.nio.file.Path key;
+
+    @Option(names = "--passphrase-file", paramLabel = "FILE",
+            description = "The passphrase of a secret key file given to --key, on the first line of FILE.")
+    java.nio.file.Path passphraseFile;
 
     @Option(names = "--map", paramLabel = "FILE.svg",
             description = "Also draw the image's physical memory into this SVG file (reads the image once more).")
@@ -108,7 +113,12 @@ final class InspectCommand implements Callable<Integer> {
     private int verifyEncrypted(OpenedSource src, Inspection r, PrintWriter out) throws Exception {
         dev.torpor.image.io.read.EncryptedImage e = src.image.encrypted().orElseThrow();
         try {
-            long units = e.verify(dev.torpor.image.io.encrypted.KeyMaterial.fromFile(key));
+            java.util.Optional<dev.torpor.image.io.encrypted.KeyMaterial> km = SecretKeys.open(key,
+                    java.util.Optional.ofNullable(passphraseFile), spec.commandLine().getErr(), SecretKeys.ATTEMPTS);
+            if (km.isEmpty()) {
+                return ExitCodes.KEPT;
+            }
+            long units = e.verify(km.get());
             InspectionText.print(r, out);
             out.printf("encrypted Torpor image: %d stream pages, all %d units authenticated with the key%n",
                     e.header().streamPages(), units);

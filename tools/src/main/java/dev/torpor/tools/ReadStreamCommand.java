@@ -46,8 +46,13 @@ final class ReadStreamCommand implements Callable<Integer> {
     boolean allowSwappedOut;
 
     @Option(names = "--key", paramLabel = "KEYFILE",
-            description = "Key of a Torpor encrypted image: the whole image is authenticated first, then decrypted.")
+            description = "Key of a Torpor encrypted image: the whole image is authenticated first, then decrypted. "
+                    + "A secret key file of torpor keygen asks for its passphrase (or reads --passphrase-file).")
     Path key;
+
+    @Option(names = "--passphrase-file", paramLabel = "FILE",
+            description = "The passphrase of a secret key file given to --key, on the first line of FILE.")
+    Path passphraseFile;
 
     @Spec
     CommandSpec spec;
@@ -108,7 +113,12 @@ final class ReadStreamCommand implements Callable<Integer> {
         Set<StandardOpenOption> opts = OutputFiles.options(force);
         dev.torpor.image.io.read.PageSource pages;
         try {
-            pages = src.image.encrypted().orElseThrow().pages(dev.torpor.image.io.encrypted.KeyMaterial.fromFile(key));
+            java.util.Optional<dev.torpor.image.io.encrypted.KeyMaterial> km = SecretKeys.open(key,
+                    java.util.Optional.ofNullable(passphraseFile), err, SecretKeys.ATTEMPTS);
+            if (km.isEmpty()) {
+                return ExitCodes.KEPT;
+            }
+            pages = src.image.encrypted().orElseThrow().pages(km.get());
         } catch (ImageFormatException e) {
             err.println("torpor: " + Torpor.describe(e));
             return ExitCodes.CORRUPT;

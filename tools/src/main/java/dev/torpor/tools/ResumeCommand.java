@@ -5,7 +5,15 @@ import dev.torpor.hibernation.ResumeOptions;
 import dev.torpor.hibernation.ResumeOutcome;
 import dev.torpor.hibernation.SafeResume;
 import dev.torpor.image.io.Progress;
+import dev.torpor.image.io.ImageFormatException;
 import dev.torpor.image.io.encrypted.KeyMaterial;
+import dev.torpor.image.io.write.Invalidation;
+import dev.torpor.image.io.write.PageStore;
+import dev.torpor.image.io.encrypted.SecretKeyFile;
+import dev.torpor.image.io.encrypted.TorporHeader;
+import dev.torpor.image.io.encrypted.X25519;
+import dev.torpor.image.io.read.HibernationImage;
+import dev.torpor.image.io.read.ReadOptions;
 import dev.torpor.image.io.lifecycle.Resumer;
 import dev.torpor.image.io.read.ImageKind;
 import dev.torpor.platform.linux.JvmQuiescence;
@@ -50,9 +58,12 @@ import java.util.concurrent.Callable;
                         + "restore it either, it is invalidated, since the file systems are mounted next.", "",
                 "Exit codes: 0 (--check-only) the image can be resumed, 1 no image, 2 the image was refused "
                         + "(invalidated), 64 usage error, 74 I/O error reading the image (invalidated), 75 the restore "
-                        + "failed for a reason that is not the image's (handed to the kernel's resume, then invalidated), 78 the config file cannot be used (nothing was touched)."},
+                        + "failed for a reason that is not the image's (handed to the kernel's resume, then invalidated), 77 the "
+                        + "secret key's passphrase was not given right (the image stays, unless "
+                        + "--discard-on-wrong-passphrase), 78 the config file cannot be used (nothing was touched)."},
         footer = {"", "Examples:", "  torpor resume --device /dev/vda2",
                 "  torpor resume --device /dev/sda3 --key /etc/torpor.key",
+                "  torpor resume --device /dev/sda3 --key /etc/torpor/image.sec   # asks for the passphrase",
                 "  torpor resume --check-only --device /dev/vda2"})
 final class ResumeCommand implements Callable<Integer> {
     @Mixin
@@ -65,6 +76,17 @@ final class ResumeCommand implements Callable<Integer> {
             description = "Key of Torpor's encrypted image kind (as given to hibernate --encrypt). Default: key-file "
                     + "= of the config file.")
     String keyFile;
+
+    @Option(names = "--passphrase-file", paramLabel = "FILE",
+            description = "The passphrase of a secret key file given to --key, on the first line of FILE. Default: "
+                    + "asked for through systemd-ask-password where systemd runs, else on the console, at most "
+                    + "three times.")
+    Path passphraseFile;
+
+    @Option(names = "--discard-on-wrong-passphrase",
+            description = "Invalidate an image whose secret key's passphrase was not given right. Default: the "
+                    + "image stays for the next boot.")
+    boolean discardLocked;
 
     @Option(names = "--check-only", description = "Verify the image and report; change nothing.")
     boolean checkOnly;
@@ -97,12 +119,62 @@ final class ResumeCommand implements Callable<Integer> {
                 // only as its own process: inside another program this would stop that program's JIT
                 .settleBeforeFreeze(JvmSettings.ownProcess());
         if (keyPath.isPresent()) {
-            options.key(KeyMaterial.fromFile(Path.of(keyPath.get())));
+            Path kp = Path.of(keyPath.get());
+            if (!SecretKeyFile.is(kp)) {
+                options.key(KeyMaterial.fromFile(kp));
+            } else {
+                // the passphrase is asked for only when an image encrypted to a public key is waiting
+                Optional<TorporHeader> waiting = publicKeyImage(dev, offset);
+                if (waiting.isPresent()) {
+                    SecretKeyFile secret = SecretKeyFile.read(kp);
+                    if (!java.util.Arrays.equals(secret.fingerprint(), waiting.get().recipient())) {
+                        err.println("torpor: the image in " + dev + " was encrypted to the key "
+                                + X25519.show(waiting.get().recipient()) + ", not to " + kp + " ("
+                                + X25519.show(secret.fingerprint()) + "); it stays for the next boot, booting normally");
+                        return ExitCodes.KEPT;
+                    }
+                    Optional<KeyMaterial> km = SecretKeys.open(kp, Optional.ofNullable(passphraseFile), err,
+                            SecretKeys.ATTEMPTS);
+                    if (km.isEmpty()) {
+                        return locked(dev, offset, err);
+                    }
+                    options.key(km.get());
+                }
+            }
         }
         if (checkOnly) {
             return report(SafeResume.check(options.build()), dev, out, err);
         }
         return report(SafeResume.resume(options.build(), new Printer(dev, out, err)), dev, out, err);
+    }
+
+    /** The header of the image encrypted to a public key at {@code offset} of {@code dev}, if that is what waits. */
+    private static Optional<TorporHeader> publicKeyImage(Path dev, long offset) throws IOException {
+        try (HibernationImage image = HibernationImage.open(dev, ReadOptions.defaults().withResumeOffset(offset))) {
+            if (image.encrypted().isEmpty()) {
+                return Optional.empty();
+            }
+            TorporHeader h = image.encrypted().get().header();
+            return h.kdf() == TorporHeader.KDF_X25519 ? Optional.of(h) : Optional.empty();
+        } catch (ImageFormatException e) {
+            return Optional.empty(); // damaged: the resume itself reports it (and invalidates it)
+        }
+    }
+
+    /** No passphrase opened the secret key: the image stays for the next boot, unless the user asked otherwise. */
+    private int locked(Path dev, long offset, PrintWriter err) throws IOException {
+        if (discardLocked) {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dev,
+                    java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+                Invalidation.invalidate(PageStore.of(ch), offset);
+            }
+            err.println("torpor: the secret key was not opened; the image is invalidated as asked "
+                    + "(--discard-on-wrong-passphrase), booting normally");
+            return ExitCodes.KEPT;
+        }
+        err.println("torpor: the secret key was not opened; the image stays in " + dev + " for the next boot, "
+                + "booting normally");
+        return ExitCodes.KEPT;
     }
 
     /** The exit code of an outcome, and what the boot log says about it. */
