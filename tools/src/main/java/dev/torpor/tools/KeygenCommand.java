@@ -30,10 +30,11 @@ import java.util.concurrent.Callable;
         description = {"Make the key pair of public-key encrypted hibernation: hibernate encrypts each image to the "
                 + "public key, so nothing secret is on the machine while it runs, and resume opens it with the secret "
                 + "key, which is sealed under a passphrase asked for at boot.", "",
-                "The public key goes to /etc/torpor/image.pub; name it in the config file (encrypt = "
-                        + "/etc/torpor/image.pub) or give it to hibernate --encrypt. The secret key goes to "
-                        + "/etc/torpor/image.sec (mode 0600) and into the initramfs; resume --key takes it. The "
-                        + "passphrase is asked twice on the terminal (or read from --passphrase-file). It is turned "
+                "The public key goes to /etc/torpor/image.pub, the secret key to /etc/torpor/image.sec (mode "
+                        + "0600). Name the secret key in the config file (key-file = /etc/torpor/image.sec): hibernate "
+                        + "encrypts to the public key written in it, with no passphrase, and the initramfs gets a copy "
+                        + "for resume, which asks for the passphrase. The public key alone serves hibernate --encrypt "
+                        + "(another machine's, say). The passphrase is asked twice on the terminal (or read from --passphrase-file). It is turned "
                         + "into the sealing key with PBKDF2-HMAC-SHA256; the count is calibrated to about one second "
                         + "on this machine (at least 600000) unless --iterations gives it.", "",
                 "--change-passphrase re-seals the same secret key under a new passphrase: the public key, and every "
@@ -141,11 +142,16 @@ final class KeygenCommand implements Callable<Integer> {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(o));
         } else {
             if (!change) {
-                out.printf("public key: %s (fingerprint %s): give it to hibernate (encrypt = %s)%n", publicFile,
-                        fingerprint, publicFile);
+                out.printf("public key: %s (fingerprint %s): what hibernate encrypts to%n", publicFile,
+                        fingerprint);
             }
             out.printf("secret key: %s, sealed under the passphrase with PBKDF2-HMAC-SHA256, %d iterations (about "
                     + "%.2f s here)%s%n", secretFile, count, seconds, change ? "; the public key is unchanged" : "");
+            if (!change) {
+                out.printf("next: key-file = %s in /etc/torpor/torpor.conf (hibernate encrypts to the public key it "
+                        + "names, with no passphrase; resume asks for the passphrase), then update-initramfs -u%n",
+                        secretFile);
+            }
         }
         return ExitCodes.OK;
     }

@@ -9,6 +9,7 @@ import dev.torpor.image.io.ImageFormatException;
 import dev.torpor.image.io.encrypted.KeyMaterial;
 import dev.torpor.image.io.write.Invalidation;
 import dev.torpor.image.io.write.PageStore;
+import dev.torpor.image.io.encrypted.PublicKeyFile;
 import dev.torpor.image.io.encrypted.SecretKeyFile;
 import dev.torpor.image.io.encrypted.TorporHeader;
 import dev.torpor.image.io.encrypted.X25519;
@@ -120,6 +121,10 @@ final class ResumeCommand implements Callable<Integer> {
                 .settleBeforeFreeze(JvmSettings.ownProcess());
         if (keyPath.isPresent()) {
             Path kp = Path.of(keyPath.get());
+            if (PublicKeyFile.is(kp)) {
+                throw new IllegalArgumentException(kp + " is a public key: it encrypts images but cannot open them; "
+                        + "give the secret key file of torpor keygen (key-file = /etc/torpor/image.sec serves both)");
+            }
             if (!SecretKeyFile.is(kp)) {
                 options.key(KeyMaterial.fromFile(kp));
             } else {

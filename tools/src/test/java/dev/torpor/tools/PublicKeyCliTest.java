@@ -94,6 +94,12 @@ class PublicKeyCliTest {
         Cli.Result w = Cli.run("write-image", "--quiet", "--encrypt", k[0].toString(), "--to", area.toString(),
                 stream.toString());
         assertThat(w.exit()).as(w.all()).isZero();
+        // the secret key file encrypts too, to the public key written in it, with no passphrase
+        Path area2 = InspectCliTest.mkswap(tmp.resolve("area2.swap"), 96);
+        assertThat(Cli.run("write-image", "--quiet", "--encrypt", k[1].toString(), "--to", area2.toString(),
+                stream.toString()).exit()).isZero();
+        assertThat(Cli.run("inspect", "--key", k[1].toString(), "--passphrase-file", k[2].toString(),
+                area2.toString()).exit()).isZero();
 
         assertThat(Cli.run("inspect", area.toString()).exit()).isEqualTo(ExitCodes.ENCRYPTED);
         Cli.Result ok = Cli.run("inspect", "--key", k[1].toString(), "--passphrase-file", k[2].toString(),
@@ -156,6 +162,11 @@ class PublicKeyCliTest {
         assertThat(discarded.exit()).isEqualTo(ExitCodes.KEPT);
         assertThat(discarded.err()).contains("invalidated as asked");
         assertThat(Cli.run("inspect", "--quick", area.toString()).exit()).isEqualTo(ExitCodes.NO_IMAGE);
+
+        Cli.Result withPublic = Cli.run("resume", "--device", area.toString(), "--key", k[0].toString(),
+                "--check-only");
+        assertThat(withPublic.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(withPublic.err()).contains("cannot open them");
 
         // no image at all: nothing is asked
         Path plain = InspectCliTest.mkswap(tmp.resolve("plain.swap"), 8);

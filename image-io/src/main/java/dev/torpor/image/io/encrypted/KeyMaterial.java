@@ -68,17 +68,16 @@ public final class KeyMaterial {
     }
 
     /**
-     * Reads a key file: a {@link PublicKeyFile} encrypts to its key; 32 bytes are a raw key; anything else is a
-     * passphrase (its first line). A {@link SecretKeyFile} needs its passphrase: open it, then use
-     * {@link #privateKey(byte[])}.
+     * Reads a key file: a {@link PublicKeyFile} encrypts to its key, and so does a {@link SecretKeyFile}, to the
+     * public key it names (no passphrase is needed to encrypt; to open, unseal it and use
+     * {@link #privateKey(byte[])}); 32 bytes are a raw key; anything else is a passphrase (its first line).
      */
     public static KeyMaterial fromFile(Path file) throws IOException {
         if (PublicKeyFile.is(file)) {
             return recipient(PublicKeyFile.read(file));
         }
         if (SecretKeyFile.is(file)) {
-            throw new KeyFileException(file + " is a secret key file, sealed under a passphrase: it is opened with "
-                    + "its passphrase (torpor resume asks for it), not read as a key");
+            return recipient(new PublicKeyFile(SecretKeyFile.read(file).publicKey()));
         }
         byte[] content = Files.readAllBytes(file);
         if (content.length == 32) {
