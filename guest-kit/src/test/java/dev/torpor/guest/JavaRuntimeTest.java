@@ -22,9 +22,13 @@ class JavaRuntimeTest {
     Path tmp;
 
     /** The child. */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         JvmQuiescence.Stopped r = JvmQuiescence.stopCompilation(Path.of(args[0]));
         System.out.println("STOPPED " + r.stopped() + " " + r.problem());
+        // public-key images: X25519 is jdk.crypto.ec's (a Debian guest found the package's runtime without it)
+        byte[] k = new byte[32];
+        k[0] = 1;
+        System.out.println("X25519 " + dev.torpor.image.io.encrypted.X25519.publicKey(k).length);
     }
 
     @Test
@@ -35,7 +39,7 @@ class JavaRuntimeTest {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(out).as(out).contains("STOPPED true");
+        assertThat(out).as(out).contains("STOPPED true").contains("X25519 32");
     }
 
     @Test

@@ -29,6 +29,7 @@ public final class SiteBuilder {
             new String[] {"admin.html", "Administrators"},
             new String[] {"hibernate.html", "Hibernate and resume"},
             new String[] {"safety.html", "Nothing lost"},
+            new String[] {"security.html", "Encryption"},
             new String[] {"cli.html", "CLI reference"},
             new String[] {"api.html", "API (javadoc)"},
             new String[] {"architecture.html", "Architecture"},

@@ -6,21 +6,36 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Where a passphrase comes from: a file (first line; for scripts and tests), else {@code systemd-ask-password} where
- * systemd runs (in an initramfs too), else the console with echo off. Empty when none of them can ask.
+ * systemd runs (in an initramfs too), else the console with echo off. Empty when none of them can ask, or nobody
+ * answered within the timeout: a boot never waits for ever on a console nobody watches.
  */
 final class Passphrases {
+    /** How long a prompt waits for an answer by default. */
+    static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(3);
     private final Optional<Path> file;
     private final PrintWriter err;
+    private final Duration timeout;
+    /** Where systemd says it runs, and its password program (both fixed but for tests). */
+    private final Path systemdRuns;
+    private final Optional<Path> askPassword;
 
     Passphrases(Optional<Path> file, PrintWriter err) {
+        this(file, err, DEFAULT_TIMEOUT, Path.of("/run/systemd/system"), onPath("systemd-ask-password"));
+    }
+
+    Passphrases(Optional<Path> file, PrintWriter err, Duration timeout, Path systemdRuns, Optional<Path> askPassword) {
         this.file = file;
         this.err = err;
+        this.timeout = timeout;
+        this.systemdRuns = systemdRuns;
+        this.askPassword = askPassword;
     }
 
     /** Whether asking again can give another answer (a file always gives the same). */
@@ -41,12 +56,13 @@ final class Passphrases {
             }
             return Optional.of(line.toCharArray());
         }
-        if (Files.isDirectory(Path.of("/run/systemd/system")) && onPath("systemd-ask-password")) {
-            Process p = new ProcessBuilder("systemd-ask-password", "--timeout=0", prompt)
+        if (Files.isDirectory(systemdRuns) && askPassword.isPresent()) {
+            Process p = new ProcessBuilder(askPassword.get().toString(), "--timeout=" + timeout.toSeconds(), prompt)
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             byte[] answer = p.getInputStream().readAllBytes();
             try {
-                if (!p.waitFor(1, TimeUnit.DAYS) || p.exitValue() != 0) {
+                if (!p.waitFor(timeout.toSeconds() + 10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                    p.destroyForcibly();
                     return Optional.empty();
                 }
             } catch (InterruptedException e) {
@@ -62,7 +78,26 @@ final class Passphrases {
             return Optional.empty();
         }
         err.flush();
-        return Optional.ofNullable(console.readPassword("%s", prompt));
+        // the prompt on a line of its own: a console, a serial line or a test reading lines all see it
+        console.writer().println(prompt);
+        console.writer().flush();
+        // read on a thread of its own, so that nobody at the console does not hold the boot; the JDK restores the
+        // echo when the process exits
+        java.util.concurrent.CompletableFuture<char[]> typed = new java.util.concurrent.CompletableFuture<>();
+        Thread reader = new Thread(() -> typed.complete(console.readPassword()), "torpor-passphrase");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            return Optional.ofNullable(typed.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (java.util.concurrent.TimeoutException e) {
+            err.println("torpor: no passphrase within " + timeout.toSeconds() + " s");
+            return Optional.empty();
+        } catch (java.util.concurrent.ExecutionException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
     }
 
     /** A new passphrase, asked twice where it is typed; empty if they differ or nothing can ask. */
@@ -79,13 +114,13 @@ final class Passphrases {
         return first;
     }
 
-    private static boolean onPath(String program) {
+    private static Optional<Path> onPath(String program) {
         String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
         for (String dir : path.split(":")) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
-                return true;
+                return Optional.of(Path.of(dir, program));
             }
         }
-        return false;
+        return Optional.empty();
     }
 }

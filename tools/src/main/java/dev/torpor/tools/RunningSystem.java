@@ -4,6 +4,7 @@ import dev.torpor.platform.linux.FileDevices;
 import dev.torpor.platform.linux.LinuxFacts;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -72,7 +73,59 @@ final class RunningSystem {
             default -> throw new IllegalArgumentException("'" + spec + "' is not a device: use a path, UUID=, PARTUUID=, "
                     + "LABEL= or PARTLABEL=");
         };
-        return Path.of("/dev/disk", dir, spec.substring(eq + 1));
+        Path link = Path.of("/dev/disk", dir, spec.substring(eq + 1));
+        if (kind.equals("UUID") && !Files.exists(link)) {
+            // blkid knows the kernel's image signature but not Torpor's own (TORPOR-AE1), so udev makes no by-uuid
+            // link for an area that holds Torpor's encrypted kind: find the swap header with that UUID ourselves
+            return swapWithUuid(Path.of("/sys/class/block"), Path.of("/dev"), spec.substring(eq + 1)).orElse(link);
+        }
+        return link;
+    }
+
+    /**
+     * The block device whose first page is a swap header (of any signature, images included) with {@code uuid},
+     * among those {@code sysBlock} lists; their nodes are in {@code dev}.
+     */
+    static Optional<Path> swapWithUuid(Path sysBlock, Path dev, String uuid) {
+        if (!Files.isDirectory(sysBlock)) {
+            return Optional.empty();
+        }
+        try (var names = Files.list(sysBlock)) {
+            for (Path entry : (Iterable<Path>) names.sorted()::iterator) {
+                Path node = dev.resolve(entry.getFileName().toString());
+                if (Files.exists(node) && uuid.equalsIgnoreCase(swapUuidOf(node).orElse(""))) {
+                    return Optional.of(node);
+                }
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    /** The UUID in the swap header at the start of {@code device}, if there is one. */
+    static Optional<String> swapUuidOf(Path device) {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(device)) {
+            java.nio.ByteBuffer page = java.nio.ByteBuffer.allocate(65536);
+            while (page.hasRemaining() && ch.read(page, page.position()) > 0) {
+                // fill
+            }
+            page.flip();
+            for (int p : dev.torpor.swap.format.SwapHeader.pageSizes()) {
+                if (p > page.limit()) {
+                    break;
+                }
+                Optional<dev.torpor.swap.format.SwapSignature> sig = dev.torpor.swap.format.SwapSignature.at(page,
+                        p - dev.torpor.swap.format.SwapSignature.LENGTH);
+                if (sig.isPresent() && sig.get() != dev.torpor.swap.format.SwapSignature.TUXONICE) {
+                    java.nio.ByteBuffer u = page.duplicate().order(java.nio.ByteOrder.BIG_ENDIAN);
+                    return Optional.of(new java.util.UUID(u.getLong(1036), u.getLong(1044)).toString());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
     }
 
     /** The resume offset: the one given, else {@code /sys/power/resume_offset}, else {@code resume_offset=}, else 0. */

@@ -36,8 +36,8 @@ final class SecretKeys {
         for (int i = 1; i <= tries; i++) {
             Optional<char[]> pass = asker.ask(prompt);
             if (pass.isEmpty()) {
-                err.println("torpor: no terminal to ask for the passphrase of " + keyFile + " on (and no "
-                        + "systemd-ask-password); give --passphrase-file");
+                err.println("torpor: no passphrase for " + keyFile + " (no answer, or no terminal and no "
+                        + "systemd-ask-password to ask on; --passphrase-file gives it)");
                 return Optional.empty();
             }
             try {

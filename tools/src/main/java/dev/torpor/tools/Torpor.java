@@ -30,10 +30,12 @@ public final class Torpor implements Runnable {
     /**
      * The JDK modules torpor needs in a runtime made by jlink (JNA wants java.logging; Jackson and Micrometer the
      * others; hibernate stops the JIT through jdk.management's DiagnosticCommand MBean, which lists no command at all
-     * when jdk.jfr is missing).
+     * when jdk.jfr is missing; public-key images need X25519, which is jdk.crypto.ec's).
      */
-    public static final String RUNTIME_MODULES = "java.base,java.logging,java.management,jdk.management,jdk.jfr,"
-            + "jdk.unsupported,java.naming,java.sql";
+    public static final String RUNTIME_MODULES = String.join(",", "java.base", "java.logging", "java.management",
+            "jdk.management", "jdk.jfr", "jdk.unsupported", "java.naming", "java.sql", "jdk.crypto.ec");
+    // not a compile-time constant on purpose: the packaging and the guest kit read it when they run, so a build
+    // that does not recompile them still gets the current list
 
     @Spec
     CommandSpec spec;

@@ -232,6 +232,54 @@ class DebianSystemTest {
                 .doesNotContain("TORPOR-DEB journal torpor:");
     }
 
+    @Test
+    @Order(8)
+    void publicKeyImagesHibernateWithNoPassphraseAndAskForItOnTheConsoleAtResume() throws Exception {
+        Case c = Case.build("bookworm-publickey", bookworm, DebianSystem.Swap.PARTITION,
+                "printf 'correct horse\\n' > /root/pw && torpor keygen --iterations 100000 --passphrase-file /root/pw"
+                        + " && rm /root/pw && printf 'key-file = /etc/torpor/image.sec\\n' >> /etc/torpor/torpor.conf"
+                        + " && update-initramfs -u");
+        assertThat(c.sys.afterLog()).contains("secret key: /etc/torpor/image.sec");
+        String c1 = c.boot(1, "torpor.test=hibernate");
+        Marker before = Marker.in(c1);
+        assertThat(c1).doesNotContain("TORPOR-DEB RESUMED", "TORPOR-DEB NOT-RESUMED", "Passphrase");
+        Inspection image = c.inspect(0);
+        assertThat(image.verdict()).as(image.toString()).isEqualTo(Verdict.ENCRYPTED);
+        assertThat(swapHolds(c, before.marker())).as("the marker in plain text in the swap area").isFalse();
+
+        String c2 = c.bootTyping(2, "torpor.test=resume", "wrong horse");
+        assertThat(c2).contains("Passphrase of the hibernation key", "torpor: wrong passphrase (2 more tries)",
+                "torpor: wrong passphrase (1 more try)", "the secret key was not opened; the image stays in",
+                "TORPOR-DEB NOT-RESUMED");
+        assertThat(c.inspect(0).verdict()).as("the image stays for the next boot").isEqualTo(Verdict.ENCRYPTED);
+
+        String c3 = c.bootTyping(3, "torpor.test=resume", "correct horse");
+        assertThat(c3).contains("Passphrase of the hibernation key", "torpor: verified ", "torpor: resuming from /dev/")
+                .doesNotContain("wrong passphrase", "TORPOR-DEB NOT-RESUMED");
+        before.assertResumedIn(c3);
+    }
+
+    /** Whether the swap partition holds {@code text} anywhere, as plain bytes. */
+    static boolean swapHolds(Case c, String text) throws IOException {
+        byte[] needle = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(c.sys.disk())) {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 20);
+            byte[] carry = new byte[0];
+            for (long at = c.sys.swapOffset(); at < c.sys.swapOffset() + c.sys.swapBytes(); at += buf.capacity()) {
+                buf.clear();
+                ch.read(buf, at);
+                byte[] chunk = new byte[carry.length + buf.position()];
+                System.arraycopy(carry, 0, chunk, 0, carry.length);
+                System.arraycopy(buf.array(), 0, chunk, carry.length, buf.position());
+                if (new String(chunk, java.nio.charset.StandardCharsets.ISO_8859_1).contains(text)) {
+                    return true;
+                }
+                carry = java.util.Arrays.copyOfRange(chunk, Math.max(0, chunk.length - needle.length), chunk.length);
+            }
+        }
+        return false;
+    }
+
     /** The marker process as the first boot reported it. */
     record Marker(String marker, String pid) {
         static Marker in(String console) {
@@ -350,6 +398,19 @@ class DebianSystemTest {
             assertThat(suspended).as("the guest reached S3; console:\n" + text).isTrue();
             Report.line("%s: boot %d was in S3, then %s", name, n, wake ? "woken" : "its power was cut");
             return text;
+        }
+
+        /** Boot {@code n}, typing {@code passphrase} on the serial console at each passphrase prompt. */
+        String bootTyping(int n, String args, String passphrase) throws IOException {
+            QemuGuest.Console c = new QemuGuest(sys.kernel(), sys.initrd(), "1G").boot(sys.disk(),
+                    sys.commandLine() + " " + args, BOOT, true, work.resolve("console-" + n + ".log"),
+                    (line, control) -> {
+                        if (line.contains("Passphrase of the hibernation key")) {
+                            control.type(passphrase + "\n");
+                        }
+                    });
+            Report.line("%s: boot %d (%s) %.0f s", name, n, args, c.ran().toMillis() / 1e3);
+            return c.text();
         }
 
         String boot(int n, String args, QemuGuest guest) throws IOException {

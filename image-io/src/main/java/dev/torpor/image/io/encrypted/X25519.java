@@ -67,6 +67,9 @@ public final class X25519 {
             return shared;
         } catch (InvalidKeyException e) {
             throw e;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this Java runtime has no X25519 (XDH); it needs the module "
+                    + "jdk.crypto.ec", e);
         } catch (GeneralSecurityException e) {
             throw new InvalidKeyException("X25519 refused the key: " + e.getMessage(), e);
         }

@@ -67,8 +67,20 @@ public final class Rehearsal {
             SwapArea area = SwapArea.open(store, 0, p, kernel.target().byteOrder());
             Map<Long, byte[]>[] saved = new Map[1];
             Resumer.Verified[] restored = new Resumer.Verified[1];
+            // a public key cannot open what it encrypts, and nothing on the machine can: the rehearsal encrypts to a
+            // key pair of its own, through the same X25519, HKDF and sealing, and opens it with its private key
+            java.util.Optional<dev.torpor.image.io.encrypted.KeyMaterial> key = plan.key();
+            if (key.isPresent() && key.get().isPublicKey()) {
+                try {
+                    key = java.util.Optional.of(dev.torpor.image.io.encrypted.KeyMaterial.privateKey(
+                            dev.torpor.image.io.encrypted.X25519.newPrivateKey(new java.security.SecureRandom())));
+                } catch (java.security.InvalidKeyException e) {
+                    throw new IllegalStateException("X25519 refused a fresh private key", e);
+                }
+            }
+            java.util.Optional<dev.torpor.image.io.encrypted.KeyMaterial> rehearsalKey = key;
             Hibernator.Plan emulated = new Hibernator.Plan(kernel.target(), DEV, 0, plan.imageSize(), plan.compressor(),
-                    plan.threads(), plan.shutdown(), plan.key(), plan.attempts());
+                    plan.threads(), plan.shutdown(), rehearsalKey, plan.attempts());
             Hibernator.Power power = (how, session) -> {
                 saved[0] = machine.memory().snapshotOfSavedPages();
                 if (how == Hibernator.Shutdown.PLATFORM) {
@@ -78,7 +90,7 @@ public final class Rehearsal {
                 }
                 machine.boot();
                 try (HibernationImage image = HibernationImage.open(swapFile, ReadOptions.defaults())) {
-                    restored[0] = Resumer.resume(image, store, 0, machine.open(SnapshotDevice.Mode.RESTORE), plan.key(),
+                    restored[0] = Resumer.resume(image, store, 0, machine.open(SnapshotDevice.Mode.RESTORE), rehearsalKey,
                             Resumer.RunningKernel.unknown(), Progress.NONE);
                 }
             };

@@ -88,6 +88,23 @@ class LifecycleTest {
         assertThat(r.swapFile()).doesNotExist();
     }
 
+    /**
+     * Hibernating to a public key, the rehearsal cannot open what it wrote with that key (nothing on the machine can):
+     * it encrypts to a key pair of its own, through the same path, and the emulated machine comes back intact. (A
+     * Debian guest found the rehearsal refusing every public-key hibernation before this.)
+     */
+    @Test
+    void aPublicKeyRehearsalEncryptsToAKeyOfItsOwn() throws Exception {
+        KernelProfile k = KernelProfile.linux(6, 1);
+        byte[] elsewhere = dev.torpor.image.io.encrypted.X25519.newPrivateKey(new java.security.SecureRandom());
+        Optional<KeyMaterial> key = Optional.of(KeyMaterial.recipient(new dev.torpor.image.io.encrypted.PublicKeyFile(
+                dev.torpor.image.io.encrypted.X25519.publicKey(elsewhere))));
+        Rehearsal.Report r = Rehearsal.run(plan(k, Compressor.LZO, Hibernator.Shutdown.POWEROFF, key, 1L << 30, 3), k,
+                4096, tmp, new Hibernator.Listener() { });
+        assertThat(r.memoryIntact()).isTrue();
+        assertThat(r.restored().kind()).isEqualTo(ImageKind.TORPOR);
+    }
+
     /** A real swap area file plus an emulated machine whose emulated swap has {@code slots} usable pages. */
     private record Rig(EmulatedMachine machine, Path file, FileChannel ch, SwapArea area) {
     }

@@ -42,6 +42,8 @@ install() {
         fi
     fi
     if dracut_module_included "systemd"; then
+        # the passphrase of a public-key image is asked for through systemd's password agents
+        inst_multiple -o systemd-ask-password
         inst_simple "$moddir/torpor-resume.service" "$systemdsystemunitdir/torpor-resume.service"
         mkdir -p "$initdir/$systemdsystemunitdir/initrd.target.wants"
         ln_r "$systemdsystemunitdir/torpor-resume.service" \
