@@ -44,7 +44,9 @@ class DirectStreamTest {
             SnapshotStream s = image.stream();
             assertThat(digest(s)).isEqualTo(buffered);
             assertThat(s.timing().readNanos()).isPositive();
-            assertThat(s.timing().readWaitNanos()).isBetween(0L, s.timing().readNanos());
+            // the wait is timed on the window's reading thread, the read on this one: under load (two builds on
+            // two cores) the wait can come out longer, so only its sign is behaviour; the figures are the report's
+            assertThat(s.timing().readWaitNanos()).isNotNegative();
         }
     }
 
