@@ -36,6 +36,26 @@ final class KeyFiles {
         return out;
     }
 
+    /** Whether the first meaningful line of {@code file} starts with {@code magic} (false for any unreadable file). */
+    static boolean starts(Path file, String magic) {
+        try {
+            List<String[]> lines = lines(file);
+            return !lines.isEmpty() && lines.get(0)[0].equals(magic);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The file's meaningful lines, the first starting with {@code magic}; else a plain "not a ... key file". */
+    static List<String[]> linesAfter(Path file, String magic, String what) throws IOException {
+        List<String[]> lines = lines(file);
+        if (lines.isEmpty() || !lines.get(0)[0].equals(magic)) {
+            throw new KeyFileException(file + " is not a Torpor " + what + " file (it should start with '" + magic
+                    + "'; torpor keygen makes one)");
+        }
+        return lines;
+    }
+
     static byte[] base64(Path file, String field, String text, int length) throws KeyFileException {
         byte[] b;
         try {

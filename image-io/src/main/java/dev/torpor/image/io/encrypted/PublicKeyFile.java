@@ -32,20 +32,11 @@ public record PublicKeyFile(byte[] key) {
 
     /** Whether {@code file} looks like a public key file (its first meaningful line starts with the magic). */
     public static boolean is(Path file) {
-        try {
-            List<String[]> lines = KeyFiles.lines(file);
-            return !lines.isEmpty() && lines.get(0)[0].equals(MAGIC);
-        } catch (IOException e) {
-            return false;
-        }
+        return KeyFiles.starts(file, MAGIC);
     }
 
     public static PublicKeyFile read(Path file) throws IOException {
-        List<String[]> lines = KeyFiles.lines(file);
-        if (lines.isEmpty() || !lines.get(0)[0].equals(MAGIC)) {
-            throw new KeyFileException(file + " is not a Torpor public key file (it should start with '" + MAGIC
-                    + "'; torpor keygen makes one)");
-        }
+        List<String[]> lines = KeyFiles.linesAfter(file, MAGIC, "public key");
         if (lines.get(0).length < 2) {
             throw new KeyFileException(file + ": the key is missing after '" + MAGIC + "'");
         }

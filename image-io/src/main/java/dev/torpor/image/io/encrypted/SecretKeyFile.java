@@ -97,20 +97,11 @@ public record SecretKeyFile(byte[] publicKey, int iterations, byte[] salt, byte[
     }
 
     public static boolean is(Path file) {
-        try {
-            List<String[]> lines = KeyFiles.lines(file);
-            return !lines.isEmpty() && lines.get(0)[0].equals(MAGIC);
-        } catch (IOException e) {
-            return false;
-        }
+        return KeyFiles.starts(file, MAGIC);
     }
 
     public static SecretKeyFile read(Path file) throws IOException {
-        List<String[]> lines = KeyFiles.lines(file);
-        if (lines.isEmpty() || !lines.get(0)[0].equals(MAGIC)) {
-            throw new KeyFileException(file + " is not a Torpor secret key file (it should start with '" + MAGIC
-                    + "'; torpor keygen makes one)");
-        }
+        List<String[]> lines = KeyFiles.linesAfter(file, MAGIC, "secret key");
         byte[] pub = null;
         byte[] salt = null;
         byte[] nonce = null;
