@@ -47,28 +47,9 @@ final class OpenedSource implements AutoCloseable {
         if (Files.isDirectory(path)) {
             throw new IOException(name + " is a directory");
         }
-        Path temporary = null;
-        Path readFrom = path;
-        if (GzipSources.isGzip(path)) {
-            temporary = Files.createTempFile("torpor-", ".swap");
-            err.println("torpor: " + name + " is gzip-compressed; inflating to a temporary sparse file");
-            err.flush();
-            try {
-                GzipSources.inflateSparse(path, temporary);
-            } catch (IOException e) {
-                Files.deleteIfExists(temporary);
-                throw new IOException("cannot inflate " + name + ": " + e.getMessage(), e);
-            }
-            readFrom = temporary;
-        }
-        long size;
-        if (Files.isRegularFile(readFrom)) {
-            size = Files.size(readFrom);
-        } else if (BlockDevices.isBlockDevice(readFrom)) {
-            size = BlockDevices.size(readFrom).orElse(-1);
-        } else {
-            size = -1;
-        }
+        Path temporary = inflatedIfGzip(path, name, err);
+        Path readFrom = temporary != null ? temporary : path;
+        long size = sizeOf(readFrom);
         FileChannel ch = FileChannel.open(readFrom, StandardOpenOption.READ);
         try {
             if (volume != null) {
@@ -91,6 +72,31 @@ final class OpenedSource implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** A temporary sparse file with {@code path} inflated if it is gzip-compressed (the caller deletes it), else null. */
+    static Path inflatedIfGzip(Path path, String name, PrintWriter err) throws IOException {
+        if (!GzipSources.isGzip(path)) {
+            return null;
+        }
+        Path temporary = Files.createTempFile("torpor-", ".swap");
+        err.println("torpor: " + name + " is gzip-compressed; inflating to a temporary sparse file");
+        err.flush();
+        try {
+            GzipSources.inflateSparse(path, temporary);
+        } catch (IOException e) {
+            Files.deleteIfExists(temporary);
+            throw new IOException("cannot inflate " + name + ": " + e.getMessage(), e);
+        }
+        return temporary;
+    }
+
+    /** The size of a regular file, or of a block device through BLKGETSIZE64; -1 if unknown. */
+    static long sizeOf(Path source) throws IOException {
+        if (Files.isRegularFile(source)) {
+            return Files.size(source);
+        }
+        return BlockDevices.isBlockDevice(source) ? BlockDevices.size(source).orElse(-1) : -1;
     }
 
     @Override

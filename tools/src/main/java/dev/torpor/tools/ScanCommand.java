@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.torpor.image.io.disk.DiskScan;
 import dev.torpor.image.io.disk.ScanReport;
-import dev.torpor.platform.linux.BlockDevices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -60,21 +59,12 @@ final class ScanCommand implements Callable<Integer> {
         if (Files.isDirectory(disk)) {
             throw new IllegalArgumentException(disk + " is a directory; give a disk image or a block device");
         }
-        long size = Files.isRegularFile(disk) ? Files.size(disk)
-                : BlockDevices.isBlockDevice(disk) ? BlockDevices.size(disk).orElse(-1) : -1;
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ScanReport report;
-        Path readFrom = disk;
-        Path temporary = null;
-        if (Files.isRegularFile(disk) && dev.torpor.image.io.read.GzipSources.isGzip(disk)) {
-            temporary = Files.createTempFile("torpor-", ".disk");
-            err.println("torpor: " + disk + " is gzip-compressed; inflating to a temporary sparse file");
-            err.flush();
-            dev.torpor.image.io.read.GzipSources.inflateSparse(disk, temporary);
-            readFrom = temporary;
-            size = Files.size(temporary);
-        }
+        Path temporary = OpenedSource.inflatedIfGzip(disk, disk.toString(), err);
+        Path readFrom = temporary != null ? temporary : disk;
+        long size = OpenedSource.sizeOf(readFrom);
         try (FileChannel ch = FileChannel.open(readFrom, StandardOpenOption.READ)) {
             long[] lastShown = {0};
             report = new DiskScan(!noFiles, full, searched -> {

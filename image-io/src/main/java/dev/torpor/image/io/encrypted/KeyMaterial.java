@@ -171,16 +171,21 @@ public final class KeyMaterial {
                 return derived; // a resume, its check and its header page need the key once, not three times
             }
         }
+        SecretKeySpec key = pbkdf2(passphrase, salt, iterations);
+        synchronized (this) {
+            derived = key;
+            derivedIterations = iterations;
+            derivedSalt = salt.clone();
+        }
+        return key;
+    }
+
+    /** The AES-256 key PBKDF2-HMAC-SHA256 derives from {@code passphrase}: images' and sealed secret keys' alike. */
+    public static SecretKeySpec pbkdf2(char[] passphrase, byte[] salt, int iterations) {
         try {
             SecretKeyFactory f = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256");
             byte[] k = f.generateSecret(new PBEKeySpec(passphrase, salt, iterations, 256)).getEncoded();
-            SecretKeySpec key = new SecretKeySpec(k, "AES");
-            synchronized (this) {
-                derived = key;
-                derivedIterations = iterations;
-                derivedSalt = salt.clone();
-            }
-            return key;
+            return new SecretKeySpec(k, "AES");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("PBKDF2WithHmacSHA256 is not available in this JVM", e);
         }

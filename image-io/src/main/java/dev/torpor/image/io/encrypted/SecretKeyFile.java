@@ -1,10 +1,7 @@
 package dev.torpor.image.io.encrypted;
 
 import javax.crypto.Cipher;
-import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.PBEKeySpec;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -60,7 +57,7 @@ public record SecretKeyFile(byte[] publicKey, int iterations, byte[] salt, byte[
         random.nextBytes(nonce);
         try {
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(Cipher.ENCRYPT_MODE, wrappingKey(passphrase, salt, iterations), new GCMParameterSpec(128, nonce));
+            c.init(Cipher.ENCRYPT_MODE, KeyMaterial.pbkdf2(passphrase, salt, iterations), new GCMParameterSpec(128, nonce));
             c.updateAAD(aad(pub));
             return new SecretKeyFile(pub, iterations, salt, nonce, c.doFinal(privateKey));
         } catch (GeneralSecurityException e) {
@@ -73,7 +70,7 @@ public record SecretKeyFile(byte[] publicKey, int iterations, byte[] salt, byte[
         byte[] key;
         try {
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(Cipher.DECRYPT_MODE, wrappingKey(passphrase, salt, iterations), new GCMParameterSpec(128, nonce));
+            c.init(Cipher.DECRYPT_MODE, KeyMaterial.pbkdf2(passphrase, salt, iterations), new GCMParameterSpec(128, nonce));
             c.updateAAD(aad(publicKey));
             key = c.doFinal(sealed);
         } catch (javax.crypto.AEADBadTagException e) {
@@ -166,10 +163,4 @@ public record SecretKeyFile(byte[] publicKey, int iterations, byte[] salt, byte[
         return a;
     }
 
-    private static SecretKeySpec wrappingKey(char[] passphrase, byte[] salt, int iterations)
-            throws GeneralSecurityException {
-        SecretKeyFactory f = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256");
-        byte[] k = f.generateSecret(new PBEKeySpec(passphrase, salt, iterations, 256)).getEncoded();
-        return new SecretKeySpec(k, "AES");
-    }
 }
