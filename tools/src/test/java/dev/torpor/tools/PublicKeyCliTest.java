@@ -82,7 +82,7 @@ class PublicKeyCliTest {
         Cli.Result calibrated = Cli.run("keygen", "--public", tmp.resolve("c.pub").toString(), "--secret",
                 tmp.resolve("c.sec").toString(), "--passphrase-file", k[2].toString());
         assertThat(calibrated.exit()).as(calibrated.all()).isZero();
-        assertThat(calibrated.out()).containsPattern("PBKDF2-HMAC-SHA256, \\d+ iterations \\(about \\d\\.\\d\\d s here\\)");
+        assertThat(calibrated.out()).containsPattern("PBKDF2-HMAC-SHA256, \\d+ iterations \\(about \\d+\\.\\d\\d s here\\)");
         assertThat(Cli.run("keygen", "--help").out()).contains("Examples:").contains("--change-passphrase")
                 .contains("Exit codes");
     }
