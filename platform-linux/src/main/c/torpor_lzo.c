@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "torpor_crc.h"
+
 #define D_BITS 13
 #define D_SIZE (1 << D_BITS)
 #define M2_MAX_LEN 8
@@ -388,4 +390,27 @@ JNIEXPORT jint JNICALL Java_dev_torpor_platform_linux_NativeLzo_decompress0(JNIE
                                                                             jint in_off, jint in_len, jbyteArray out,
                                                                             jint out_off, jint out_cap) {
     return on_arrays(env, lzo1x_decompress, in, in_off, in_len, out, out_off, out_cap);
+}
+
+/*
+ * Java: NativeLzo.decompressWithCrc0(in, inOff, inLen, out, outOff, outCap, crc) between direct buffers, bounds checked
+ * in Java: decodes one unit and carries the kernel's CRC32 over what it decoded while the output is still in the cache,
+ * so that a resume's per-unit work is one call. Returns (length << 32) | new crc, or -(1 + input offset) where the data
+ * is malformed (the CRC then means nothing).
+ */
+JNIEXPORT jlong JNICALL Java_dev_torpor_platform_linux_NativeLzo_decompressWithCrc0(JNIEnv *env, jclass c, jobject in,
+                                                                                  jint in_off, jint in_len,
+                                                                                  jobject out, jint out_off,
+                                                                                  jint out_cap, jint crc) {
+    const uint8_t *src = (*env)->GetDirectBufferAddress(env, in);
+    uint8_t *dst = (*env)->GetDirectBufferAddress(env, out);
+    if (src == NULL || dst == NULL) {
+        return -1;
+    }
+    long n = lzo1x_decompress(src + in_off, (size_t) in_len, dst + out_off, (size_t) out_cap);
+    if (n < 0) {
+        return n;
+    }
+    uint32_t sum = torpor_crc32_le((uint32_t) crc, dst + out_off, (size_t) n);
+    return ((jlong) n << 32) | (jlong) sum;
 }

@@ -5,6 +5,7 @@
  * array they read into or write from, pinned for the one call).
  */
 #include <errno.h>
+#include <stdint.h>
 #include <jni.h>
 #include <sys/ioctl.h>
 #include <sys/uio.h>
@@ -58,6 +59,29 @@ JNIEXPORT jlong JNICALL Java_dev_torpor_platform_linux_JniPageCalls_writevArray0
                                                                                  jbyteArray src, jint offset,
                                                                                  jint count, jint length) {
     return array_pages(env, fd, src, offset, count, length, 1);
+}
+
+/*
+ * writev from a direct buffer: `count` iovecs of `length` bytes from its byte `offset`, nothing pinned (the buffer is
+ * off the JVM's heap), so a resume hands the pages its decoder left there to /dev/snapshot in one call. The caller
+ * checks the bounds.
+ */
+JNIEXPORT jlong JNICALL Java_dev_torpor_platform_linux_JniPageCalls_writevDirect0(JNIEnv *env, jclass c, jint fd,
+                                                                                  jobject src, jint offset,
+                                                                                  jint count, jint length) {
+    struct iovec iov[IOV_MAX_PAGES];
+    uint8_t *base = (*env)->GetDirectBufferAddress(env, src);
+    if (base == NULL) {
+        return -(jlong) EINVAL;
+    }
+    if (count > IOV_MAX_PAGES) {
+        count = IOV_MAX_PAGES;
+    }
+    for (jint i = 0; i < count; i++) {
+        iov[i].iov_base = base + offset + (size_t) i * (size_t) length;
+        iov[i].iov_len = (size_t) length;
+    }
+    return result(writev(fd, iov, count));
 }
 
 JNIEXPORT jlong JNICALL Java_dev_torpor_platform_linux_JniPageCalls_writev0(JNIEnv *env, jclass c, jint fd,

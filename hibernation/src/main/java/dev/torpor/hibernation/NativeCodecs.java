@@ -21,7 +21,9 @@ public final class NativeCodecs {
             NativeLzo n = lzo.get();
             Compressor.UnitEncoder encoder = n::compress;
             Compressor.UnitDecoder decoder = n::decompress;
-            UnitCodecs.install(Compressor.LZO, new UnitCodecs.Installed("JNI", () -> encoder, () -> decoder));
+            Compressor.DirectUnitDecoder direct = n::decompressWithCrc;
+            UnitCodecs.install(Compressor.LZO, new UnitCodecs.Installed("JNI", () -> encoder, () -> decoder,
+                    Optional.of(() -> direct)));
             return "LZO1X-1 through JNI";
         }
         UnitCodecs.uninstall(Compressor.LZO);

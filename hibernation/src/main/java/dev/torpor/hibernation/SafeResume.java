@@ -85,11 +85,13 @@ public final class SafeResume {
             } catch (IOException | RuntimeException e) {
                 return handOff(options, image.kind(), store, e, true, listener);
             }
-            long start = System.nanoTime();
+            // the report's starting figures first: the management beans' first use loads classes, not the resume's work
             long compiled0 = compileMillis();
             long threadCpu0 = THREADS.getCurrentThreadCpuTime();
             long processCpu0 = processCpuNanos();
             Map<String, Duration> threads0 = JvmQuiescence.otherThreadsCpu();
+            byThread(threads0);
+            long start = System.nanoTime();
             long[] done = new long[2]; // stream pages and bytes into the device, as Resumer reports them
             JvmQuiescence.Stopped[] jit = new JvmQuiescence.Stopped[1];
             try (snapshot) {
@@ -112,6 +114,7 @@ public final class SafeResume {
                     @Override
                     public void phases(List<Phase> phases) {
                         // a JVM just started compiles as it resumes, on the same CPUs: how much, for the report
+                        long reporting = System.nanoTime();
                         List<Phase> all = new java.util.ArrayList<>(phases);
                         all.add(new Phase("JIT compilation, all threads",
                                 Duration.ofMillis(compileMillis() - compiled0)));
@@ -119,6 +122,7 @@ public final class SafeResume {
                         all.add(new Phase("CPU of this thread", Duration.ofNanos(mine)));
                         all.add(new Phase("CPU of the JVM's other threads" + byThread(threads0),
                                 Duration.ofNanos(Math.max(0, processCpuNanos() - processCpu0 - mine))));
+                        all.add(new Phase("gathering these figures", Duration.ofNanos(System.nanoTime() - reporting)));
                         listener.phases(List.copyOf(all));
                     }
                 }, atOnce -> {

@@ -251,8 +251,8 @@ final class ResumeCommand implements Callable<Integer> {
             if (phases.size() >= 8) {
                 // then how the stream's part splits (kernel images), and the device's slowest call
                 out.printf("torpor: resume stream: reading the area %.2f s (waiting for the disk %.2f s), "
-                        + "decoding %.2f s, crc32 %.2f s; %s %.3f s%n", seconds(phases.get(3)),
-                        seconds(phases.get(7)), seconds(phases.get(4)), seconds(phases.get(5)),
+                        + "%s %.2f s, %s %.2f s; %s %.3f s%n", seconds(phases.get(3)), seconds(phases.get(7)),
+                        phases.get(4).name(), seconds(phases.get(4)), phases.get(5).name(), seconds(phases.get(5)),
                         phases.get(6).name(), seconds(phases.get(6)));
             }
             for (Progress.Phase p : phases.subList(Math.min(8, phases.size()), phases.size())) {

@@ -5,7 +5,9 @@ import dev.torpor.image.io.read.HibernationImage;
 import dev.torpor.image.io.codec.Lzo1x1Compressor;
 import dev.torpor.image.io.read.ReadOptions;
 import dev.torpor.image.io.read.SnapshotStream;
+import dev.torpor.platform.linux.NativeCrc32;
 import dev.torpor.platform.linux.NativeLzo;
+import dev.torpor.image.io.codec.Crc32Le;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -40,6 +42,7 @@ class NativeLzoTest {
         byte[] a = new byte[Lzo1x1Compressor.maxCompressedLength(unit.length)];
         byte[] b = new byte[a.length];
         long units = 0;
+        long running = 0;
         try (HibernationImage image = HibernationImage.open(Corpus.swap(name), ReadOptions.defaults());
              SnapshotStream stream = image.stream()) {
             int filled = 0;
@@ -55,6 +58,17 @@ class NativeLzoTest {
                     byte[] back = new byte[filled];
                     assertThat(lzo.decompress(a, 0, n, back, 0, back.length)).isEqualTo(filled);
                     assertThat(back).as("unit %d of %s decoded", units, name).isEqualTo(Arrays.copyOf(unit, filled));
+                    // between direct buffers, the kernel's CRC32 carried from the stream's so far
+                    ByteBuffer in = ByteBuffer.allocateDirect(n + 3).put(3, a, 0, n);
+                    ByteBuffer out = ByteBuffer.allocateDirect(unit.length + 8);
+                    long r = lzo.decompressWithCrc(in, 3, n, out, 8, unit.length, (int) running);
+                    byte[] direct = new byte[filled];
+                    out.get(8, direct);
+                    assertThat(r >>> 32).isEqualTo(filled);
+                    assertThat(direct).as("unit %d of %s decoded directly", units, name).isEqualTo(back);
+                    running = Crc32Le.combine(running, Crc32Le.of(back, 0, filled), filled);
+                    assertThat(Integer.toUnsignedLong((int) r)).as("crc32_le carried over unit %d", units)
+                            .isEqualTo(running);
                     units++;
                     filled = 0;
                 }
@@ -87,6 +101,25 @@ class NativeLzoTest {
             int m = lzo.compress(in, off, len, b, 5, b.length - 5);
             assertThat(Arrays.copyOfRange(b, 5, 5 + m)).as("seed %d, %d bytes", seed, len)
                     .isEqualTo(Arrays.copyOfRange(a, 5, 5 + n));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {21, 22, 23, 24, 25})
+    void theNativeCrc32IsTheKernelsCarriedFromAnySeed(long seed) {
+        Random rnd = new Random(seed);
+        NativeCrc32 crc = NativeCrc32.load().orElseThrow();
+        ByteBuffer b = ByteBuffer.allocateDirect(70000);
+        byte[] bytes = new byte[70000];
+        rnd.nextBytes(bytes);
+        b.put(0, bytes);
+        for (int trial = 0; trial < 200; trial++) {
+            int off = rnd.nextInt(64);
+            int len = trial < 20 ? trial : rnd.nextInt(bytes.length - off);
+            long from = trial % 3 == 0 ? 0 : Integer.toUnsignedLong(rnd.nextInt());
+            long expected = Crc32Le.combine(from, Crc32Le.of(bytes, off, len), len);
+            assertThat(Integer.toUnsignedLong(crc.update((int) from, b, off, len))).as("%d bytes from %d", len, off)
+                    .isEqualTo(expected);
         }
     }
 
@@ -135,6 +168,23 @@ class NativeLzoTest {
             } catch (NativeLzo.MalformedLzoException e) {
                 assertThat(e.offset()).isBetween(0L, (long) len);
                 ours = null;
+            }
+            // the direct decoder is the same decoder: the same verdict, the same bytes, nothing outside its range
+            ByteBuffer din = ByteBuffer.allocateDirect(len + 1).put(1, bad, 0, len);
+            ByteBuffer dout = ByteBuffer.allocateDirect(cap + 64);
+            for (int k = 0; k < cap + 64; k++) {
+                dout.put(k, (byte) 0x5a);
+            }
+            Long direct;
+            try {
+                direct = lzo.decompressWithCrc(din, 1, len, dout, 32, cap, 0) >>> 32;
+            } catch (NativeLzo.MalformedLzoException e) {
+                direct = null;
+            }
+            assertThat(direct == null ? null : direct.intValue()).as("trial %d, direct", trial).isEqualTo(ours);
+            for (int k = 0; k < 32; k++) {
+                assertThat(dout.get(k)).isEqualTo((byte) 0x5a);
+                assertThat(dout.get(32 + cap + k)).isEqualTo((byte) 0x5a);
             }
             for (int k = 0; k < 32; k++) {
                 assertThat(out[k]).as("byte %d before the output, trial %d", k, trial).isEqualTo((byte) 0x5a);

@@ -380,6 +380,25 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
         return arrayPages(src, offset, pages, pageSize, true);
     }
 
+    @Override
+    public long writePagesFrom(ByteBuffer src, int offset, int pages, int pageSize) throws ErrnoException {
+        if (src.hasArray()) {
+            return writePagesFrom(src.array(), src.arrayOffset() + offset, pages, pageSize);
+        }
+        if (!jni || pages < 1 || !src.isDirect()) {
+            return SnapshotDevice.super.writePagesFrom(src, offset, pages, pageSize);
+        }
+        if (offset < 0 || (long) offset + (long) pages * pageSize > src.capacity()) {
+            throw new IndexOutOfBoundsException(pages + " pages of " + pageSize + " from " + offset + " do not fit "
+                    + src.capacity() + " bytes");
+        }
+        long n = JniPageCalls.writevDirect0(fd, src, offset, Math.min(pages, 64), pageSize);
+        if (n < 0) {
+            throw new ErrnoException("writev", (int) -n, "");
+        }
+        return n;
+    }
+
     /** {@code readv} into or {@code writev} from a heap array through JNI, the array pinned for the one call. */
     private long arrayPages(byte[] array, int offset, int pages, int pageSize, boolean writing) throws ErrnoException {
         if (offset < 0 || (long) offset + (long) pages * pageSize > array.length) {

@@ -1,5 +1,6 @@
 package dev.torpor.platform.linux;
 
+import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -63,6 +64,24 @@ public final class NativeLzo {
         return n;
     }
 
+    /**
+     * As {@link #decompress}, between direct buffers, carrying the kernel's {@code crc32_le} from {@code crc} over the
+     * output in the same call (a resume's whole per-unit work in one call). Returns {@code (length << 32) | new crc}.
+     */
+    public long decompressWithCrc(ByteBuffer in, int inOff, int inLen, ByteBuffer out, int outOff, int outCap,
+                                  int crc) {
+        if (!in.isDirect() || !out.isDirect()) {
+            throw new IllegalArgumentException("direct buffers are needed");
+        }
+        Objects.checkFromIndexSize(inOff, inLen, in.capacity());
+        Objects.checkFromIndexSize(outOff, outCap, out.capacity());
+        long r = decompressWithCrc0(in, inOff, inLen, out, outOff, outCap, crc);
+        if (r < 0) {
+            throw new MalformedLzoException(-r - 1L);
+        }
+        return r;
+    }
+
     /** LZO data that does not decode; {@link #offset()} is where in the input the decoder stopped. */
     public static final class MalformedLzoException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
@@ -79,6 +98,9 @@ public final class NativeLzo {
     }
 
     private static native int decompress0(byte[] in, int inOff, int inLen, byte[] out, int outOff, int outCap);
+
+    private static native long decompressWithCrc0(ByteBuffer in, int inOff, int inLen, ByteBuffer out, int outOff,
+                                                  int outCap, int crc);
 
     private static native int compress0(byte[] in, int inOff, int inLen, byte[] out, int outOff);
 }

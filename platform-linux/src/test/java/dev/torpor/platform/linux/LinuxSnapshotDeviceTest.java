@@ -284,6 +284,40 @@ class LinuxSnapshotDeviceTest {
     }
 
     /**
+     * From a direct buffer (where a native decoder leaves a unit's pages) writePagesFrom writes where the pages lie,
+     * nothing pinned, with the same rules: in order, from any offset, at most 64 pages a call, bounds refused before any
+     * write, the buffer's position and limit ignored and unchanged; a heap buffer goes the array's way.
+     */
+    @Test
+    void writePagesFromADirectBufferWritesItInOrder() throws Throwable {
+        byte[] data = randomPages(100, 17);
+        ByteBuffer direct = ByteBuffer.allocateDirect(data.length).put(0, data).position(5).limit(77);
+        Path out = java.nio.file.Files.write(tmp.resolve("restored-direct"), new byte[0]);
+        try (LinuxSnapshotDevice d = LinuxSnapshotDevice.open(out, SnapshotDevice.Mode.RESTORE)) {
+            assertThat(d.writePagesFrom(direct, 0, 30, 4096)).isEqualTo(30L * 4096);
+            assertThat(d.writePagesFrom(direct, 30 * 4096, 70, 4096)).as("64 iovecs a call").isEqualTo(64L * 4096);
+            assertThat(d.writePagesFrom(ByteBuffer.wrap(data), 94 * 4096, 6, 4096)).isEqualTo(6L * 4096);
+            assertThatThrownBy(() -> d.writePagesFrom(direct, 90 * 4096, 11, 4096))
+                    .isInstanceOf(IndexOutOfBoundsException.class);
+        }
+        assertThat(java.nio.file.Files.readAllBytes(out)).isEqualTo(data);
+        assertThat(direct.position()).isEqualTo(5);
+        assertThat(direct.limit()).isEqualTo(77);
+        try (LinuxSnapshotDevice d = LinuxSnapshotDevice.open(Path.of("/dev/null"), SnapshotDevice.Mode.RESTORE)) {
+            ByteBuffer unit = ByteBuffer.allocateDirect(32 * 4096);
+            for (int i = 0; i < 5_000; i++) { // warm up
+                d.writePagesFrom(unit, 0, 32, 4096);
+            }
+            long allocated = allocatedBy(() -> {
+                for (int i = 0; i < 5_000; i++) {
+                    d.writePagesFrom(unit, 0, 32, 4096);
+                }
+            });
+            assertThat(allocated).as("bytes allocated by 5000 calls of 32 pages").isLessThan(64 * 1024);
+        }
+    }
+
+    /**
      * readv fills a batch of page-sized iovecs in one call, in order, and says 0 at the end; a file of 37.5 pages
      * takes two batches of 32 pages (the second short) and then ends.
      */

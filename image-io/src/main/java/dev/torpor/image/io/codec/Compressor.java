@@ -77,4 +77,16 @@ public enum Compressor {
     public interface UnitDecoder {
         int decompress(byte[] in, int inOff, int inLen, byte[] out, int outOff, int outCap);
     }
+
+    /**
+     * Decodes one unit between direct buffers and carries the kernel's {@code crc32_le} over its output in the same
+     * call: a resume's per-unit work in one call to a platform's native coder. Untrusted input as for
+     * {@link UnitDecoder}; positions and limits are ignored.
+     */
+    @FunctionalInterface
+    public interface DirectUnitDecoder {
+        /** Returns {@code (uncompressed length << 32) | crc32_le(crc, output)}. */
+        long decompressWithCrc(java.nio.ByteBuffer in, int inOff, int inLen, java.nio.ByteBuffer out, int outOff,
+                               int outCap, int crc);
+    }
 }

@@ -60,6 +60,24 @@ public final class Crc32Le {
         total += len;
     }
 
+    /**
+     * The checksum so far as the seed of {@code crc32_le(seed, …)}, for a caller that carries it over more bytes
+     * itself and then hands the result to {@link #carried}.
+     */
+    public int seed() {
+        return length == 0 ? (int) before : (int) value();
+    }
+
+    /** Takes {@code crc32_le(seed(), B)}, computed by the caller over {@code len} more bytes B, as the checksum so far. */
+    public void carried(int crc, long len) {
+        if (length != 0) {
+            standard.reset();
+            length = 0;
+        }
+        before = Integer.toUnsignedLong(crc);
+        total += len;
+    }
+
     /** Bytes added so far. */
     public long length() {
         return total;

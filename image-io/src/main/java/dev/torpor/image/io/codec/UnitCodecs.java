@@ -3,6 +3,7 @@ package dev.torpor.image.io.codec;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -20,11 +21,19 @@ public final class UnitCodecs {
      * reports ({@code "JNI"}). Each coder supplied is used by one thread at a time.
      */
     public record Installed(String name, Supplier<Compressor.UnitEncoder> encoders,
-                            Supplier<Compressor.UnitDecoder> decoders) {
+                            Supplier<Compressor.UnitDecoder> decoders,
+                            Optional<Supplier<Compressor.DirectUnitDecoder>> directDecoders) {
         public Installed {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(encoders, "encoders");
             Objects.requireNonNull(decoders, "decoders");
+            Objects.requireNonNull(directDecoders, "directDecoders");
+        }
+
+        /** A pair without a direct decoder. */
+        public Installed(String name, Supplier<Compressor.UnitEncoder> encoders,
+                         Supplier<Compressor.UnitDecoder> decoders) {
+            this(name, encoders, decoders, Optional.empty());
         }
     }
 
@@ -55,6 +64,15 @@ public final class UnitCodecs {
     public static synchronized Compressor.UnitDecoder decoder(Compressor compressor) {
         Installed i = INSTALLED.get(compressor);
         return i == null ? compressor.decoder() : i.decoders().get();
+    }
+
+    /**
+     * A decoder between direct buffers that also carries the CRC32, where the installed pair has one (a native coder);
+     * empty for the Java coders, which readers then use through {@link #decoder}. Not thread-safe.
+     */
+    public static synchronized Optional<Compressor.DirectUnitDecoder> directDecoder(Compressor compressor) {
+        Installed i = INSTALLED.get(compressor);
+        return i == null ? Optional.empty() : i.directDecoders().map(Supplier::get);
     }
 
     /** What {@link #encoder} and {@link #decoder} use for {@code compressor}: an installed pair's name, or "Java". */

@@ -256,12 +256,15 @@ public final class Resumer {
                 // the stream's part, split: reading the area, decoding, the CRC32 (the rest is the code around them)
                 SnapshotStream.Timing t = s.timing();
                 phases.add(new Progress.Phase("read", Duration.ofNanos(t.readNanos())));
-                phases.add(new Progress.Phase("decode", Duration.ofNanos(t.decodeNanos())));
-                phases.add(new Progress.Phase("crc32", Duration.ofNanos(t.crcNanos())));
+                // a native decoder checksums each unit in the same call: then the CRC32's time is in decoding's
+                phases.add(new Progress.Phase(t.crcInDecode() ? "decoding with the crc32" : "decoding",
+                        Duration.ofNanos(t.decodeNanos())));
+                phases.add(new Progress.Phase(t.crcInDecode() ? "crc32 apart" : "crc32",
+                        Duration.ofNanos(t.crcNanos())));
                 // the kernel prepares its memory for the image at the first data page: that call can be most of it
-                phases.add(new Progress.Phase(String.format("device, slowest call at page %d (%.3f s of it on this "
-                        + "thread's CPU)", feed.slowestAt, feed.slowestCpuNanos / 1e9),
-                        Duration.ofNanos(feed.slowestNanos)));
+                phases.add(new Progress.Phase(String.format("device, first data call, where the kernel prepares its "
+                        + "memory (%.3f s of it on this thread's CPU)", feed.firstDataCpuNanos / 1e9),
+                        Duration.ofNanos(feed.firstDataNanos)));
                 phases.add(new Progress.Phase("read, waiting for the disk", Duration.ofNanos(t.readWaitNanos())));
             }
             progress.phases(java.util.List.copyOf(phases));
@@ -302,10 +305,13 @@ public final class Resumer {
         private final Progress progress;
         long written;
         long deviceNanos;
-        /** The slowest single hand-over to the device, the stream page it started at, and this thread's CPU in it. */
-        long slowestNanos;
-        long slowestAt;
-        long slowestCpuNanos;
+        /**
+         * The first hand-over of data pages (after the header page), where the kernel prepares its memory for the whole
+         * image, and this thread's CPU in it (only this call's: the thread's CPU clock is a system call, too dear for
+         * every call).
+         */
+        long firstDataNanos;
+        long firstDataCpuNanos;
 
         Feed(ResumeSession session, long pages, int pageSize, Progress progress) {
             this.session = session;
@@ -323,18 +329,18 @@ public final class Resumer {
         }
 
         @Override
-        public void accept(byte[] array, int offset, int n) throws IOException {
+        public void accept(ByteBuffer pages, int offset, int n) throws IOException {
             room(n);
-            long cpu0 = THREADS.getCurrentThreadCpuTime();
+            boolean firstData = written == 1;
+            long cpu0 = firstData ? THREADS.getCurrentThreadCpuTime() : 0;
             long t0 = System.nanoTime();
-            session.writePages(array, offset, n);
+            session.writePages(pages, offset, n);
             long took = System.nanoTime() - t0;
             deviceNanos += took;
-            if (took > slowestNanos) {
-                slowestNanos = took;
-                slowestAt = written;
+            if (firstData) {
+                firstDataNanos = took;
                 // the kernel's work counts as this thread's CPU; time without it went to other threads
-                slowestCpuNanos = THREADS.getCurrentThreadCpuTime() - cpu0;
+                firstDataCpuNanos = THREADS.getCurrentThreadCpuTime() - cpu0;
             }
             counted(n);
         }

@@ -62,6 +62,14 @@ final class DirectWindow implements Closeable {
         window.get((int) (index - first) * pageSize, dst, off, pageSize);
     }
 
+    /** Copies device page {@code index} into {@code dst[off, off + pageSize)} (its position ignored). */
+    void copy(long index, ByteBuffer dst, int off) throws IOException {
+        if (index < first || index >= first + pages) {
+            move(index);
+        }
+        dst.put(off, window, (int) (index - first) * pageSize, pageSize);
+    }
+
     private void move(long index) throws IOException {
         long pos = index * pageSize;
         long want = capacity;

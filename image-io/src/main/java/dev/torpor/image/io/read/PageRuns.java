@@ -1,6 +1,7 @@
 package dev.torpor.image.io.read;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 
 /**
  * A page source that can also hand out its next pages where they already lie, a run of whole pages in one of its own
@@ -8,10 +9,13 @@ import java.io.IOException;
  */
 public interface PageRuns extends PageSource {
 
-    /** Takes a run of pages; the array is the source's own, to be read during the call only, never changed. */
+    /**
+     * Takes a run of pages from byte {@code offset} of {@code pages} (its position and limit mean nothing): the
+     * source's own buffer, heap or direct, to be read during the call only, never changed.
+     */
     @FunctionalInterface
     interface Sink {
-        void accept(byte[] array, int offset, int pages) throws IOException;
+        void accept(ByteBuffer pages, int offset, int count) throws IOException;
     }
 
     /**

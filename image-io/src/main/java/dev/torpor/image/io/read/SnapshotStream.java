@@ -52,7 +52,7 @@ public final class SnapshotStream implements Closeable, PageRuns {
     public int nextRun(int max, Sink sink) throws IOException {
         if (!headerGiven) {
             headerGiven = true;
-            sink.accept(headerPage.array(), headerPage.arrayOffset(), 1);
+            sink.accept(headerPage, 0, 1);
             return 1;
         }
         if (finished) {
@@ -71,14 +71,17 @@ public final class SnapshotStream implements Closeable, PageRuns {
      * @param readNanos     reading the area (the map's pages and the units' pages)
      * @param readWaitNanos of that, the time off the CPU waiting for the disk (known for direct reads, else 0)
      * @param decodeNanos   decompressing units
-     * @param crcNanos      the CRC32 of the decoded bytes
+     * @param crcNanos      the CRC32 of the decoded bytes (0 when it is part of decoding)
+     * @param crcInDecode   whether each unit was decoded and checksummed in one native call, so that the CRC32's time
+     *                      is in {@code decodeNanos}
      */
-    public record Timing(long readNanos, long readWaitNanos, long decodeNanos, long crcNanos) {
+    public record Timing(long readNanos, long readWaitNanos, long decodeNanos, long crcNanos, boolean crcInDecode) {
     }
 
     /** Where reading the units took its time so far. */
     public Timing timing() {
-        return new Timing(cursor.readNanos, cursor.readWaitNanos(), cursor.decodeNanos, cursor.crcNanos);
+        return new Timing(cursor.readNanos, cursor.readWaitNanos(), cursor.decodeNanos, cursor.crcNanos,
+                cursor.crcInDecode());
     }
 
     /** After the last page: what follows the stream, and the CRC32. */

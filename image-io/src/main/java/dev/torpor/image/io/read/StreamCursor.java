@@ -17,7 +17,9 @@ import java.util.List;
 /**
  * Reads the snapshot stream after the header page (stream pages 1 … pages−1) from the map entries:
  * page by page for uncompressed images, unit by unit for compressed ones, with the kernel's CRC32 over
- * the uncompressed bytes. Memory: one compressed unit and one uncompressed unit.
+ * the uncompressed bytes. Memory: one compressed unit and one uncompressed unit. Where a platform installed a direct
+ * decoder ({@link UnitCodecs#directDecoder}), both units lie in direct buffers and each unit is decoded and
+ * checksummed in one native call, and its pages go on to {@code /dev/snapshot} from where they lie.
  */
 final class StreamCursor {
     private static final int PLAIN_BATCH = CompressedUnits.UNC_PAGES;
@@ -26,6 +28,10 @@ final class StreamCursor {
     private final PageReader reader;
     private final Compressor compressor;
     private final Compressor.UnitDecoder decoder;
+    /** The native decoder with the CRC32, or null: then {@link #in} and {@link #out} are used instead of the buffers. */
+    private final Compressor.DirectUnitDecoder direct;
+    private final ByteBuffer inDirect;
+    private final ByteBuffer outDirect;
     private final TargetProfile target;
     private final int pageSize;
     private final long streamPages;
@@ -60,15 +66,20 @@ final class StreamCursor {
         this.pageSize = target.pageSize();
         this.streamPages = streamPages;
         this.out = new byte[CompressedUnits.uncompressedSize(pageSize)];
+        this.direct = compressor == Compressor.NONE ? null : UnitCodecs.directDecoder(compressor).orElse(null);
         if (compressor == Compressor.NONE) {
             this.decoder = null;
             this.slots = new long[PLAIN_BATCH];
             this.in = null;
+            this.inDirect = null;
+            this.outDirect = null;
         } else {
             this.decoder = UnitCodecs.decoder(compressor);
             int maxPages = CompressedUnits.maxUnitPages(pageSize, target.wordSize());
             this.slots = new long[maxPages];
-            this.in = new byte[maxPages * pageSize];
+            this.in = direct == null ? new byte[maxPages * pageSize] : null;
+            this.inDirect = direct == null ? null : ByteBuffer.allocateDirect(maxPages * pageSize);
+            this.outDirect = direct == null ? null : ByteBuffer.allocateDirect(out.length);
         }
         this.maxCompressed = CompressedUnits.worstCompressed(out.length);
     }
@@ -82,7 +93,9 @@ final class StreamCursor {
             return null;
         }
         refill();
-        ByteBuffer page = ByteBuffer.wrap(out, outNext * pageSize, pageSize).slice();
+        ByteBuffer page = direct != null
+                ? outDirect.slice(outNext * pageSize, pageSize)
+                : ByteBuffer.wrap(out, outNext * pageSize, pageSize).slice();
         outNext++;
         produced++;
         return page;
@@ -98,7 +111,7 @@ final class StreamCursor {
         }
         refill();
         int n = (int) Math.min(Math.min(max, outPages - outNext), streamPages - produced);
-        sink.accept(out, outNext * pageSize, n);
+        sink.accept(direct != null ? outDirect : ByteBuffer.wrap(out), outNext * pageSize, n);
         outNext += n;
         produced += n;
         return n;
@@ -204,6 +217,10 @@ final class StreamCursor {
         if (cmpLen < 0) {
             throw endOfMap();
         }
+        if (direct != null) {
+            decodeDirect(t1, cmpLen);
+            return;
+        }
         if (compressor == Compressor.LZO && !endsWithLzoEndMarker(target.wordSize() + (int) cmpLen)) {
             throw new ImageFormatException(unitOffset, "compressed unit " + units + " does not end with the LZO "
                     + "end-of-stream marker at its stated length " + cmpLen + " (the kernel's decoder would "
@@ -232,6 +249,43 @@ final class StreamCursor {
         outNext = 0;
     }
 
+    /** As the rest of {@link #readUnit()}, with the direct decoder: decoding and the CRC32 in one call. */
+    private void decodeDirect(long t1, long cmpLen) throws ImageFormatException {
+        int word = target.wordSize();
+        int end = word + (int) cmpLen;
+        if (compressor == Compressor.LZO && !(end >= 3 && inDirect.get(end - 3) == 0x11 && inDirect.get(end - 2) == 0
+                && inDirect.get(end - 1) == 0)) {
+            throw new ImageFormatException(unitOffset, "compressed unit " + units + " does not end with the LZO "
+                    + "end-of-stream marker at its stated length " + cmpLen + " (the kernel's decoder would "
+                    + "refuse it: missing or trailing bytes)");
+        }
+        long r;
+        try {
+            r = direct.decompressWithCrc(inDirect, word, (int) cmpLen, outDirect, 0, out.length, crc.seed());
+        } catch (RuntimeException e) {
+            throw new ImageFormatException(unitOffset, "compressed unit " + units + " is not valid "
+                    + compressor.label().toUpperCase(java.util.Locale.ROOT) + " data ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
+        }
+        int uncLen = (int) (r >>> 32);
+        if (uncLen <= 0 || uncLen % pageSize != 0) {
+            throw new ImageFormatException(unitOffset, "compressed unit " + units + " decompresses to " + uncLen
+                    + " bytes, not a positive multiple of the page size");
+        }
+        crc.carried((int) r, uncLen);
+        decodeNanos += System.nanoTime() - t1;
+        units++;
+        lastUnitStored = word + cmpLen;
+        lastUnitBytes = uncLen;
+        outPages = uncLen / pageSize;
+        outNext = 0;
+    }
+
+    /** Whether decoding and the CRC32 are one native call (then {@link #crcNanos} stays 0: it is in decoding). */
+    boolean crcInDecode() {
+        return direct != null;
+    }
+
     /** {@code lzo1x_1_compress} always ends a stream with {@code 0x11 0x00 0x00}; trailing bytes are an error. */
     private boolean endsWithLzoEndMarker(int end) {
         return end >= 3 && in[end - 3] == 0x11 && in[end - 2] == 0 && in[end - 1] == 0;
@@ -247,9 +301,13 @@ final class StreamCursor {
             return -1;
         }
         unitOffset = first * pageSize;
-        reader.readPage(first, pageSize, in, 0);
+        if (direct != null) {
+            reader.readPage(first, pageSize, inDirect, 0);
+        } else {
+            reader.readPage(first, pageSize, in, 0);
+        }
         int lengthField = target.wordSize();
-        long cmpLen = target.readWord(ByteBuffer.wrap(in), 0);
+        long cmpLen = target.readWord(direct != null ? inDirect : ByteBuffer.wrap(in), 0);
         if (cmpLen == 0 || Long.compareUnsigned(cmpLen, maxCompressed) > 0) {
             throw new ImageFormatException(unitOffset, "compressed unit " + units + " (stream page " + (produced + 1)
                     + ") has length " + Long.toUnsignedString(cmpLen) + ", outside 1.." + maxCompressed);
@@ -264,7 +322,9 @@ final class StreamCursor {
             }
             slots[i] = slot;
         }
-        if (pages > 1) {
+        if (pages > 1 && direct != null) {
+            reader.readPages(slots, pages, pageSize, inDirect);
+        } else if (pages > 1) {
             reader.readPages(slots, pages, pageSize, in);
         }
         return cmpLen;
@@ -280,6 +340,11 @@ final class StreamCursor {
             return null;
         }
         units++;
+        if (direct != null) {
+            byte[] raw = new byte[(int) cmpLen];
+            inDirect.get(target.wordSize(), raw);
+            return raw;
+        }
         return java.util.Arrays.copyOfRange(in, target.wordSize(), target.wordSize() + (int) cmpLen);
     }
 

@@ -278,7 +278,7 @@ class LifecycleTest {
                                 seen.add("phases " + phases.stream().limit(6)
                                         .map(dev.torpor.image.io.Progress.Phase::name).toList());
                                 seen.add("slowest " + phases.get(6).name().matches(
-                                        "device, slowest call at page [0-9]+ \\([0-9.]+ s of it on this thread's CPU\\)")
+                                        "device, first data call, where the kernel prepares its memory \\([0-9.]+ s of it on this thread's CPU\\)")
                                         + " " + (phases.get(6).took().compareTo(phases.get(2).took()) <= 0));
                                 // the stream's part is read, decode and crc32 and the code around them
                                 java.time.Duration parts = phases.get(3).took().plus(phases.get(4).took())
@@ -295,7 +295,7 @@ class LifecycleTest {
         Hibernator.hibernate(rig.machine().open(SnapshotDevice.Mode.HIBERNATE), rig.area(),
                 plan(k, Compressor.LZO, Hibernator.Shutdown.POWEROFF, Optional.empty(), 0, 1), power,
                 new Hibernator.Listener() { });
-        assertThat(seen).containsExactly("phases [checks, stream, device, read, decode, crc32]",
+        assertThat(seen).containsExactly("phases [checks, stream, device, read, decoding, crc32]",
                 "slowest true true", "parts within the stream true",
                 "hook frozen=false at once=false all written=true in the device=true");
     }
@@ -398,9 +398,64 @@ class LifecycleTest {
      * that fails authentication) ends the resume after pages went into the device, but the device is never frozen
      * or asked to restore, the running system's memory is as it was, and the area is a plain swap area.
      */
-    @ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"a unit in the middle", "the CRC32", "a sealed unit"})
-    void damageFoundWhileStreamingLeavesTheRunningSystemUnrestored(String damage) throws Exception {
+    @ParameterizedTest(name = "{0}, direct decoder {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"a unit in the middle, false", "the CRC32, false",
+            "a sealed unit, false", "a unit in the middle, true", "the CRC32, true"})
+    void damageFoundWhileStreamingLeavesTheRunningSystemUnrestored(String damage, boolean direct) throws Exception {
+        if (direct) {
+            withADirectDecoder(() -> damageFoundWhileStreaming(damage));
+        } else {
+            damageFoundWhileStreaming(damage);
+        }
+    }
+
+    /**
+     * A platform's direct decoder (decoding and the CRC32 in one call, between direct buffers, as the JNI library's):
+     * the resume reads into direct buffers and hands the device its pages from there, and the machine comes back whole.
+     */
+    @Test
+    void withADirectDecoderTheResumeRestoresTheMachine() throws Exception {
+        KernelProfile k = KernelProfile.linux(6, 1);
+        withADirectDecoder(() -> {
+            Rehearsal.Report r = Rehearsal.run(plan(k, Compressor.LZO, Hibernator.Shutdown.POWEROFF, Optional.empty(),
+                    1L << 30, 1), k, 4096, tmp, new Hibernator.Listener() { });
+            assertThat(r.memoryIntact()).isTrue();
+            assertThat(r.savedPages()).isGreaterThan(1000);
+            assertThat(r.restored().crc32Ok()).contains(true);
+        });
+        assertThat(calls.get()).as("units the direct decoder decoded").isGreaterThan(10);
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Runs {@code body} with a Java stand-in for the JNI library's direct LZO decoder installed. */
+    private void withADirectDecoder(ThrowingBody body) throws Exception {
+        Compressor.DirectUnitDecoder direct = (in, inOff, inLen, out, outOff, outCap, crc) -> {
+            calls.incrementAndGet();
+            byte[] a = new byte[inLen];
+            in.get(inOff, a);
+            byte[] b = new byte[outCap];
+            int n = Compressor.LZO.decoder().decompress(a, 0, inLen, b, 0, outCap);
+            out.put(outOff, b, 0, n);
+            long sum = dev.torpor.image.io.codec.Crc32Le.combine(Integer.toUnsignedLong(crc),
+                    dev.torpor.image.io.codec.Crc32Le.of(b, 0, n), n);
+            return ((long) n << 32) | sum;
+        };
+        dev.torpor.image.io.codec.UnitCodecs.install(Compressor.LZO, new dev.torpor.image.io.codec.UnitCodecs.Installed(
+                "test", Compressor.LZO::encoder, Compressor.LZO::decoder, Optional.of(() -> direct)));
+        try {
+            body.run();
+        } finally {
+            dev.torpor.image.io.codec.UnitCodecs.uninstall(Compressor.LZO);
+        }
+    }
+
+    @FunctionalInterface
+    private interface ThrowingBody {
+        void run() throws Exception;
+    }
+
+    private void damageFoundWhileStreaming(String damage) throws Exception {
         KernelProfile k = KernelProfile.linux(6, 12);
         boolean encrypted = damage.equals("a sealed unit");
         Optional<KeyMaterial> key = encrypted ? Optional.of(KeyMaterial.rawKey(new byte[32])) : Optional.empty();

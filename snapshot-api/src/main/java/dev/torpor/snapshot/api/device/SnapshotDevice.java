@@ -59,6 +59,14 @@ public interface SnapshotDevice extends Closeable {
         return writev(java.nio.ByteBuffer.wrap(src, offset, pages * pageSize), pageSize);
     }
 
+    /**
+     * As {@link #writePagesFrom(byte[], int, int, int)}, from {@code src} (heap or direct) at byte {@code offset},
+     * its position and limit ignored. The real device writes a direct buffer where it lies, with nothing pinned.
+     */
+    default long writePagesFrom(ByteBuffer src, int offset, int pages, int pageSize) throws ErrnoException {
+        return writev(src.duplicate().limit(offset + pages * pageSize).position(offset), pageSize);
+    }
+
     /** The VFS's loop over iovecs for a device with only {@code .read} and {@code .write}: one call per iovec. */
     private long perIovec(ByteBuffer b, int iovLength, boolean writing) throws ErrnoException {
         long total = 0;

@@ -59,16 +59,24 @@ public final class ResumeSession implements Closeable {
      * first, then these straight from the array ({@link SnapshotDevice#writePagesFrom}), with no copy between.
      */
     public void writePages(byte[] src, int offset, int pages) throws ErrnoException {
+        writePages(ByteBuffer.wrap(src), offset, pages);
+    }
+
+    /**
+     * As {@link #writePages(byte[], int, int)}, from {@code src} (a heap or direct buffer; its position and limit are
+     * ignored) at byte {@code offset}: a direct buffer goes to the device where it lies.
+     */
+    public void writePages(ByteBuffer src, int offset, int pages) throws ErrnoException {
         if (state != State.WRITING) {
             throw new IllegalStateException("writePages is not allowed now: the session is " + state);
         }
-        if (pages < 0 || offset < 0 || (long) offset + (long) pages * pageSize > src.length) {
+        if (pages < 0 || offset < 0 || (long) offset + (long) pages * pageSize > src.capacity()) {
             throw new IndexOutOfBoundsException(pages + " pages of " + pageSize + " from " + offset + " do not fit "
-                    + src.length + " bytes");
+                    + src.capacity() + " bytes");
         }
         if (pages < 2) {
             for (int i = 0; i < pages; i++) {
-                writePage(java.nio.ByteBuffer.wrap(src, offset + i * pageSize, pageSize));
+                writePage(src.duplicate().limit(offset + (i + 1) * pageSize).position(offset + i * pageSize));
             }
             return;
         }
