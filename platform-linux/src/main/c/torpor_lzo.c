@@ -414,3 +414,38 @@ JNIEXPORT jlong JNICALL Java_dev_torpor_platform_linux_NativeLzo_decompressWithC
     uint32_t sum = torpor_crc32_le((uint32_t) crc, dst + out_off, (size_t) n);
     return ((jlong) n << 32) | (jlong) sum;
 }
+
+/*
+ * Java: NativeLzo.decodeUnits0(in, offsets, lengths, count, out, stride, crc): a resume's batch of units in one call,
+ * unit k from in[offsets[k], + lengths[k]) into out[k * stride, + stride), the CRC carried over each output in turn;
+ * stops at the first unit that does not decode. lengths[k] becomes the output length, or -(1 + input offset) for the
+ * unit that failed. Returns (units decoded << 32) | crc. Bounds are checked in Java.
+ */
+JNIEXPORT jlong JNICALL Java_dev_torpor_platform_linux_NativeLzo_decodeUnits0(JNIEnv *env, jclass c, jobject in,
+                                                                            jintArray offsets, jintArray lengths,
+                                                                            jint count, jobject out, jint stride,
+                                                                            jint crc) {
+    const uint8_t *src = (*env)->GetDirectBufferAddress(env, in);
+    uint8_t *dst = (*env)->GetDirectBufferAddress(env, out);
+    if (src == NULL || dst == NULL || count < 0 || count > 1024) {
+        return (jlong) (uint32_t) crc;
+    }
+    jint off[1024];
+    jint len[1024];
+    (*env)->GetIntArrayRegion(env, offsets, 0, count, off);
+    (*env)->GetIntArrayRegion(env, lengths, 0, count, len);
+    uint32_t sum = (uint32_t) crc;
+    jint k = 0;
+    for (; k < count; k++) {
+        uint8_t *o = dst + (size_t) k * (size_t) stride;
+        long n = lzo1x_decompress(src + off[k], (size_t) len[k], o, (size_t) stride);
+        if (n < 0) {
+            len[k] = (jint) n;
+            break;
+        }
+        sum = torpor_crc32_le(sum, o, (size_t) n);
+        len[k] = (jint) n;
+    }
+    (*env)->SetIntArrayRegion(env, lengths, 0, k < count ? k + 1 : count, len);
+    return ((jlong) k << 32) | (jlong) sum;
+}

@@ -14,6 +14,8 @@
 
 /* The most iovecs readvArray0 and writevArray0 pass in one call (the Java side asks for 32 or 64). */
 #define IOV_MAX_PAGES 64
+/* The most iovecs writevDirect0 passes in one call: the kernel's UIO_MAXIOV, a resume's batch of decoded units. */
+#define IOV_MAX_DIRECT 1024
 
 static jlong result(long r) {
     return r < 0 ? -(jlong) errno : (jlong) r;
@@ -62,20 +64,20 @@ JNIEXPORT jlong JNICALL Java_dev_torpor_platform_linux_JniPageCalls_writevArray0
 }
 
 /*
- * writev from a direct buffer: `count` iovecs of `length` bytes from its byte `offset`, nothing pinned (the buffer is
+ * writev from a direct buffer: `count` (at most 1024) iovecs of `length` bytes from its byte `offset`, nothing pinned (the buffer is
  * off the JVM's heap), so a resume hands the pages its decoder left there to /dev/snapshot in one call. The caller
  * checks the bounds.
  */
 JNIEXPORT jlong JNICALL Java_dev_torpor_platform_linux_JniPageCalls_writevDirect0(JNIEnv *env, jclass c, jint fd,
                                                                                   jobject src, jint offset,
                                                                                   jint count, jint length) {
-    struct iovec iov[IOV_MAX_PAGES];
+    struct iovec iov[IOV_MAX_DIRECT];
     uint8_t *base = (*env)->GetDirectBufferAddress(env, src);
     if (base == NULL) {
         return -(jlong) EINVAL;
     }
-    if (count > IOV_MAX_PAGES) {
-        count = IOV_MAX_PAGES;
+    if (count > IOV_MAX_DIRECT) {
+        count = IOV_MAX_DIRECT;
     }
     for (jint i = 0; i < count; i++) {
         iov[i].iov_base = base + offset + (size_t) i * (size_t) length;

@@ -4,6 +4,7 @@ import dev.torpor.image.io.codec.Compressor;
 import dev.torpor.image.io.codec.UnitCodecs;
 import dev.torpor.platform.linux.NativeLzo;
 
+import java.nio.ByteBuffer;
 import java.util.Optional;
 
 /**
@@ -21,7 +22,19 @@ public final class NativeCodecs {
             NativeLzo n = lzo.get();
             Compressor.UnitEncoder encoder = n::compress;
             Compressor.UnitDecoder decoder = n::decompress;
-            Compressor.DirectUnitDecoder direct = n::decompressWithCrc;
+            Compressor.DirectUnitDecoder direct = new Compressor.DirectUnitDecoder() {
+                @Override
+                public long decompressWithCrc(ByteBuffer in, int inOff, int inLen, ByteBuffer out, int outOff,
+                                              int outCap, int crc) {
+                    return n.decompressWithCrc(in, inOff, inLen, out, outOff, outCap, crc);
+                }
+
+                @Override
+                public long decodeUnits(ByteBuffer in, int[] offsets, int[] lengths, int count, ByteBuffer out,
+                                        int stride, int crc) {
+                    return n.decodeUnits(in, offsets, lengths, count, out, stride, crc);
+                }
+            };
             UnitCodecs.install(Compressor.LZO, new UnitCodecs.Installed("JNI", () -> encoder, () -> decoder,
                     Optional.of(() -> direct)));
             return "LZO1X-1 through JNI";

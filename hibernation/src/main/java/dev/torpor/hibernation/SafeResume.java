@@ -89,8 +89,13 @@ public final class SafeResume {
             long compiled0 = compileMillis();
             long threadCpu0 = THREADS.getCurrentThreadCpuTime();
             long processCpu0 = processCpuNanos();
-            Map<String, Duration> threads0 = JvmQuiescence.otherThreadsCpu();
-            byThread(threads0);
+            // which threads took the CPU, by name, only when asked: reading every thread's /proc entry costs a resume
+            // under an emulated CPU a tenth of a second
+            boolean byName = Boolean.getBoolean(THREADS_PROPERTY);
+            Map<String, Duration> threads0 = byName ? JvmQuiescence.otherThreadsCpu() : Map.of();
+            if (byName) {
+                byThread(threads0);
+            }
             long start = System.nanoTime();
             long[] done = new long[2]; // stream pages and bytes into the device, as Resumer reports them
             JvmQuiescence.Stopped[] jit = new JvmQuiescence.Stopped[1];
@@ -120,7 +125,7 @@ public final class SafeResume {
                                 Duration.ofMillis(compileMillis() - compiled0)));
                         long mine = THREADS.getCurrentThreadCpuTime() - threadCpu0;
                         all.add(new Phase("CPU of this thread", Duration.ofNanos(mine)));
-                        all.add(new Phase("CPU of the JVM's other threads" + byThread(threads0),
+                        all.add(new Phase("CPU of the JVM's other threads" + (byName ? byThread(threads0) : ""),
                                 Duration.ofNanos(Math.max(0, processCpuNanos() - processCpu0 - mine))));
                         all.add(new Phase("gathering these figures", Duration.ofNanos(System.nanoTime() - reporting)));
                         listener.phases(List.copyOf(all));
@@ -159,6 +164,9 @@ public final class SafeResume {
             java.lang.management.ManagementFactory.getThreadMXBean();
 
     /** The other threads' CPU since {@code before}, largest first, by thread name: " (C1 CompilerThre 0.40 s, …)". */
+    /** Set to {@code true}, a resume names the JVM's threads that took the CPU while it ran (for measurements). */
+    public static final String THREADS_PROPERTY = "torpor.report.threads";
+
     static String byThread(Map<String, Duration> before) {
         StringBuilder s = new StringBuilder();
         JvmQuiescence.otherThreadsCpu().entrySet().stream()

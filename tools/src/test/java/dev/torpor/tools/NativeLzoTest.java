@@ -104,6 +104,55 @@ class NativeLzoTest {
         }
     }
 
+    /**
+     * A batch in one call: the units of a real stream, laid one after another in a buffer, decode to what they decode
+     * to one by one, the CRC carried over all of them; a malformed unit stops the batch there, with its input offset.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 5, 16})
+    void aBatchDecodesAsTheUnitsDoOneByOne(int count) throws Exception {
+        Lzo1x1Compressor java = new Lzo1x1Compressor();
+        byte[] unit = new byte[32 * 4096];
+        ByteBuffer in = ByteBuffer.allocateDirect(count * 140_000);
+        int[] offsets = new int[count];
+        int[] lengths = new int[count];
+        byte[] expected = new byte[count * unit.length];
+        try (HibernationImage image = HibernationImage.open(Corpus.swap("k61-lzo"), ReadOptions.defaults());
+             SnapshotStream stream = image.stream()) {
+            int at = 7;
+            for (int k = 0; k < count; k++) {
+                for (int i = 0; i < 32; i++) {
+                    stream.next().get(unit, i * 4096, 4096);
+                }
+                byte[] c = new byte[Lzo1x1Compressor.maxCompressedLength(unit.length)];
+                int n = java.compress(unit, 0, unit.length, c, 0, c.length);
+                in.put(at, c, 0, n);
+                offsets[k] = at;
+                lengths[k] = n;
+                at += n + 3;
+                System.arraycopy(unit, 0, expected, k * unit.length, unit.length);
+            }
+        }
+        ByteBuffer out = ByteBuffer.allocateDirect(count * unit.length);
+        int[] got = lengths.clone();
+        long r = lzo.decodeUnits(in, offsets, got, count, out, unit.length, 0x1234);
+        assertThat(r >>> 32).isEqualTo(count);
+        assertThat(got).containsOnly(unit.length);
+        byte[] all = new byte[expected.length];
+        out.get(0, all);
+        assertThat(all).isEqualTo(expected);
+        assertThat(Integer.toUnsignedLong((int) r))
+                .isEqualTo(Crc32Le.combine(0x1234, Crc32Le.of(expected, 0, expected.length), expected.length));
+        // the last unit made malformed: the others decode, it is named
+        int bad = count - 1;
+        in.put(offsets[bad] + lengths[bad] - 3, (byte) 0x12);
+        got = lengths.clone();
+        r = lzo.decodeUnits(in, offsets, got, count, out, unit.length, 0);
+        assertThat(r >>> 32).isEqualTo(bad);
+        assertThat(got[bad]).isNegative();
+        assertThat(-(long) got[bad] - 1).isBetween(0L, (long) lengths[bad]);
+    }
+
     @ParameterizedTest
     @ValueSource(longs = {21, 22, 23, 24, 25})
     void theNativeCrc32IsTheKernelsCarriedFromAnySeed(long seed) {

@@ -38,9 +38,10 @@ class DeviceFloorTest {
         String remembered = GuestLog.remembered(hibernated).orElseThrow().toString();
 
         // more JVM options for the resume, to measure what they change (-Dtorpor.floor.javaopts=-XX:A,-XX:B)
-        String opts = System.getProperty("torpor.floor.javaopts", "");
-        String resumed = kit.boot(disk, "torpor.mode=devicefloor" + (opts.isEmpty() ? "" : " torpor.javaopts=" + opts),
-                1200, true);
+        // and the resume names the threads that took the CPU
+        String opts = "-Dtorpor.report.threads=true" + System.getProperty("torpor.floor.javaopts", "")
+                .transform(o -> o.isEmpty() ? "" : "," + o);
+        String resumed = kit.boot(disk, "torpor.mode=devicefloor torpor.javaopts=" + opts, 1200, true);
         Matcher c = Pattern.compile("TORPOR-GUEST snapwrite pages=(\\d+) .*").matcher(resumed);
         assertThat(c.find()).as(resumed).isTrue();
         assertThat(resumed).as(resumed).contains("TORPOR-GUEST snapwrite-exit=0")

@@ -69,7 +69,7 @@ final class JniPageCalls {
 
     static native long writev0(int fd, long iov, int count);
 
-    /** {@code writev} of up to {@code count} (at most 64) iovecs of {@code length} bytes from direct {@code src} at {@code offset}. */
+    /** {@code writev} of up to {@code count} (at most 1024) iovecs of {@code length} bytes from direct {@code src} at {@code offset}. */
     static native long writevDirect0(int fd, java.nio.ByteBuffer src, int offset, int count, int length);
 
     /** {@code writev} of up to {@code count} (at most 64) iovecs of {@code length} bytes from {@code src} at {@code offset}. */

@@ -392,7 +392,7 @@ public final class LinuxSnapshotDevice implements SnapshotDevice {
             throw new IndexOutOfBoundsException(pages + " pages of " + pageSize + " from " + offset + " do not fit "
                     + src.capacity() + " bytes");
         }
-        long n = JniPageCalls.writevDirect0(fd, src, offset, Math.min(pages, 64), pageSize);
+        long n = JniPageCalls.writevDirect0(fd, src, offset, Math.min(pages, 1024), pageSize); // UIO_MAXIOV
         if (n < 0) {
             throw new ErrnoException("writev", (int) -n, "");
         }

@@ -82,6 +82,27 @@ public final class NativeLzo {
         return r;
     }
 
+    /**
+     * A batch of units in one call, as image-io's {@code DirectUnitDecoder.decodeUnits}: unit k from
+     * {@code in[offsets[k], offsets[k] + lengths[k])} into {@code out[k·stride, (k+1)·stride)}, the CRC carried over each
+     * output; stops at the first malformed unit, whose {@code lengths[k]} becomes {@code -(1 + input offset)}. Returns
+     * {@code (units decoded << 32) | crc}. At most 1024 units.
+     */
+    public long decodeUnits(ByteBuffer in, int[] offsets, int[] lengths, int count, ByteBuffer out, int stride,
+                            int crc) {
+        if (!in.isDirect() || !out.isDirect()) {
+            throw new IllegalArgumentException("direct buffers are needed");
+        }
+        if (count < 0 || count > 1024 || count > offsets.length || count > lengths.length || stride < 0
+                || (long) count * stride > out.capacity()) {
+            throw new IndexOutOfBoundsException(count + " units of " + stride + " bytes do not fit");
+        }
+        for (int k = 0; k < count; k++) {
+            Objects.checkFromIndexSize(offsets[k], lengths[k], in.capacity());
+        }
+        return decodeUnits0(in, offsets, lengths, count, out, stride, crc);
+    }
+
     /** LZO data that does not decode; {@link #offset()} is where in the input the decoder stopped. */
     public static final class MalformedLzoException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
@@ -101,6 +122,9 @@ public final class NativeLzo {
 
     private static native long decompressWithCrc0(ByteBuffer in, int inOff, int inLen, ByteBuffer out, int outOff,
                                                   int outCap, int crc);
+
+    private static native long decodeUnits0(ByteBuffer in, int[] offsets, int[] lengths, int count, ByteBuffer out,
+                                            int stride, int crc);
 
     private static native int compress0(byte[] in, int inOff, int inLen, byte[] out, int outOff);
 }

@@ -285,8 +285,8 @@ class LinuxSnapshotDeviceTest {
 
     /**
      * From a direct buffer (where a native decoder leaves a unit's pages) writePagesFrom writes where the pages lie,
-     * nothing pinned, with the same rules: in order, from any offset, at most 64 pages a call, bounds refused before any
-     * write, the buffer's position and limit ignored and unchanged; a heap buffer goes the array's way.
+     * nothing pinned, with the same rules: in order, from any offset, bounds refused before any write, up to 1024 pages
+     * a call (the kernel's UIO_MAXIOV), the buffer's position and limit ignored and unchanged; a heap buffer goes the array's way.
      */
     @Test
     void writePagesFromADirectBufferWritesItInOrder() throws Throwable {
@@ -295,12 +295,16 @@ class LinuxSnapshotDeviceTest {
         Path out = java.nio.file.Files.write(tmp.resolve("restored-direct"), new byte[0]);
         try (LinuxSnapshotDevice d = LinuxSnapshotDevice.open(out, SnapshotDevice.Mode.RESTORE)) {
             assertThat(d.writePagesFrom(direct, 0, 30, 4096)).isEqualTo(30L * 4096);
-            assertThat(d.writePagesFrom(direct, 30 * 4096, 70, 4096)).as("64 iovecs a call").isEqualTo(64L * 4096);
+            assertThat(d.writePagesFrom(direct, 30 * 4096, 64, 4096)).isEqualTo(64L * 4096);
             assertThat(d.writePagesFrom(ByteBuffer.wrap(data), 94 * 4096, 6, 4096)).isEqualTo(6L * 4096);
             assertThatThrownBy(() -> d.writePagesFrom(direct, 90 * 4096, 11, 4096))
                     .isInstanceOf(IndexOutOfBoundsException.class);
         }
         assertThat(java.nio.file.Files.readAllBytes(out)).isEqualTo(data);
+        ByteBuffer big = ByteBuffer.allocateDirect(1100 * 4096);
+        try (LinuxSnapshotDevice d = LinuxSnapshotDevice.open(Path.of("/dev/null"), SnapshotDevice.Mode.RESTORE)) {
+            assertThat(d.writePagesFrom(big, 0, 1100, 4096)).as("1024 iovecs a call").isEqualTo(1024L * 4096);
+        }
         assertThat(direct.position()).isEqualTo(5);
         assertThat(direct.limit()).isEqualTo(77);
         try (LinuxSnapshotDevice d = LinuxSnapshotDevice.open(Path.of("/dev/null"), SnapshotDevice.Mode.RESTORE)) {

@@ -88,5 +88,29 @@ public enum Compressor {
         /** Returns {@code (uncompressed length << 32) | crc32_le(crc, output)}. */
         long decompressWithCrc(java.nio.ByteBuffer in, int inOff, int inLen, java.nio.ByteBuffer out, int outOff,
                                int outCap, int crc);
+
+        /**
+         * Decodes {@code count} units, unit k from {@code in[offsets[k], offsets[k] + lengths[k])} into
+         * {@code out[k·stride, (k+1)·stride)}, carrying the CRC32 over each output in turn, and stops at the first
+         * unit that does not decode: a batch in one call (a native coder's loop). {@code lengths[k]} becomes unit k's
+         * output length, or {@code -(1 + input offset)} for the unit that failed. Returns
+         * {@code (units decoded << 32) | crc32_le(crc, their outputs)}.
+         */
+        default long decodeUnits(java.nio.ByteBuffer in, int[] offsets, int[] lengths, int count,
+                                 java.nio.ByteBuffer out, int stride, int crc) {
+            int sum = crc;
+            for (int k = 0; k < count; k++) {
+                long r;
+                try {
+                    r = decompressWithCrc(in, offsets[k], lengths[k], out, k * stride, stride, sum);
+                } catch (RuntimeException e) {
+                    lengths[k] = -1;
+                    return ((long) k << 32) | Integer.toUnsignedLong(sum);
+                }
+                lengths[k] = (int) (r >>> 32);
+                sum = (int) r;
+            }
+            return ((long) count << 32) | Integer.toUnsignedLong(sum);
+        }
     }
 }

@@ -294,8 +294,8 @@ public final class Resumer {
     private static final java.lang.management.ThreadMXBean THREADS =
             java.lang.management.ManagementFactory.getThreadMXBean();
 
-    /** Pages a run hands to the device at most: the iovecs of one {@code writev}. */
-    private static final int RUN_PAGES = 64;
+    /** Pages a run hands to the device at most: a batch of decoded units, the kernel's UIO_MAXIOV iovecs. */
+    private static final int RUN_PAGES = 1024;
 
     /** Writes the stream's pages into the session as they come, counting them against the header and timing the device. */
     private static final class Feed implements PageRuns.Sink {

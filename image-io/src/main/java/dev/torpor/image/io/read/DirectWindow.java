@@ -70,6 +70,26 @@ final class DirectWindow implements Closeable {
         dst.put(off, window, (int) (index - first) * pageSize, pageSize);
     }
 
+    /** Whether device page {@code index} is in the window now. */
+    boolean holds(long index) {
+        return index >= first && index < first + pages;
+    }
+
+    /** Where device page {@code index} starts in {@link #buffer()}; only for a page the window {@link #holds}. */
+    int offsetOf(long index) {
+        return (int) (index - first) * pageSize;
+    }
+
+    /** The window's pages, for absolute reads only (never changed by the caller). */
+    ByteBuffer buffer() {
+        return window;
+    }
+
+    /** Moves the window to start at device page {@code index}. */
+    void moveTo(long index) throws IOException {
+        move(index);
+    }
+
     private void move(long index) throws IOException {
         long pos = index * pageSize;
         long want = capacity;

@@ -35,6 +35,11 @@ final class PageReader {
         return window == null ? 0 : window.waitNanos();
     }
 
+    /** The direct window this reader takes whole pages from, or null. */
+    DirectWindow window() {
+        return window;
+    }
+
     /** This reader, taking whole pages from {@code window} (byte-range reads stay on the channel). */
     PageReader through(DirectWindow window) {
         return new PageReader(channel, size, window);

@@ -19,10 +19,14 @@ import java.util.List;
  * page by page for uncompressed images, unit by unit for compressed ones, with the kernel's CRC32 over
  * the uncompressed bytes. Memory: one compressed unit and one uncompressed unit. Where a platform installed a direct
  * decoder ({@link UnitCodecs#directDecoder}), both units lie in direct buffers and each unit is decoded and
- * checksummed in one native call, and its pages go on to {@code /dev/snapshot} from where they lie.
+ * checksummed in one native call, and its pages go on to {@code /dev/snapshot} from where they lie; read through a
+ * direct window (a resume), up to {@value #BATCH_UNITS} units are decoded where they lie in the window, in one call,
+ * so that no Java code runs per unit.
  */
 final class StreamCursor {
     private static final int PLAIN_BATCH = CompressedUnits.UNC_PAGES;
+    /** Units decoded in one native call when reading through a direct window. */
+    static final int BATCH_UNITS = 16;
 
     private final MapChain.Cursor entries;
     private final PageReader reader;
@@ -32,6 +36,19 @@ final class StreamCursor {
     private final Compressor.DirectUnitDecoder direct;
     private final ByteBuffer inDirect;
     private final ByteBuffer outDirect;
+    /** The direct window units are decoded in, in batches, or null (then one unit at a time). */
+    private final DirectWindow window;
+    private final int[] batchOffsets;
+    private final int[] batchLengths;
+    private final long[] batchCompressed;
+    private final long[] batchFirst;
+    /** Stream pages of the batch before each of its units, for {@link #pageOffset()}. */
+    private final int[] batchStart;
+    private int batchUnits;
+    /** A unit whose map entries were taken but which did not fit the last batch: its first slot (0: none), pages. */
+    private long pendingFirst;
+    private int pendingPages;
+    private long pendingLength;
     private final TargetProfile target;
     private final int pageSize;
     private final long streamPages;
@@ -72,15 +89,21 @@ final class StreamCursor {
             this.slots = new long[PLAIN_BATCH];
             this.in = null;
             this.inDirect = null;
-            this.outDirect = null;
         } else {
             this.decoder = UnitCodecs.decoder(compressor);
             int maxPages = CompressedUnits.maxUnitPages(pageSize, target.wordSize());
             this.slots = new long[maxPages];
             this.in = direct == null ? new byte[maxPages * pageSize] : null;
             this.inDirect = direct == null ? null : ByteBuffer.allocateDirect(maxPages * pageSize);
-            this.outDirect = direct == null ? null : ByteBuffer.allocateDirect(out.length);
         }
+        this.window = direct == null ? null : reader.window();
+        int batch = window == null ? 1 : BATCH_UNITS;
+        this.outDirect = direct == null ? null : ByteBuffer.allocateDirect(batch * out.length);
+        this.batchOffsets = new int[batch];
+        this.batchLengths = new int[batch];
+        this.batchCompressed = new long[batch];
+        this.batchFirst = new long[batch];
+        this.batchStart = new int[batch];
         this.maxCompressed = CompressedUnits.worstCompressed(out.length);
     }
 
@@ -125,11 +148,23 @@ final class StreamCursor {
         if (outNext == outPages) {
             if (compressor == Compressor.NONE) {
                 readPlainBatch();
+            } else if (window != null) {
+                readBatch();
             } else {
                 readUnit();
             }
         }
-        pageOffset = compressor == Compressor.NONE ? slots[outNext] * pageSize : unitOffset;
+        if (compressor == Compressor.NONE) {
+            pageOffset = slots[outNext] * pageSize;
+        } else if (window != null) {
+            int k = batchUnits - 1;
+            while (k > 0 && batchStart[k] > outNext) {
+                k--;
+            }
+            pageOffset = batchFirst[k] * pageSize;
+        } else {
+            pageOffset = unitOffset;
+        }
     }
 
     /** Of the reading, the nanoseconds spent waiting for the disk, where the reader can tell (direct reads). */
@@ -278,6 +313,133 @@ final class StreamCursor {
         lastUnitStored = word + cmpLen;
         lastUnitBytes = uncLen;
         outPages = uncLen / pageSize;
+        outNext = 0;
+    }
+
+    /**
+     * Decodes the next units that lie whole in the direct window, up to {@value #BATCH_UNITS} and no more than the
+     * stream can still hold, in one call of the direct decoder, straight from the window; a unit scattered over the
+     * area is copied together and decoded alone. Every check of {@link #readUnit()} is made, with the same messages.
+     */
+    private void readBatch() throws IOException {
+        long t0 = System.nanoTime();
+        int word = target.wordSize();
+        long need = (streamPages - produced + CompressedUnits.UNC_PAGES - 1) / CompressedUnits.UNC_PAGES;
+        int max = (int) Math.min(batchOffsets.length, need);
+        ByteBuffer source = window.buffer();
+        int count = 0;
+        while (count < max) {
+            if (pendingFirst == 0) {
+                long first = entries.next();
+                if (first == 0) {
+                    break;
+                }
+                pendingFirst = first;
+                pendingPages = 0;
+            }
+            if (!window.holds(pendingFirst)) {
+                if (count > 0) {
+                    break;
+                }
+                window.moveTo(pendingFirst);
+            }
+            long unitAt = pendingFirst * pageSize;
+            if (pendingPages == 0) {
+                long cmpLen = target.readWord(source, window.offsetOf(pendingFirst));
+                if (cmpLen == 0 || Long.compareUnsigned(cmpLen, maxCompressed) > 0) {
+                    throw new ImageFormatException(unitAt, "compressed unit " + (units + count) + " (stream page "
+                            + (produced + 1 + (long) count * CompressedUnits.UNC_PAGES) + ") has length "
+                            + Long.toUnsignedString(cmpLen) + ", outside 1.." + maxCompressed);
+                }
+                int pages = CompressedUnits.unitPages(cmpLen, pageSize, word);
+                slots[0] = pendingFirst;
+                for (int i = 1; i < pages; i++) {
+                    long slot = entries.next();
+                    if (slot == 0) {
+                        throw new ImageFormatException(entries.lastEntryOffset(), "compressed unit " + (units + count)
+                                + " at byte " + unitAt + " needs " + pages + " pages but the swap map ends after " + i);
+                    }
+                    slots[i] = slot;
+                }
+                pendingPages = pages;
+                pendingLength = cmpLen;
+            }
+            boolean together = true;
+            for (int i = 1; i < pendingPages && together; i++) {
+                together = slots[i] == pendingFirst + i;
+            }
+            long last = pendingFirst + pendingPages - 1;
+            if (together && !window.holds(last) && count == 0) {
+                window.moveTo(pendingFirst);
+            }
+            if (!together || !window.holds(last)) {
+                if (count > 0) {
+                    break;
+                }
+                // scattered over the area (or cut short by its end): the pages copied together, the unit decoded alone
+                reader.readPages(slots, pendingPages, pageSize, inDirect);
+                source = inDirect;
+                batchOffsets[0] = word;
+            } else {
+                batchOffsets[count] = window.offsetOf(pendingFirst) + word;
+            }
+            int end = batchOffsets[count] + (int) pendingLength;
+            if (compressor == Compressor.LZO && !(source.get(end - 3) == 0x11 && source.get(end - 2) == 0
+                    && source.get(end - 1) == 0)) {
+                throw new ImageFormatException(unitAt, "compressed unit " + (units + count) + " does not end with the "
+                        + "LZO end-of-stream marker at its stated length " + pendingLength + " (the kernel's decoder "
+                        + "would refuse it: missing or trailing bytes)");
+            }
+            batchLengths[count] = (int) pendingLength;
+            batchCompressed[count] = pendingLength;
+            batchFirst[count] = pendingFirst;
+            count++;
+            pendingFirst = 0;
+            pendingPages = 0;
+            if (source == inDirect) {
+                break;
+            }
+        }
+        if (count == 0) {
+            throw endOfMap();
+        }
+        long t1 = System.nanoTime();
+        readNanos += t1 - t0;
+        int stride = out.length;
+        long r = direct.decodeUnits(source, batchOffsets, batchLengths, count, outDirect, stride, crc.seed());
+        int decoded = (int) (r >>> 32);
+        if (decoded < count) {
+            int bad = batchLengths[decoded];
+            throw new ImageFormatException(batchFirst[decoded] * pageSize, "compressed unit " + (units + decoded)
+                    + " is not valid " + compressor.label().toUpperCase(java.util.Locale.ROOT) + " data ("
+                    + (bad < 0 ? "malformed data at input byte " + (-(long) bad - 1) : "it does not decode") + ")");
+        }
+        long bytes = 0;
+        int at = 0;
+        for (int k = 0; k < count; k++) {
+            int uncLen = batchLengths[k];
+            if (uncLen <= 0 || uncLen % pageSize != 0) {
+                throw new ImageFormatException(batchFirst[k] * pageSize, "compressed unit " + (units + k)
+                        + " decompresses to " + uncLen + " bytes, not a positive multiple of the page size");
+            }
+            if (at != k * stride) {
+                // a short unit before the last (legal, if not the kernel's way): the next outputs move up, page by page
+                for (int p = 0; p < uncLen; p += pageSize) {
+                    outDirect.put(at + p, outDirect, k * stride + p, pageSize);
+                }
+            }
+            batchStart[k] = at / pageSize;
+            at += uncLen;
+            bytes += uncLen;
+        }
+        crc.carried((int) r, bytes);
+        decodeNanos += System.nanoTime() - t1;
+        units += count;
+        batchUnits = count;
+        lastUnitStored = word + batchCompressed[count - 1];
+        lastUnitBytes = batchLengths[count - 1];
+        unitOffset = batchFirst[count - 1] * pageSize;
+        outPages = (int) (bytes / pageSize);
         outNext = 0;
     }
 

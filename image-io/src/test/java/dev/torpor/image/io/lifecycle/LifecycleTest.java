@@ -416,6 +416,7 @@ class LifecycleTest {
     @Test
     void withADirectDecoderTheResumeRestoresTheMachine() throws Exception {
         KernelProfile k = KernelProfile.linux(6, 1);
+        long before = dev.torpor.image.io.codec.StandInDirectDecoder.UNITS.get();
         withADirectDecoder(() -> {
             Rehearsal.Report r = Rehearsal.run(plan(k, Compressor.LZO, Hibernator.Shutdown.POWEROFF, Optional.empty(),
                     1L << 30, 1), k, 4096, tmp, new Hibernator.Listener() { });
@@ -423,36 +424,12 @@ class LifecycleTest {
             assertThat(r.savedPages()).isGreaterThan(1000);
             assertThat(r.restored().crc32Ok()).contains(true);
         });
-        assertThat(calls.get()).as("units the direct decoder decoded").isGreaterThan(10);
+        assertThat(dev.torpor.image.io.codec.StandInDirectDecoder.UNITS.get() - before)
+                .as("units the direct decoder decoded").isGreaterThan(10);
     }
 
-    private final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
-
-    /** Runs {@code body} with a Java stand-in for the JNI library's direct LZO decoder installed. */
-    private void withADirectDecoder(ThrowingBody body) throws Exception {
-        Compressor.DirectUnitDecoder direct = (in, inOff, inLen, out, outOff, outCap, crc) -> {
-            calls.incrementAndGet();
-            byte[] a = new byte[inLen];
-            in.get(inOff, a);
-            byte[] b = new byte[outCap];
-            int n = Compressor.LZO.decoder().decompress(a, 0, inLen, b, 0, outCap);
-            out.put(outOff, b, 0, n);
-            long sum = dev.torpor.image.io.codec.Crc32Le.combine(Integer.toUnsignedLong(crc),
-                    dev.torpor.image.io.codec.Crc32Le.of(b, 0, n), n);
-            return ((long) n << 32) | sum;
-        };
-        dev.torpor.image.io.codec.UnitCodecs.install(Compressor.LZO, new dev.torpor.image.io.codec.UnitCodecs.Installed(
-                "test", Compressor.LZO::encoder, Compressor.LZO::decoder, Optional.of(() -> direct)));
-        try {
-            body.run();
-        } finally {
-            dev.torpor.image.io.codec.UnitCodecs.uninstall(Compressor.LZO);
-        }
-    }
-
-    @FunctionalInterface
-    private interface ThrowingBody {
-        void run() throws Exception;
+    private static void withADirectDecoder(dev.torpor.image.io.codec.StandInDirectDecoder.Body body) throws Exception {
+        dev.torpor.image.io.codec.StandInDirectDecoder.with(body);
     }
 
     private void damageFoundWhileStreaming(String damage) throws Exception {

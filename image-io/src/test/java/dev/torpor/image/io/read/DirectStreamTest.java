@@ -51,6 +51,80 @@ class DirectStreamTest {
     }
 
     /**
+     * With a platform's direct decoder (here its Java stand-in), the window's units are decoded in batches where they
+     * lie, and the stream is the same, its CRC32 checked; damage in a unit in the middle is named at that unit's byte.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"k61-lzo", "k612-lzo"})
+    void batchesDecodedInTheWindowGiveTheSameStream(String name) throws Exception {
+        String buffered;
+        try (HibernationImage image = HibernationImage.open(Corpus.swap(name), ReadOptions.defaults())) {
+            buffered = digest(image.stream());
+        }
+        dev.torpor.image.io.codec.StandInDirectDecoder.with(() -> {
+            long before = dev.torpor.image.io.codec.StandInDirectDecoder.UNITS.get();
+            try (HibernationImage image = HibernationImage.open(Corpus.swap(name), ReadOptions.defaults())) {
+                assertThat(image.readStreamDirectly(direct(Corpus.swap(name)))).isTrue();
+                SnapshotStream s = image.stream();
+                assertThat(digest(s)).isEqualTo(buffered);
+                assertThat(s.timing().crcInDecode()).isTrue();
+            }
+            assertThat(dev.torpor.image.io.codec.StandInDirectDecoder.UNITS.get() - before).isGreaterThan(400);
+            // a data page in the middle damaged: the batches find it at the byte the buffered reads name
+            Path copy = tmp.resolve(name + ".damaged");
+            java.nio.file.Files.copy(Corpus.swap(name), copy);
+            damageADataPage(copy);
+            ImageFormatException batched = readingFails(copy, true);
+            dev.torpor.image.io.codec.UnitCodecs.uninstall(dev.torpor.image.io.codec.Compressor.LZO);
+            ImageFormatException plain = readingFails(copy, false);
+            assertThat(batched.offset()).isEqualTo(plain.offset());
+            assertThat(batched.getMessage()).startsWith(plain.getMessage().replaceAll("\\(.*", ""));
+        });
+    }
+
+    private static ImageFormatException readingFails(Path copy, boolean direct) throws Exception {
+        try (HibernationImage image = HibernationImage.open(copy, ReadOptions.defaults())) {
+            if (direct) {
+                assertThat(image.readStreamDirectly(direct(copy))).isTrue();
+            }
+            SnapshotStream s = image.stream();
+            try {
+                while (s.next() != null) {
+                    // read on
+                }
+            } catch (ImageFormatException e) {
+                return e;
+            }
+        }
+        throw new AssertionError("the damaged copy read without an error");
+    }
+
+    /** Garbage over a data page two thirds into the area (a map page is put back and the next one tried). */
+    private static void damageADataPage(Path copy) throws Exception {
+        long[] slots;
+        try (HibernationImage image = HibernationImage.open(copy, ReadOptions.defaults())) {
+            slots = image.slots().orElseThrow().toArray();
+        }
+        java.util.Arrays.sort(slots);
+        byte[] garbage = new byte[4096];
+        new java.util.Random(5).nextBytes(garbage);
+        try (FileChannel ch = FileChannel.open(copy, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            for (int i = slots.length * 2 / 3; i < slots.length; i++) {
+                ByteBuffer old = ByteBuffer.allocate(4096);
+                ch.read(old, slots[i] * 4096);
+                ch.write(ByteBuffer.wrap(garbage), slots[i] * 4096);
+                try (HibernationImage image = HibernationImage.open(copy, ReadOptions.defaults())) {
+                    if (image.inspect(true).verdict() == Verdict.VALID) {
+                        return;
+                    }
+                }
+                ch.write(old.flip(), slots[i] * 4096);
+            }
+        }
+        throw new AssertionError("no data page found to damage");
+    }
+
+    /**
      * The window itself: pages come back byte for byte whichever page moves it; past the end of the source (size
      * known, or unknown as a block device's can be) the read is damage at the byte where the source ends.
      */
