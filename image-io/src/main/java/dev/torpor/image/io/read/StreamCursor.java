@@ -326,7 +326,8 @@ final class StreamCursor {
         int word = target.wordSize();
         long need = (streamPages - produced + CompressedUnits.UNC_PAGES - 1) / CompressedUnits.UNC_PAGES;
         int max = (int) Math.min(batchOffsets.length, need);
-        ByteBuffer source = window.buffer();
+        // the window's buffer changes when it moves (only before the batch's first unit)
+        boolean scattered = false;
         int count = 0;
         while (count < max) {
             if (pendingFirst == 0) {
@@ -345,7 +346,7 @@ final class StreamCursor {
             }
             long unitAt = pendingFirst * pageSize;
             if (pendingPages == 0) {
-                long cmpLen = target.readWord(source, window.offsetOf(pendingFirst));
+                long cmpLen = target.readWord(window.buffer(), window.offsetOf(pendingFirst));
                 if (cmpLen == 0 || Long.compareUnsigned(cmpLen, maxCompressed) > 0) {
                     throw new ImageFormatException(unitAt, "compressed unit " + (units + count) + " (stream page "
                             + (produced + 1 + (long) count * CompressedUnits.UNC_PAGES) + ") has length "
@@ -378,11 +379,12 @@ final class StreamCursor {
                 }
                 // scattered over the area (or cut short by its end): the pages copied together, the unit decoded alone
                 reader.readPages(slots, pendingPages, pageSize, inDirect);
-                source = inDirect;
+                scattered = true;
                 batchOffsets[0] = word;
             } else {
                 batchOffsets[count] = window.offsetOf(pendingFirst) + word;
             }
+            ByteBuffer source = scattered ? inDirect : window.buffer();
             int end = batchOffsets[count] + (int) pendingLength;
             if (compressor == Compressor.LZO && !(source.get(end - 3) == 0x11 && source.get(end - 2) == 0
                     && source.get(end - 1) == 0)) {
@@ -396,7 +398,7 @@ final class StreamCursor {
             count++;
             pendingFirst = 0;
             pendingPages = 0;
-            if (source == inDirect) {
+            if (scattered) {
                 break;
             }
         }
@@ -406,6 +408,7 @@ final class StreamCursor {
         long t1 = System.nanoTime();
         readNanos += t1 - t0;
         int stride = out.length;
+        ByteBuffer source = scattered ? inDirect : window.buffer();
         long r = direct.decodeUnits(source, batchOffsets, batchLengths, count, outDirect, stride, crc.seed());
         int decoded = (int) (r >>> 32);
         if (decoded < count) {

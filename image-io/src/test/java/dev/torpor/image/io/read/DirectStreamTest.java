@@ -131,7 +131,7 @@ class DirectStreamTest {
     @Test
     void theWindowReadsPagesAndReportsTheEndOfTheSource() throws Exception {
         int p = 4096;
-        int pages = DirectWindow.WINDOW_BYTES / p + 10;
+        int pages = 3 * DirectWindow.WINDOW_BYTES / p + 10;
         byte[] data = new byte[pages * p];
         new java.util.Random(5).nextBytes(data);
         Path file = Files.write(tmp.resolve("area"), data);
@@ -141,6 +141,16 @@ class DirectStreamTest {
                 for (int i : new int[] {3, 0, pages - 1, 5, pages - 10, 1}) {
                     w.copy(i, page, 0);
                     assertThat(page).as("page %d, size %d", i, size)
+                            .isEqualTo(java.util.Arrays.copyOfRange(data, i * p, (i + 1) * p));
+                }
+                // front to back, and on from pages inside the window (a unit straddling its end): the pages read
+                // ahead, with the window's last ones carried over
+                for (int i = 0; i < pages; i++) {
+                    if (i % 50 == 49 && !w.holds(i + 60)) {
+                        w.moveTo(i);
+                    }
+                    w.copy(i, page, 0);
+                    assertThat(page).as("page %d in order, size %d", i, size)
                             .isEqualTo(java.util.Arrays.copyOfRange(data, i * p, (i + 1) * p));
                 }
                 assertThatThrownBy(() -> w.copy(pages, page, 0)).isInstanceOf(ImageFormatException.class)
