@@ -31,19 +31,39 @@ public final class Guests {
 
     /**
      * The same guest with 1 GiB and Java: {@code jrt} at /opt/jrt, {@code torporJar} at /opt/torpor.jar and the
-     * {@code extra} files; made again when {@code torporJar} is newer than the cached initramfs.
+     * {@code extra} files; made again when {@code torporJar} is newer than the cached initramfs, or the extra files
+     * changed (their digest is kept beside it: a C program edited between runs is otherwise never seen in the guest).
      */
     public static QemuGuest withJava(QemuGuest plain, Path jrt, Path torporJar, Map<String, byte[]> extra)
             throws IOException {
         Path base = plain.initrd();
         Path initrd = base.resolveSibling(base.getFileName().toString().replace(".initrd.gz", ".java.initrd.gz"));
+        Path digestFile = initrd.resolveSibling(initrd.getFileName() + ".extra");
+        String digest = digestOf(extra);
         synchronized (Guests.class) {
             if (!Files.exists(initrd)
-                    || Files.getLastModifiedTime(initrd).compareTo(Files.getLastModifiedTime(torporJar)) < 0) {
+                    || Files.getLastModifiedTime(initrd).compareTo(Files.getLastModifiedTime(torporJar)) < 0
+                    || !Files.exists(digestFile) || !Files.readString(digestFile).equals(digest)) {
                 Initramfs.writeWithJava(base, jrt, torporJar, extra, initrd);
+                Files.writeString(digestFile, digest);
             }
         }
         return new QemuGuest(plain.kernel(), initrd, "1G");
+    }
+
+    /** SHA-256 over the extra files' names and bytes, in name order. */
+    private static String digestOf(Map<String, byte[]> extra) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            for (Map.Entry<String, byte[]> e : new java.util.TreeMap<>(extra).entrySet()) {
+                sha.update(e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+                sha.update(e.getValue());
+            }
+            return java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**

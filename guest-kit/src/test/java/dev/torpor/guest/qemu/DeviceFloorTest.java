@@ -59,6 +59,8 @@ class DeviceFloorTest {
         assertThat(Long.parseLong(r.group(1))).as("the C resume wrote every page").isEqualTo(Long.parseLong(c.group(1)));
         System.out.println("device floor, C: " + c.group());
         System.out.println("device floor, C resume without the disk: " + r.group());
+        Matcher crc = Pattern.compile("TORPOR-GUEST snapwrite-crc [^\\r\\n]*").matcher(resumed);
+        System.out.println("device floor, CRC32 variants in C: " + (crc.find() ? crc.group() : "none"));
         StringBuilder cpu = new StringBuilder();
         Matcher jit = Pattern.compile("torpor: (resume|restoring): [^\\r\\n]*").matcher(resumed);
         while (jit.find()) {
