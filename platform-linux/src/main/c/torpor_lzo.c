@@ -449,3 +449,107 @@ JNIEXPORT jlong JNICALL Java_dev_torpor_platform_linux_NativeLzo_decodeUnits0(JN
     (*env)->SetIntArrayRegion(env, lengths, 0, k < count ? k + 1 : count, len);
     return ((jlong) k << 32) | (jlong) sum;
 }
+
+static uint64_t load_word(const uint8_t *p, int word, int big) {
+    uint64_t v = 0;
+    if (big) {
+        for (int i = 0; i < word; i++) {
+            v = (v << 8) | p[i];
+        }
+    } else {
+        for (int i = word - 1; i >= 0; i--) {
+            v = (v << 8) | p[i];
+        }
+    }
+    return v;
+}
+
+/*
+ * Java: NativeLzo.collectUnits0: walks a resume's next units in the O_DIRECT window (pages first .. first + pages - 1
+ * of the area at its byte 0) along the swap-map entries slots[from, to), as StreamCursor does one unit at a time: each
+ * unit's length field (word bytes, big-endian or not) from its first page, 1 .. max_cmp, its pages consecutive slots
+ * within the window, and for LZO the end-of-stream marker at its stated length. Collected units go to offsets[at..]
+ * (where their data starts in the window) and lengths[at..], up to max_units in all. result = {units in all, entries
+ * used, why it stopped, detail}: 0 enough units; 1 the entries ran out (detail: the pages the unit needs, 0 if its
+ * first entry is missing); 2 the unit's first page is outside the window; 3 its pages are not consecutive; 4 its last
+ * page is outside the window; 5 its length is out of range; 6 no end marker. Nothing is read outside the window.
+ */
+JNIEXPORT void JNICALL Java_dev_torpor_platform_linux_NativeLzo_collectUnits0(JNIEnv *env, jclass c, jobject window,
+                                                                            jlong wfirst, jint wpages, jint page,
+                                                                            jlongArray slots, jint from, jint to,
+                                                                            jint word, jboolean big, jlong max_cmp,
+                                                                            jboolean lzo, jint at, jint max_units,
+                                                                            jintArray offsets, jintArray lengths,
+                                                                            jintArray result) {
+    const uint8_t *w = (*env)->GetDirectBufferAddress(env, window);
+    jint out[4] = {at, 0, 2, 0};
+    jlong s[4096];
+    jint off[1024];
+    jint len[1024];
+    int n = to - from;
+    if (w == NULL || n < 0 || n > 4096 || at < 0 || max_units > 1024 || (word != 4 && word != 8) || page <= 0) {
+        (*env)->SetIntArrayRegion(env, result, 0, 4, out);
+        return;
+    }
+    (*env)->GetLongArrayRegion(env, slots, from, n, s);
+    int count = at;
+    int used = 0;
+    int status = 0;
+    int detail = 0;
+    while (count < max_units) {
+        if (used >= n) {
+            status = 1;
+            break;
+        }
+        jlong first = s[used];
+        if (first < wfirst || first >= wfirst + wpages) {
+            status = 2;
+            break;
+        }
+        size_t base = (size_t) (first - wfirst) * (size_t) page;
+        uint64_t cmp = load_word(w + base, word, big);
+        if (cmp == 0 || cmp > (uint64_t) max_cmp) {
+            status = 5;
+            break;
+        }
+        int pages = (int) ((cmp + (uint64_t) word + (uint64_t) page - 1) / (uint64_t) page);
+        if (used + pages > n) {
+            status = 1;
+            detail = pages;
+            break;
+        }
+        int together = 1;
+        for (int i = 1; i < pages; i++) {
+            if (s[used + i] != first + i) {
+                together = 0;
+                break;
+            }
+        }
+        if (!together) {
+            status = 3;
+            break;
+        }
+        if (first + pages > wfirst + wpages) {
+            status = 4;
+            break;
+        }
+        size_t end = base + (size_t) word + (size_t) cmp;
+        if (lzo && (cmp < 3 || w[end - 3] != 0x11 || w[end - 2] != 0 || w[end - 1] != 0)) {
+            status = 6;
+            break;
+        }
+        off[count - at] = (jint) (base + (size_t) word);
+        len[count - at] = (jint) cmp;
+        count++;
+        used += pages;
+    }
+    if (count > at) {
+        (*env)->SetIntArrayRegion(env, offsets, at, count - at, off);
+        (*env)->SetIntArrayRegion(env, lengths, at, count - at, len);
+    }
+    out[0] = count;
+    out[1] = used;
+    out[2] = status;
+    out[3] = detail;
+    (*env)->SetIntArrayRegion(env, result, 0, 4, out);
+}

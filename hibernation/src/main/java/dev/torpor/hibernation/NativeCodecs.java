@@ -34,6 +34,15 @@ public final class NativeCodecs {
                                         int stride, int crc) {
                     return n.decodeUnits(in, offsets, lengths, count, out, stride, crc);
                 }
+
+                @Override
+                public void collectUnits(ByteBuffer window, long first, int pages, int pageSize, long[] slots,
+                                         int from, int to, int wordSize, boolean bigEndian, long maxCompressed,
+                                         boolean lzoMarker, int at, int maxUnits, int[] offsets, int[] lengths,
+                                         int[] result) {
+                    n.collectUnits(window, first, pages, pageSize, slots, from, to, wordSize, bigEndian,
+                            maxCompressed, lzoMarker, at, maxUnits, offsets, lengths, result);
+                }
             };
             UnitCodecs.install(Compressor.LZO, new UnitCodecs.Installed("JNI", () -> encoder, () -> decoder,
                     Optional.of(() -> direct)));

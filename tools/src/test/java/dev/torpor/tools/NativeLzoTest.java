@@ -153,6 +153,99 @@ class NativeLzoTest {
         assertThat(-(long) got[bad] - 1).isBetween(0L, (long) lengths[bad]);
     }
 
+    /**
+     * The walk to a batch's units in C is image-io's reference walk (its Java default): the same units, offsets,
+     * lengths, entries used and reason to stop, on seeded windows of units with every kind of trouble (entries running
+     * out, units outside the window, scattered pages, lengths out of range, missing end markers), both word sizes and
+     * byte orders.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {31, 32, 33, 34, 35, 36, 37, 38})
+    void theNativeWalkIsTheReferenceWalk(long seed) {
+        Random rnd = new Random(seed);
+        dev.torpor.image.io.codec.Compressor.DirectUnitDecoder reference = (in, inOff, inLen, out, outOff, outCap, c) -> 0;
+        int page = 4096;
+        for (int trial = 0; trial < 300; trial++) {
+            int word = rnd.nextBoolean() ? 8 : 4;
+            boolean big = rnd.nextInt(4) == 0;
+            int pages = 1 + rnd.nextInt(128);
+            long first = 1000 + rnd.nextInt(1000);
+            ByteBuffer window = ByteBuffer.allocateDirect(128 * page);
+            long[] slots = new long[600];
+            int n = 0;
+            long at = first - (rnd.nextInt(8) == 0 ? 3 : 0);
+            while (n < slots.length - 40) {
+                long cmp = rnd.nextInt(10) == 0 ? rnd.nextInt(3) * 300_000L : 1 + rnd.nextInt(40_000);
+                int unitPages = (int) Math.max(1, Math.min(40, (cmp + word + page - 1) / page));
+                if (at >= first && at < first + pages) {
+                    int base = (int) (at - first) * page;
+                    for (int i = 0; i < word; i++) {
+                        window.put(base + i, (byte) (cmp >>> (8 * (big ? word - 1 - i : i))));
+                    }
+                    long end = base + word + cmp;
+                    if (end <= (long) pages * page && end >= 3 && rnd.nextInt(8) != 0) {
+                        window.put((int) end - 3, (byte) 0x11).put((int) end - 2, (byte) 0).put((int) end - 1, (byte) 0);
+                    }
+                }
+                for (int i = 0; i < unitPages; i++) {
+                    slots[n++] = at + i + (rnd.nextInt(200) == 0 ? 7 : 0);
+                }
+                at += unitPages;
+            }
+            int from = rnd.nextInt(3);
+            int to = from + rnd.nextInt(n - from + 1);
+            int atUnit = rnd.nextInt(3);
+            int max = atUnit + rnd.nextInt(20);
+            long maxCmp = 1 + rnd.nextInt(200_000);
+            boolean lzoMarker = rnd.nextBoolean();
+            int[] offA = new int[32];
+            int[] lenA = new int[32];
+            int[] resA = new int[4];
+            int[] offB = new int[32];
+            int[] lenB = new int[32];
+            int[] resB = new int[4];
+            reference.collectUnits(window, first, pages, page, slots, from, to, word, big, maxCmp, lzoMarker, atUnit,
+                    max, offA, lenA, resA);
+            lzo.collectUnits(window, first, pages, page, slots, from, to, word, big, maxCmp, lzoMarker, atUnit, max,
+                    offB, lenB, resB);
+            assertThat(resB).as("trial %d", trial).containsExactly(resA);
+            assertThat(offB).as("trial %d", trial).containsExactly(offA);
+            assertThat(lenB).as("trial %d", trial).containsExactly(lenA);
+        }
+    }
+
+    /**
+     * A resume's read through JNI: installed as torpor resume installs it, the walk and the decoding of the O_DIRECT
+     * window's batches give the buffered stream page for page, and its CRC32 checks at the end.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"k61-lzo", "k612-lzo"})
+    void theWindowsBatchesThroughJniGiveTheStream(String name) throws Exception {
+        java.security.MessageDigest plain = java.security.MessageDigest.getInstance("SHA-256");
+        try (HibernationImage image = HibernationImage.open(Corpus.swap(name), ReadOptions.defaults());
+             SnapshotStream stream = image.stream()) {
+            for (ByteBuffer page = stream.next(); page != null; page = stream.next()) {
+                plain.update(page);
+            }
+        }
+        assertThat(dev.torpor.hibernation.NativeCodecs.install()).contains("JNI");
+        try {
+            java.security.MessageDigest batched = java.security.MessageDigest.getInstance("SHA-256");
+            try (HibernationImage image = HibernationImage.open(Corpus.swap(name), ReadOptions.defaults())) {
+                assertThat(image.readStreamDirectly(java.nio.channels.FileChannel.open(Corpus.swap(name),
+                        java.nio.file.StandardOpenOption.READ, com.sun.nio.file.ExtendedOpenOption.DIRECT))).isTrue();
+                SnapshotStream stream = image.stream();
+                for (ByteBuffer page = stream.next(); page != null; page = stream.next()) {
+                    batched.update(page);
+                }
+                assertThat(stream.timing().crcInDecode()).isTrue();
+            }
+            assertThat(batched.digest()).isEqualTo(plain.digest());
+        } finally {
+            dev.torpor.image.io.codec.UnitCodecs.uninstall(dev.torpor.image.io.codec.Compressor.LZO);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(longs = {21, 22, 23, 24, 25})
     void theNativeCrc32IsTheKernelsCarriedFromAnySeed(long seed) {

@@ -61,6 +61,8 @@ class DeviceFloorTest {
         System.out.println("device floor, C resume without the disk: " + r.group());
         Matcher crc = Pattern.compile("TORPOR-GUEST snapwrite-crc [^\\r\\n]*").matcher(resumed);
         System.out.println("device floor, CRC32 variants in C: " + (crc.find() ? crc.group() : "none"));
+        Matcher read = Pattern.compile("TORPOR-GUEST snapwrite-read [^\\r\\n]*").matcher(resumed);
+        System.out.println("device floor, O_DIRECT reads in C: " + (read.find() ? read.group() : "none"));
         StringBuilder cpu = new StringBuilder();
         Matcher jit = Pattern.compile("torpor: (resume|restoring): [^\\r\\n]*").matcher(resumed);
         while (jit.find()) {

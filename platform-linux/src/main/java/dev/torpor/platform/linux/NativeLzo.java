@@ -103,6 +103,27 @@ public final class NativeLzo {
         return decodeUnits0(in, offsets, lengths, count, out, stride, crc);
     }
 
+    /**
+     * image-io's {@code DirectUnitDecoder.collectUnits} in C: the walk of a resume's next units through the O_DIRECT
+     * window, so that no Java code runs per unit. At most 4096 entries and 1024 units a call.
+     */
+    public void collectUnits(ByteBuffer window, long first, int pages, int pageSize, long[] slots, int from, int to,
+                             int wordSize, boolean bigEndian, long maxCompressed, boolean lzoMarker, int at,
+                             int maxUnits, int[] offsets, int[] lengths, int[] result) {
+        if (!window.isDirect()) {
+            throw new IllegalArgumentException("a direct buffer is needed");
+        }
+        Objects.checkFromToIndex(from, to, slots.length);
+        if (to - from > 4096 || pages < 0 || pageSize <= 0 || (long) pages * pageSize > window.capacity()
+                || at < 0 || maxUnits > 1024 || maxUnits > offsets.length || maxUnits > lengths.length
+                || result.length < 4 || (wordSize != 4 && wordSize != 8)) {
+            throw new IllegalArgumentException("a walk of " + (to - from) + " entries, " + maxUnits + " units, "
+                    + pages + " pages of " + pageSize + " does not fit");
+        }
+        collectUnits0(window, first, pages, pageSize, slots, from, to, wordSize, bigEndian, maxCompressed, lzoMarker,
+                at, maxUnits, offsets, lengths, result);
+    }
+
     /** LZO data that does not decode; {@link #offset()} is where in the input the decoder stopped. */
     public static final class MalformedLzoException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
@@ -125,6 +146,11 @@ public final class NativeLzo {
 
     private static native long decodeUnits0(ByteBuffer in, int[] offsets, int[] lengths, int count, ByteBuffer out,
                                             int stride, int crc);
+
+    private static native void collectUnits0(ByteBuffer window, long first, int pages, int pageSize, long[] slots,
+                                             int from, int to, int wordSize, boolean bigEndian, long maxCompressed,
+                                             boolean lzoMarker, int at, int maxUnits, int[] offsets, int[] lengths,
+                                             int[] result);
 
     private static native int compress0(byte[] in, int inOff, int inLen, byte[] out, int outOff);
 }

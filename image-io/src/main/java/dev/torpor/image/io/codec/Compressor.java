@@ -112,5 +112,91 @@ public enum Compressor {
             }
             return ((long) count << 32) | Integer.toUnsignedLong(sum);
         }
+
+        /**
+         * Walks the next units of a kernel image in a window of the area (its pages {@code first …
+         * first + pages − 1}, page {@code first} at byte 0) along swap-map entries {@code slots[from, to)}: each
+         * unit's length field ({@code wordSize} bytes) from its first page, in 1 … {@code maxCompressed}, its pages
+         * consecutive slots inside the window, and with {@code lzoMarker} the LZO end-of-stream marker at its stated
+         * length. Collected units go to {@code offsets[at …]} (where their bytes start in the window) and
+         * {@code lengths[at …]}, up to {@code maxUnits} in all. {@code result} becomes {units in all, entries used,
+         * why it stopped, detail}: {@value #ENOUGH} enough units; {@value #NEED_ENTRIES} the entries ran out (detail:
+         * the pages the unit needs, 0 when even its first entry is missing); {@value #FIRST_OUTSIDE} the unit's first
+         * page is outside the window; {@value #SCATTERED} its pages are not consecutive; {@value #LAST_OUTSIDE} its last
+         * page is outside the window; {@value #BAD_LENGTH} its length is out of range; {@value #NO_END_MARKER} no end
+         * marker. This default is the reference a native walk must equal; it reads nothing outside the window.
+         */
+        default void collectUnits(java.nio.ByteBuffer window, long first, int pages, int pageSize, long[] slots,
+                                  int from, int to, int wordSize, boolean bigEndian, long maxCompressed,
+                                  boolean lzoMarker, int at, int maxUnits, int[] offsets, int[] lengths,
+                                  int[] result) {
+            int count = at;
+            int used = 0;
+            int status = ENOUGH;
+            int detail = 0;
+            int n = to - from;
+            while (count < maxUnits) {
+                if (used >= n) {
+                    status = NEED_ENTRIES;
+                    break;
+                }
+                long unitFirst = slots[from + used];
+                if (unitFirst < first || unitFirst >= first + pages) {
+                    status = FIRST_OUTSIDE;
+                    break;
+                }
+                int base = (int) (unitFirst - first) * pageSize;
+                long cmp = 0;
+                for (int i = 0; i < wordSize; i++) {
+                    int b = window.get(base + (bigEndian ? i : wordSize - 1 - i)) & 0xff;
+                    cmp = (cmp << 8) | b;
+                }
+                if (cmp == 0 || Long.compareUnsigned(cmp, maxCompressed) > 0) {
+                    status = BAD_LENGTH;
+                    break;
+                }
+                int unitPages = (int) ((cmp + wordSize + pageSize - 1) / pageSize);
+                if (used + unitPages > n) {
+                    status = NEED_ENTRIES;
+                    detail = unitPages;
+                    break;
+                }
+                boolean together = true;
+                for (int i = 1; i < unitPages && together; i++) {
+                    together = slots[from + used + i] == unitFirst + i;
+                }
+                if (!together) {
+                    status = SCATTERED;
+                    break;
+                }
+                if (unitFirst + unitPages > first + pages) {
+                    status = LAST_OUTSIDE;
+                    break;
+                }
+                int end = base + wordSize + (int) cmp;
+                if (lzoMarker && (cmp < 3 || window.get(end - 3) != 0x11 || window.get(end - 2) != 0
+                        || window.get(end - 1) != 0)) {
+                    status = NO_END_MARKER;
+                    break;
+                }
+                offsets[count] = base + wordSize;
+                lengths[count] = (int) cmp;
+                count++;
+                used += unitPages;
+            }
+            result[0] = count;
+            result[1] = used;
+            result[2] = status;
+            result[3] = detail;
+        }
+
+        /** Why {@link #collectUnits} stopped. */
+        int ENOUGH = 0;
+        int NEED_ENTRIES = 1;
+        int FIRST_OUTSIDE = 2;
+        int SCATTERED = 3;
+        int LAST_OUTSIDE = 4;
+        int BAD_LENGTH = 5;
+        int NO_END_MARKER = 6;
     }
 }

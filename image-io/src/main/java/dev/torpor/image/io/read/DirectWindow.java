@@ -75,6 +75,16 @@ final class DirectWindow implements Closeable {
         return index >= first && index < first + pages;
     }
 
+    /** The window's first device page (-1 before the first read). */
+    long first() {
+        return first;
+    }
+
+    /** Pages in the window. */
+    int pages() {
+        return pages;
+    }
+
     /** Where device page {@code index} starts in {@link #buffer()}; only for a page the window {@link #holds}. */
     int offsetOf(long index) {
         return (int) (index - first) * pageSize;

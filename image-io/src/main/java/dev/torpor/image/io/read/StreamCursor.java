@@ -45,10 +45,9 @@ final class StreamCursor {
     /** Stream pages of the batch before each of its units, for {@link #pageOffset()}. */
     private final int[] batchStart;
     private int batchUnits;
-    /** A unit whose map entries were taken but which did not fit the last batch: its first slot (0: none), pages. */
-    private long pendingFirst;
-    private int pendingPages;
-    private long pendingLength;
+    /** Swap-map entries read ahead for the batches' walk, and what the walk reports back. */
+    private final EntriesAhead ahead = new EntriesAhead();
+    private final int[] walk = new int[4];
     private final TargetProfile target;
     private final int pageSize;
     private final long streamPages;
@@ -214,7 +213,10 @@ final class StreamCursor {
             problems.add(Problem.warning(entries.lastEntryOffset(), "the last compressed unit holds " + extra
                     + " page(s) beyond the end of the stream"));
         }
-        long left = entries.remaining();
+        if (ahead.deferred() != null) {
+            throw ahead.deferred(); // read ahead of the stream's end, as remaining() would have met it
+        }
+        long left = ahead.unused() + entries.remaining();
         if (left > 0) {
             problems.add(Problem.warning(entries.lastEntryOffset(), left
                     + " stored page(s) follow the end of the stream and are not part of the image"));
@@ -318,89 +320,60 @@ final class StreamCursor {
 
     /**
      * Decodes the next units that lie whole in the direct window, up to {@value #BATCH_UNITS} and no more than the
-     * stream can still hold, in one call of the direct decoder, straight from the window; a unit scattered over the
-     * area is copied together and decoded alone. Every check of {@link #readUnit()} is made, with the same messages.
+     * stream can still hold, in one call of the direct decoder, straight from the window; the walk to them (lengths,
+     * slots, end markers) is the decoder's too, one call for the batch. A unit scattered over the area is copied
+     * together and decoded alone. Every check of {@link #readUnit()} is made, with the same messages.
      */
     private void readBatch() throws IOException {
         long t0 = System.nanoTime();
         int word = target.wordSize();
         long need = (streamPages - produced + CompressedUnits.UNC_PAGES - 1) / CompressedUnits.UNC_PAGES;
         int max = (int) Math.min(batchOffsets.length, need);
-        // the window's buffer changes when it moves (only before the batch's first unit)
         boolean scattered = false;
+        boolean moved = false;
         int count = 0;
         while (count < max) {
-            if (pendingFirst == 0) {
-                long first = entries.next();
-                if (first == 0) {
-                    break;
-                }
-                pendingFirst = first;
-                pendingPages = 0;
+            if (ahead.slotPos == ahead.slotCount) {
+                ahead.refill(entries);
             }
-            if (!window.holds(pendingFirst)) {
-                if (count > 0) {
-                    break;
-                }
-                window.moveTo(pendingFirst);
+            int from = ahead.slotPos;
+            direct.collectUnits(window.buffer(), window.first(), window.pages(), pageSize, ahead.slots, from,
+                    ahead.slotCount, word, target.byteOrder() == dev.torpor.snapshot.api.KernelByteOrder.BIG,
+                    maxCompressed, compressor == Compressor.LZO, count, max, batchOffsets, batchLengths, walk);
+            for (int k = count, at = from; k < walk[0]; k++) {
+                batchFirst[k] = ahead.slots[at];
+                batchCompressed[k] = batchLengths[k];
+                at += CompressedUnits.unitPages(batchLengths[k], pageSize, word);
             }
-            long unitAt = pendingFirst * pageSize;
-            if (pendingPages == 0) {
-                long cmpLen = target.readWord(window.buffer(), window.offsetOf(pendingFirst));
-                if (cmpLen == 0 || Long.compareUnsigned(cmpLen, maxCompressed) > 0) {
-                    throw new ImageFormatException(unitAt, "compressed unit " + (units + count) + " (stream page "
-                            + (produced + 1 + (long) count * CompressedUnits.UNC_PAGES) + ") has length "
-                            + Long.toUnsignedString(cmpLen) + ", outside 1.." + maxCompressed);
-                }
-                int pages = CompressedUnits.unitPages(cmpLen, pageSize, word);
-                slots[0] = pendingFirst;
-                for (int i = 1; i < pages; i++) {
-                    long slot = entries.next();
-                    if (slot == 0) {
-                        throw new ImageFormatException(entries.lastEntryOffset(), "compressed unit " + (units + count)
-                                + " at byte " + unitAt + " needs " + pages + " pages but the swap map ends after " + i);
-                    }
-                    slots[i] = slot;
-                }
-                pendingPages = pages;
-                pendingLength = cmpLen;
-            }
-            boolean together = true;
-            for (int i = 1; i < pendingPages && together; i++) {
-                together = slots[i] == pendingFirst + i;
-            }
-            long last = pendingFirst + pendingPages - 1;
-            if (together && !window.holds(last) && count == 0) {
-                window.moveTo(pendingFirst);
-            }
-            if (!together || !window.holds(last)) {
-                if (count > 0) {
-                    break;
-                }
-                // scattered over the area (or cut short by its end): the pages copied together, the unit decoded alone
-                reader.readPages(slots, pendingPages, pageSize, inDirect);
-                scattered = true;
-                batchOffsets[0] = word;
-            } else {
-                batchOffsets[count] = window.offsetOf(pendingFirst) + word;
-            }
-            ByteBuffer source = scattered ? inDirect : window.buffer();
-            int end = batchOffsets[count] + (int) pendingLength;
-            if (compressor == Compressor.LZO && !(source.get(end - 3) == 0x11 && source.get(end - 2) == 0
-                    && source.get(end - 1) == 0)) {
-                throw new ImageFormatException(unitAt, "compressed unit " + (units + count) + " does not end with the "
-                        + "LZO end-of-stream marker at its stated length " + pendingLength + " (the kernel's decoder "
-                        + "would refuse it: missing or trailing bytes)");
-            }
-            batchLengths[count] = (int) pendingLength;
-            batchCompressed[count] = pendingLength;
-            batchFirst[count] = pendingFirst;
-            count++;
-            pendingFirst = 0;
-            pendingPages = 0;
-            if (scattered) {
+            count = walk[0];
+            ahead.slotPos += walk[1];
+            int status = walk[2];
+            if (status == Compressor.DirectUnitDecoder.ENOUGH) {
                 break;
             }
+            if (status == Compressor.DirectUnitDecoder.NEED_ENTRIES) {
+                if (ahead.refill(entries)) {
+                    continue;
+                }
+                if (count > 0) {
+                    break; // decode these; the next batch finds the end again and says so
+                }
+                throw ahead.missing(walk[3], units, entries, this::endOfMap, pageSize);
+            }
+            if (count > 0) {
+                break; // the next unit needs the window moved, or is scattered, or is damaged: these first
+            }
+            long unitFirst = ahead.slots[ahead.slotPos];
+            if ((status == Compressor.DirectUnitDecoder.FIRST_OUTSIDE
+                    || status == Compressor.DirectUnitDecoder.LAST_OUTSIDE) && !moved) {
+                window.moveTo(unitFirst);
+                moved = true;
+                continue;
+            }
+            // a unit scattered over the area, cut short by its end, or damaged: one at a time, with readUnit's checks
+            scattered = true;
+            count = loadScattered(word);
+            break;
         }
         if (count == 0) {
             throw endOfMap();
@@ -444,6 +417,42 @@ final class StreamCursor {
         unitOffset = batchFirst[count - 1] * pageSize;
         outPages = (int) (bytes / pageSize);
         outNext = 0;
+    }
+
+    /**
+     * The next unit one at a time, as {@link #loadUnit()} reads it but from the entries read ahead, into
+     * {@link #inDirect}, with its checks: batch entry 0; returns 1.
+     */
+    private int loadScattered(int word) throws IOException {
+        long first = ahead.slots[ahead.slotPos];
+        unitOffset = first * pageSize;
+        reader.readPage(first, pageSize, inDirect, 0);
+        long cmpLen = target.readWord(inDirect, 0);
+        if (cmpLen == 0 || Long.compareUnsigned(cmpLen, maxCompressed) > 0) {
+            throw new ImageFormatException(unitOffset, "compressed unit " + units + " (stream page " + (produced + 1)
+                    + ") has length " + Long.toUnsignedString(cmpLen) + ", outside 1.." + maxCompressed);
+        }
+        int pages = CompressedUnits.unitPages(cmpLen, pageSize, word);
+        while (ahead.slotCount - ahead.slotPos < pages) {
+            if (!ahead.refill(entries)) {
+                throw ahead.missing(pages, units, entries, this::endOfMap, pageSize);
+            }
+        }
+        System.arraycopy(ahead.slots, ahead.slotPos, slots, 0, pages);
+        ahead.slotPos += pages;
+        reader.readPages(slots, pages, pageSize, inDirect);
+        int end = word + (int) cmpLen;
+        if (compressor == Compressor.LZO && !(end >= 3 && inDirect.get(end - 3) == 0x11 && inDirect.get(end - 2) == 0
+                && inDirect.get(end - 1) == 0)) {
+            throw new ImageFormatException(unitOffset, "compressed unit " + units + " does not end with the LZO "
+                    + "end-of-stream marker at its stated length " + cmpLen + " (the kernel's decoder would "
+                    + "refuse it: missing or trailing bytes)");
+        }
+        batchOffsets[0] = word;
+        batchLengths[0] = (int) cmpLen;
+        batchCompressed[0] = cmpLen;
+        batchFirst[0] = first;
+        return 1;
     }
 
     /** Whether decoding and the CRC32 are one native call (then {@link #crcNanos} stays 0: it is in decoding). */
