@@ -66,3 +66,15 @@ JNIEXPORT jint JNICALL Java_dev_torpor_platform_linux_NativeCrc32_crc32Le0(JNIEn
     }
     return (jint) torpor_crc32_le((uint32_t) crc, base + off, (size_t) len);
 }
+
+/* Java: NativeCrc32.crc32LeArray0(b, off, len, crc) over a heap array, pinned for the call; bounds checked in Java. */
+JNIEXPORT jint JNICALL Java_dev_torpor_platform_linux_NativeCrc32_crc32LeArray0(JNIEnv *env, jclass c, jbyteArray b,
+                                                                                jint off, jint len, jint crc) {
+    uint8_t *base = (*env)->GetPrimitiveArrayCritical(env, b, NULL);
+    if (base == NULL) {
+        return crc;
+    }
+    uint32_t r = torpor_crc32_le((uint32_t) crc, base + off, (size_t) len);
+    (*env)->ReleasePrimitiveArrayCritical(env, b, base, JNI_ABORT);
+    return (jint) r;
+}

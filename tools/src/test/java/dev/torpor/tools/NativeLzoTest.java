@@ -265,6 +265,47 @@ class NativeLzoTest {
         }
     }
 
+    /**
+     * Installed as the checksum over arrays (where it runs faster than the JDK's), the C checksum gives every
+     * {@link Crc32Le} what the JDK's intrinsic gives: chained updates, buffers between them, one-shot sums.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {41, 42, 43})
+    void installedTheCChecksumGivesTheJdksSums(long seed) {
+        Random rnd = new Random(seed);
+        byte[] bytes = new byte[300_000];
+        rnd.nextBytes(bytes);
+        long[] expected = new long[3];
+        long[] got = new long[3];
+        for (int round = 0; round < 2; round++) {
+            if (round == 1) {
+                NativeCrc32 n = NativeCrc32.load().orElseThrow();
+                Crc32Le.install(n::update);
+            }
+            try {
+                Random cuts = new Random(seed);
+                Crc32Le c = new Crc32Le();
+                for (int at = 0; at < bytes.length; ) {
+                    int len = Math.min(bytes.length - at, cuts.nextInt(70_000));
+                    if (cuts.nextInt(4) == 0) {
+                        c.update(ByteBuffer.wrap(bytes, at, len));
+                    } else {
+                        c.update(bytes, at, len);
+                    }
+                    at += len;
+                }
+                long[] r = round == 0 ? expected : got;
+                r[0] = c.value();
+                r[1] = c.length();
+                r[2] = Crc32Le.of(bytes, 17, 123_456, new java.util.zip.CRC32());
+            } finally {
+                Crc32Le.uninstall();
+            }
+        }
+        assertThat(got).containsExactly(expected);
+        assertThat(expected[2]).isEqualTo(Crc32Le.of(bytes, 17, 123_456));
+    }
+
     @ParameterizedTest
     @ValueSource(longs = {11, 12, 13, 14, 15, 16, 17, 18})
     void damagedUnitsAreRefusedAsStrictlyAsAircompressorDoes(long seed) throws Exception {

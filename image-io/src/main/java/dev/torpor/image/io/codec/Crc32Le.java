@@ -26,6 +26,32 @@ public final class Crc32Le {
         }
     }
 
+    /**
+     * A platform's {@code crc32_le} over arrays, seed carried, where it is faster than the JDK's intrinsic here (an
+     * emulated CPU runs table look-ups faster than the CLMUL the intrinsic uses, or the table loop it falls back to).
+     */
+    @FunctionalInterface
+    public interface Carrier {
+        int update(int crc, byte[] b, int off, int len);
+    }
+
+    private static volatile Carrier carrier;
+
+    /** Makes {@code c} the checksum over arrays from now on, in every instance. */
+    public static void install(Carrier c) {
+        carrier = java.util.Objects.requireNonNull(c, "carrier");
+    }
+
+    /** Goes back to the JDK's intrinsic. */
+    public static void uninstall() {
+        carrier = null;
+    }
+
+    /** Whether a platform's checksum is installed. */
+    public static boolean installed() {
+        return carrier != null;
+    }
+
     private final CRC32 standard = new CRC32();
     /** Bytes in {@link #standard}. */
     private long length;
@@ -35,6 +61,11 @@ public final class Crc32Le {
 
     /** Adds bytes to the checksum. */
     public void update(byte[] b, int off, int len) {
+        Carrier c = carrier;
+        if (c != null) {
+            carried(c.update(seed(), b, off, len), len);
+            return;
+        }
         standard.update(b, off, len);
         length += len;
         total += len;
@@ -101,6 +132,20 @@ public final class Crc32Le {
         int rawFromOnes = ~(int) standardValue;
         int onesShifted = multModP(xPow8n(length), 0xFFFFFFFF);
         return Integer.toUnsignedLong(rawFromOnes ^ onesShifted);
+    }
+
+    /**
+     * One-shot {@code crc32_le(0, b[off, off+len))} with a caller's {@code scratch} (reset first), so that nothing is
+     * allocated: a hibernation's compression threads checksum every unit while the collector is frozen.
+     */
+    public static long of(byte[] b, int off, int len, CRC32 scratch) {
+        Carrier c = carrier;
+        if (c != null) {
+            return Integer.toUnsignedLong(c.update(0, b, off, len));
+        }
+        scratch.reset();
+        scratch.update(b, off, len);
+        return fromStandard(scratch.getValue(), len);
     }
 
     /** One-shot {@code crc32_le(0, b[off, off+len))}. */

@@ -266,6 +266,10 @@ public final class Resumer {
                         + "memory (%.3f s of it on this thread's CPU)", feed.firstDataCpuNanos / 1e9),
                         Duration.ofNanos(feed.firstDataNanos)));
                 phases.add(new Progress.Phase("read, waiting for the disk", Duration.ofNanos(t.readWaitNanos())));
+                if (t.crcInDecode()) {
+                    phases.add(new Progress.Phase("of the reading, the swap map's entries",
+                            Duration.ofNanos(t.mapNanos())));
+                }
             }
             progress.phases(java.util.List.copyOf(phases));
             beforeFreeze.run(session.restoresAtOnce());

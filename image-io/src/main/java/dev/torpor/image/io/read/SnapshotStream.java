@@ -74,14 +74,16 @@ public final class SnapshotStream implements Closeable, PageRuns {
      * @param crcNanos      the CRC32 of the decoded bytes (0 when it is part of decoding)
      * @param crcInDecode   whether each unit was decoded and checksummed in one native call, so that the CRC32's time
      *                      is in {@code decodeNanos}
+     * @param mapNanos      of the reading, the swap map's entries read ahead for batches (0 otherwise)
      */
-    public record Timing(long readNanos, long readWaitNanos, long decodeNanos, long crcNanos, boolean crcInDecode) {
+    public record Timing(long readNanos, long readWaitNanos, long decodeNanos, long crcNanos, boolean crcInDecode,
+                         long mapNanos) {
     }
 
     /** Where reading the units took its time so far. */
     public Timing timing() {
         return new Timing(cursor.readNanos, cursor.readWaitNanos(), cursor.decodeNanos, cursor.crcNanos,
-                cursor.crcInDecode());
+                cursor.crcInDecode(), cursor.mapNanos);
     }
 
     /** After the last page: what follows the stream, and the CRC32. */

@@ -66,6 +66,8 @@ final class StreamCursor {
     long readNanos;
     long decodeNanos;
     long crcNanos;
+    /** Of {@link #readNanos}, reading the swap map's entries ahead (batches only). */
+    long mapNanos;
     /** The last unit read: its bytes as stored (length field included) and decoded (0 before the first). */
     long lastUnitStored;
     long lastUnitBytes;
@@ -334,7 +336,7 @@ final class StreamCursor {
         int count = 0;
         while (count < max) {
             if (ahead.slotPos == ahead.slotCount) {
-                ahead.refill(entries);
+                refillAhead();
             }
             int from = ahead.slotPos;
             direct.collectUnits(window.buffer(), window.first(), window.pages(), pageSize, ahead.slots, from,
@@ -352,7 +354,7 @@ final class StreamCursor {
                 break;
             }
             if (status == Compressor.DirectUnitDecoder.NEED_ENTRIES) {
-                if (ahead.refill(entries)) {
+                if (refillAhead()) {
                     continue;
                 }
                 if (count > 0) {
@@ -419,6 +421,13 @@ final class StreamCursor {
         outNext = 0;
     }
 
+    private boolean refillAhead() throws IOException {
+        long t0 = System.nanoTime();
+        boolean more = ahead.refill(entries);
+        mapNanos += System.nanoTime() - t0;
+        return more;
+    }
+
     /**
      * The next unit one at a time, as {@link #loadUnit()} reads it but from the entries read ahead, into
      * {@link #inDirect}, with its checks: batch entry 0; returns 1.
@@ -434,7 +443,7 @@ final class StreamCursor {
         }
         int pages = CompressedUnits.unitPages(cmpLen, pageSize, word);
         while (ahead.slotCount - ahead.slotPos < pages) {
-            if (!ahead.refill(entries)) {
+            if (!refillAhead()) {
                 throw ahead.missing(pages, units, entries, this::endOfMap, pageSize);
             }
         }

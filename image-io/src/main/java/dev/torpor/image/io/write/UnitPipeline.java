@@ -140,9 +140,7 @@ final class UnitPipeline {
                     boolean checksum = crc != null;
                     inflight.add(pool.submit(() -> {
                         if (checksum) {
-                            u.standard.reset();
-                            u.standard.update(u.unc, 0, u.uncLen);
-                            u.crc = Crc32Le.fromStandard(u.standard.getValue(), u.uncLen);
+                            u.crc = Crc32Le.of(u.unc, 0, u.uncLen, u.standard);
                         }
                         return transform(u);
                     }));
