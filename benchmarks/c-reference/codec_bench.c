@@ -12,6 +12,7 @@
 #define lzo1x_1_compress torpor_lzo1x_1_compress
 #define lzo1x_decompress torpor_lzo1x_decompress
 #include "../../platform-linux/src/main/c/torpor_lzo.c"
+#include "../../platform-linux/src/main/c/torpor_crc.c"
 #undef lzo1x_1_compress
 #undef lzo1x_decompress
 
