@@ -64,11 +64,12 @@ final class PageReader {
 
     /** Reads device page {@code index} into {@code dst[off, off + pageSize)}. */
     void readPage(long index, int pageSize, byte[] dst, int off) throws IOException {
-        if (window != null) {
-            window.copy(index, dst, off);
-            return;
-        }
-        readFully(index * pageSize, ByteBuffer.wrap(dst, off, pageSize));
+        readPage(index, pageSize, ByteBuffer.wrap(dst), off);
+    }
+
+    /** Reads device pages {@code indexes[0..count)} into consecutive page slots of {@code dst}. */
+    void readPages(long[] indexes, int count, int pageSize, byte[] dst) throws IOException {
+        readPages(indexes, count, pageSize, ByteBuffer.wrap(dst));
     }
 
     /** Reads device page {@code index} into {@code dst[off, off + pageSize)} (its position and limit ignored). */
@@ -95,25 +96,6 @@ final class PageReader {
                 run++;
             }
             readFully(indexes[i] * pageSize, dst.duplicate().limit((i + run) * pageSize).position(i * pageSize));
-            i += run;
-        }
-    }
-
-    /** Reads device pages {@code indexes[0..count)} into consecutive page slots of {@code dst}. */
-    void readPages(long[] indexes, int count, int pageSize, byte[] dst) throws IOException {
-        if (window != null) {
-            for (int k = 0; k < count; k++) {
-                window.copy(indexes[k], dst, k * pageSize);
-            }
-            return;
-        }
-        int i = 0;
-        while (i < count) {
-            int run = 1;
-            while (i + run < count && indexes[i + run] == indexes[i] + run) {
-                run++;
-            }
-            readFully(indexes[i] * pageSize, ByteBuffer.wrap(dst, i * pageSize, run * pageSize));
             i += run;
         }
     }

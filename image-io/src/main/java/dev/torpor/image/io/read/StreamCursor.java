@@ -260,11 +260,7 @@ final class StreamCursor {
             decodeDirect(t1, cmpLen);
             return;
         }
-        if (compressor == Compressor.LZO && !endsWithLzoEndMarker(target.wordSize() + (int) cmpLen)) {
-            throw new ImageFormatException(unitOffset, "compressed unit " + units + " does not end with the LZO "
-                    + "end-of-stream marker at its stated length " + cmpLen + " (the kernel's decoder would "
-                    + "refuse it: missing or trailing bytes)");
-        }
+        requireLzoEnd(ByteBuffer.wrap(in), cmpLen);
         int uncLen;
         try {
             uncLen = decoder.decompress(in, target.wordSize(), (int) cmpLen, out, 0, out.length);
@@ -291,13 +287,7 @@ final class StreamCursor {
     /** As the rest of {@link #readUnit()}, with the direct decoder: decoding and the CRC32 in one call. */
     private void decodeDirect(long t1, long cmpLen) throws ImageFormatException {
         int word = target.wordSize();
-        int end = word + (int) cmpLen;
-        if (compressor == Compressor.LZO && !(end >= 3 && inDirect.get(end - 3) == 0x11 && inDirect.get(end - 2) == 0
-                && inDirect.get(end - 1) == 0)) {
-            throw new ImageFormatException(unitOffset, "compressed unit " + units + " does not end with the LZO "
-                    + "end-of-stream marker at its stated length " + cmpLen + " (the kernel's decoder would "
-                    + "refuse it: missing or trailing bytes)");
-        }
+        requireLzoEnd(inDirect, cmpLen);
         long r;
         try {
             r = direct.decompressWithCrc(inDirect, word, (int) cmpLen, outDirect, 0, out.length, crc.seed());
@@ -450,13 +440,7 @@ final class StreamCursor {
         System.arraycopy(ahead.slots, ahead.slotPos, slots, 0, pages);
         ahead.slotPos += pages;
         reader.readPages(slots, pages, pageSize, inDirect);
-        int end = word + (int) cmpLen;
-        if (compressor == Compressor.LZO && !(end >= 3 && inDirect.get(end - 3) == 0x11 && inDirect.get(end - 2) == 0
-                && inDirect.get(end - 1) == 0)) {
-            throw new ImageFormatException(unitOffset, "compressed unit " + units + " does not end with the LZO "
-                    + "end-of-stream marker at its stated length " + cmpLen + " (the kernel's decoder would "
-                    + "refuse it: missing or trailing bytes)");
-        }
+        requireLzoEnd(inDirect, cmpLen);
         batchOffsets[0] = word;
         batchLengths[0] = (int) cmpLen;
         batchCompressed[0] = cmpLen;
@@ -469,9 +453,18 @@ final class StreamCursor {
         return direct != null;
     }
 
-    /** {@code lzo1x_1_compress} always ends a stream with {@code 0x11 0x00 0x00}; trailing bytes are an error. */
-    private boolean endsWithLzoEndMarker(int end) {
-        return end >= 3 && in[end - 3] == 0x11 && in[end - 2] == 0 && in[end - 1] == 0;
+    /**
+     * {@code lzo1x_1_compress} always ends a stream with {@code 0x11 0x00 0x00}; trailing bytes are an error. Checks
+     * the unit in {@code unit} (length field first) for LZO images.
+     */
+    private void requireLzoEnd(ByteBuffer unit, long cmpLen) throws ImageFormatException {
+        int end = target.wordSize() + (int) cmpLen;
+        if (compressor == Compressor.LZO && !(end >= 3 && unit.get(end - 3) == 0x11 && unit.get(end - 2) == 0
+                && unit.get(end - 1) == 0)) {
+            throw new ImageFormatException(unitOffset, "compressed unit " + units + " does not end with the LZO "
+                    + "end-of-stream marker at its stated length " + cmpLen + " (the kernel's decoder would "
+                    + "refuse it: missing or trailing bytes)");
+        }
     }
 
     /**
