@@ -3,7 +3,7 @@
  * bytes at a time with sixteen tables. Plain loads and table look-ups: no CLMUL, whose instruction an emulating CPU
  * (QEMU's TCG) computes bit by bit. In the 6.1 guest under TCG, over the same 110 MB: sixteen tables 0.170 s, eight
  * (the kernel's generic method) 0.194 s, zlib's crc32 0.204 s (DeviceFloorTest's C program). Little-endian hosts only, as torpor_lzo.c.
- * Exposed to Java as dev.torpor.platform.linux.NativeCrc32.crc32Le0, and used by NativeLzo's direct decoder.
+ * Exposed to Java as dev.torpor.platform.linux.NativeCrc32.crc32LeArray0, and used by NativeLzo's direct decoder.
  */
 #include <jni.h>
 #include <string.h>
@@ -55,16 +55,6 @@ uint32_t torpor_crc32_le(uint32_t crc, const uint8_t *p, size_t len) {
         crc = table[0][(crc ^ *p++) & 0xff] ^ (crc >> 8);
     }
     return crc;
-}
-
-/* Java: NativeCrc32.crc32Le0(buffer, off, len, crc) over a direct buffer, bounds checked in Java. */
-JNIEXPORT jint JNICALL Java_dev_torpor_platform_linux_NativeCrc32_crc32Le0(JNIEnv *env, jclass c, jobject buffer,
-                                                                         jint off, jint len, jint crc) {
-    const uint8_t *base = (*env)->GetDirectBufferAddress(env, buffer);
-    if (base == NULL) {
-        return crc;
-    }
-    return (jint) torpor_crc32_le((uint32_t) crc, base + off, (size_t) len);
 }
 
 /* Java: NativeCrc32.crc32LeArray0(b, off, len, crc) over a heap array, pinned for the call; bounds checked in Java. */

@@ -1,11 +1,10 @@
 package dev.torpor.platform.linux;
 
-import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The kernel's {@code crc32_le} (seed carried, no inversion) in the JNI library, over direct buffers: sixteen bytes at a
+ * The kernel's {@code crc32_le} (seed carried, no inversion) in the JNI library, over arrays: sixteen bytes at a
  * time with tables, no CLMUL (which an emulated CPU computes bit by bit). The same code checksums each unit
  * {@link NativeLzo} decodes for a resume, in the decoder's call.
  */
@@ -19,15 +18,6 @@ public final class NativeCrc32 {
     /** The checksum, where the JNI library loads here; empty otherwise ({@link NativeLzo#unavailabilityCause()}). */
     public static Optional<NativeCrc32> load() {
         return NativeLzo.unavailabilityCause().isEmpty() ? Optional.of(INSTANCE) : Optional.empty();
-    }
-
-    /** {@code crc32_le(crc, buffer[off, off+len))}: the kernel's checksum carried over the bytes (buffer direct). */
-    public int update(int crc, ByteBuffer buffer, int off, int len) {
-        if (!buffer.isDirect()) {
-            throw new IllegalArgumentException("a direct buffer is needed");
-        }
-        Objects.checkFromIndexSize(off, len, buffer.capacity());
-        return crc32Le0(buffer, off, len, crc);
     }
 
     /** {@code crc32_le(crc, b[off, off+len))}, the array pinned for the call. */
@@ -63,8 +53,6 @@ public final class NativeCrc32 {
         sink = sum + (int) jdk.getValue(); // kept, so that no round is optimised away
         return new double[] {bytes * 1e3 / Math.max(1, bestC), bytes * 1e3 / Math.max(1, bestJdk)};
     }
-
-    private static native int crc32Le0(ByteBuffer buffer, int off, int len, int crc);
 
     private static native int crc32LeArray0(byte[] b, int off, int len, int crc);
 }

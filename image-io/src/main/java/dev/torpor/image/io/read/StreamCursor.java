@@ -265,14 +265,9 @@ final class StreamCursor {
         try {
             uncLen = decoder.decompress(in, target.wordSize(), (int) cmpLen, out, 0, out.length);
         } catch (RuntimeException e) { // MalformedInputException, or any bounds failure of the decoder
-            throw new ImageFormatException(unitOffset, "compressed unit " + units + " is not valid "
-                    + compressor.label().toUpperCase(java.util.Locale.ROOT) + " data ("
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
+            throw notValid(unitOffset, units, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
-        if (uncLen <= 0 || uncLen % pageSize != 0) {
-            throw new ImageFormatException(unitOffset, "compressed unit " + units + " decompresses to " + uncLen
-                    + " bytes, not a positive multiple of the page size");
-        }
+        requireWholePages(unitOffset, units, uncLen);
         long t2 = System.nanoTime();
         decodeNanos += t2 - t1;
         crc.update(out, 0, uncLen);
@@ -292,15 +287,10 @@ final class StreamCursor {
         try {
             r = direct.decompressWithCrc(inDirect, word, (int) cmpLen, outDirect, 0, out.length, crc.seed());
         } catch (RuntimeException e) {
-            throw new ImageFormatException(unitOffset, "compressed unit " + units + " is not valid "
-                    + compressor.label().toUpperCase(java.util.Locale.ROOT) + " data ("
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
+            throw notValid(unitOffset, units, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
         int uncLen = (int) (r >>> 32);
-        if (uncLen <= 0 || uncLen % pageSize != 0) {
-            throw new ImageFormatException(unitOffset, "compressed unit " + units + " decompresses to " + uncLen
-                    + " bytes, not a positive multiple of the page size");
-        }
+        requireWholePages(unitOffset, units, uncLen);
         crc.carried((int) r, uncLen);
         decodeNanos += System.nanoTime() - t1;
         units++;
@@ -378,18 +368,14 @@ final class StreamCursor {
         int decoded = (int) (r >>> 32);
         if (decoded < count) {
             int bad = batchLengths[decoded];
-            throw new ImageFormatException(batchFirst[decoded] * pageSize, "compressed unit " + (units + decoded)
-                    + " is not valid " + compressor.label().toUpperCase(java.util.Locale.ROOT) + " data ("
-                    + (bad < 0 ? "malformed data at input byte " + (-(long) bad - 1) : "it does not decode") + ")");
+            throw notValid(batchFirst[decoded] * pageSize, units + decoded,
+                    bad < 0 ? "malformed data at input byte " + (-(long) bad - 1) : "it does not decode");
         }
         long bytes = 0;
         int at = 0;
         for (int k = 0; k < count; k++) {
             int uncLen = batchLengths[k];
-            if (uncLen <= 0 || uncLen % pageSize != 0) {
-                throw new ImageFormatException(batchFirst[k] * pageSize, "compressed unit " + (units + k)
-                        + " decompresses to " + uncLen + " bytes, not a positive multiple of the page size");
-            }
+            requireWholePages(batchFirst[k] * pageSize, units + k, uncLen);
             if (at != k * stride) {
                 // a short unit before the last (legal, if not the kernel's way): the next outputs move up, page by page
                 for (int p = 0; p < uncLen; p += pageSize) {
@@ -427,10 +413,7 @@ final class StreamCursor {
         unitOffset = first * pageSize;
         reader.readPage(first, pageSize, inDirect, 0);
         long cmpLen = target.readWord(inDirect, 0);
-        if (cmpLen == 0 || Long.compareUnsigned(cmpLen, maxCompressed) > 0) {
-            throw new ImageFormatException(unitOffset, "compressed unit " + units + " (stream page " + (produced + 1)
-                    + ") has length " + Long.toUnsignedString(cmpLen) + ", outside 1.." + maxCompressed);
-        }
+        requireLength(cmpLen);
         int pages = CompressedUnits.unitPages(cmpLen, pageSize, word);
         while (ahead.slotCount - ahead.slotPos < pages) {
             if (!refillAhead()) {
@@ -451,6 +434,28 @@ final class StreamCursor {
     /** Whether decoding and the CRC32 are one native call (then {@link #crcNanos} stays 0: it is in decoding). */
     boolean crcInDecode() {
         return direct != null;
+    }
+
+    /** A unit's stored length must be 1 … the kernel's worst case for a unit (the unit at {@link #unitOffset}). */
+    private void requireLength(long cmpLen) throws ImageFormatException {
+        if (cmpLen == 0 || Long.compareUnsigned(cmpLen, maxCompressed) > 0) {
+            throw new ImageFormatException(unitOffset, "compressed unit " + units + " (stream page " + (produced + 1)
+                    + ") has length " + Long.toUnsignedString(cmpLen) + ", outside 1.." + maxCompressed);
+        }
+    }
+
+    /** A unit must decode to whole pages. */
+    private void requireWholePages(long at, long unit, int uncLen) throws ImageFormatException {
+        if (uncLen <= 0 || uncLen % pageSize != 0) {
+            throw new ImageFormatException(at, "compressed unit " + unit + " decompresses to " + uncLen
+                    + " bytes, not a positive multiple of the page size");
+        }
+    }
+
+    /** Unit {@code unit}, stored at byte {@code at}, does not decode, for the decoder's reason {@code why}. */
+    private ImageFormatException notValid(long at, long unit, String why) {
+        return new ImageFormatException(at, "compressed unit " + unit + " is not valid "
+                + compressor.label().toUpperCase(java.util.Locale.ROOT) + " data (" + why + ")");
     }
 
     /**
@@ -484,10 +489,7 @@ final class StreamCursor {
         }
         int lengthField = target.wordSize();
         long cmpLen = target.readWord(direct != null ? inDirect : ByteBuffer.wrap(in), 0);
-        if (cmpLen == 0 || Long.compareUnsigned(cmpLen, maxCompressed) > 0) {
-            throw new ImageFormatException(unitOffset, "compressed unit " + units + " (stream page " + (produced + 1)
-                    + ") has length " + Long.toUnsignedString(cmpLen) + ", outside 1.." + maxCompressed);
-        }
+        requireLength(cmpLen);
         int pages = CompressedUnits.unitPages(cmpLen, pageSize, lengthField);
         slots[0] = first;
         for (int i = 1; i < pages; i++) {
